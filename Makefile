@@ -1,0 +1,30 @@
+# Quick start: `make run` (set up and serve) and `make test` (set up and run the tests).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PORT
+
+.PHONY: install run test migrate worker
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py bootstrap
+	$(BIN)/python manage.py runserver --insecure --noreload $(HOST):$(PORT)
+
+worker: migrate
+	$(BIN)/celery -A config worker -l info
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,38 @@
+"""Encryption at rest for secrets we must read back (HMAC keys, signing keys)."""
+from __future__ import annotations
+
+import base64
+import functools
+import hmac
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+
+@functools.lru_cache(maxsize=4)
+def _fernet(key_material: str) -> Fernet:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"secrets-at-rest").derive(
+        key_material.encode()
+    )
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def encrypt(plaintext: str) -> str:
+    return _fernet(settings.ENCRYPTION_KEY).encrypt(plaintext.encode()).decode()
+
+
+def decrypt(ciphertext: str) -> str:
+    try:
+        return _fernet(settings.ENCRYPTION_KEY).decrypt(ciphertext.encode()).decode()
+    except InvalidToken:
+        raise RuntimeError("A stored secret cannot be decrypted: was ENCRYPTION_KEY/SECRET_KEY changed?") from None
+
+
+def constant_time_equals(a: str | bytes, b: str | bytes) -> bool:
+    if isinstance(a, str):
+        a = a.encode()
+    if isinstance(b, str):
+        b = b.encode()
+    return hmac.compare_digest(a, b)

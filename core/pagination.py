@@ -1,0 +1,27 @@
+"""Opaque, tamper-proof pagination tokens for keyset pagination."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import signing
+
+from core.errors import InvalidParameterException
+
+_SALT = "pagination-token"
+
+
+def make_token(kind: str, last_key: Any) -> str:
+    return signing.dumps({"k": kind, "last": last_key}, salt=_SALT, compress=True)
+
+
+def read_token(kind: str, token: str | None) -> Any:
+    """The last key of the previous page, or None for the first page."""
+    if not token:
+        return None
+    try:
+        data = signing.loads(token, salt=_SALT)
+    except signing.BadSignature:
+        raise InvalidParameterException("Invalid pagination token.") from None
+    if not isinstance(data, dict) or data.get("k") != kind:
+        raise InvalidParameterException("Invalid pagination token.")
+    return data.get("last")

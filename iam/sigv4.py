@@ -1,0 +1,198 @@
+"""AWS Signature Version 4, framework-free: plain values in, plain values out.
+
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qsl, quote
+
+ALGORITHM = "AWS4-HMAC-SHA256"
+_AUTH_PART = re.compile(r"\s*(Credential|SignedHeaders|Signature)\s*=\s*([^,\s]*)\s*")
+
+
+class SignatureError(Exception):
+    """A request's signature is missing, malformed, expired or wrong. `kind` says which."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind  # "missing" | "incomplete" | "expired" | "mismatch"
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Authorization:
+    access_key_id: str
+    date: str  # YYYYMMDD
+    region: str
+    service: str
+    signed_headers: tuple[str, ...]
+    signature: str
+
+    @property
+    def scope(self) -> str:
+        return f"{self.date}/{self.region}/{self.service}/aws4_request"
+
+
+def parse_authorization(header: str | None) -> Authorization:
+    if not header:
+        raise SignatureError("missing", "Missing Authentication Token")
+    algorithm, _, rest = header.strip().partition(" ")
+    if algorithm != ALGORITHM:
+        raise SignatureError("incomplete", f"Unsupported authorization algorithm: {algorithm}")
+    parts: dict[str, str] = {}
+    for chunk in rest.split(","):
+        match = _AUTH_PART.fullmatch(chunk)
+        if match:
+            parts[match.group(1)] = match.group(2)
+    missing = [name for name in ("Credential", "SignedHeaders", "Signature") if not parts.get(name)]
+    if missing:
+        names = ", ".join(f"'{name}'" for name in missing)
+        raise SignatureError(
+            "incomplete",
+            f"Authorization header requires {names} parameter{'s' if len(missing) > 1 else ''}. "
+            f"Authorization={header}",
+        )
+    credential = parts["Credential"].split("/")
+    if len(credential) != 5 or credential[4] != "aws4_request" or not all(credential):
+        raise SignatureError(
+            "incomplete",
+            f"Credential should be scoped to a valid region, not '{credential[2] if len(credential) > 2 else ''}'.",
+        )
+    signed_headers = tuple(parts["SignedHeaders"].split(";"))
+    if "host" not in signed_headers:
+        raise SignatureError("incomplete", "'Host' must be a 'SignedHeader' in the AWS Authorization.")
+    return Authorization(
+        access_key_id=credential[0],
+        date=credential[1],
+        region=credential[2],
+        service=credential[3],
+        signed_headers=signed_headers,
+        signature=parts["Signature"],
+    )
+
+
+def _uri_encode(value: str, safe: str = "-_.~") -> str:
+    return quote(value, safe=safe)
+
+
+def canonical_query(query_string: str) -> str:
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    encoded = sorted((_uri_encode(k), _uri_encode(v)) for k, v in pairs)
+    return "&".join(f"{k}={v}" for k, v in encoded)
+
+
+def canonical_path(path: str) -> str:
+    """Canonical form of a decoded path: services other than S3 encode the sent (encoded) path once more."""
+    as_sent = _uri_encode(path or "/", safe="/-_.~")
+    return _uri_encode(as_sent, safe="/-_.~")
+
+
+def canonical_headers(headers: dict[str, str], signed: tuple[str, ...]) -> str:
+    lines = []
+    for name in signed:
+        if name not in headers:
+            raise SignatureError("mismatch", "A signed header is missing from the request.")
+        lines.append(f"{name}:{' '.join(headers[name].split())}\n")
+    return "".join(lines)
+
+
+def canonical_request(
+    method: str, path: str, query_string: str, headers: dict[str, str], signed: tuple[str, ...], payload_hash: str
+) -> str:
+    return "\n".join(
+        [
+            method.upper(),
+            canonical_path(path),
+            canonical_query(query_string),
+            canonical_headers(headers, signed),
+            ";".join(signed),
+            payload_hash,
+        ]
+    )
+
+
+def signing_key(secret: str, date: str, region: str, service: str) -> bytes:
+    key = _hmac(f"AWS4{secret}".encode(), date)
+    key = _hmac(key, region)
+    key = _hmac(key, service)
+    return _hmac(key, "aws4_request")
+
+
+def string_to_sign(amz_date: str, scope: str, canonical: str) -> str:
+    return "\n".join([ALGORITHM, amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
+
+
+def signature(secret: str, auth: Authorization, amz_date: str, canonical: str) -> str:
+    key = signing_key(secret, auth.date, auth.region, auth.service)
+    return hmac.new(key, string_to_sign(amz_date, auth.scope, canonical).encode(), hashlib.sha256).hexdigest()
+
+
+def parse_amz_date(value: str | None) -> datetime:
+    if not value:
+        raise SignatureError("incomplete", "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+    try:
+        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise SignatureError("incomplete", f"X-Amz-Date must be in ISO 8601 basic format, got '{value}'.") from None
+
+
+def check_freshness(signed_at: datetime, now: datetime, max_skew_seconds: int) -> None:
+    skew = (now - signed_at).total_seconds()
+    fmt = "%Y%m%dT%H%M%SZ"
+    minutes = max_skew_seconds // 60
+    if skew > max_skew_seconds:
+        raise SignatureError(
+            "expired",
+            f"Signature expired: {signed_at.strftime(fmt)} is now earlier than "
+            f"{_shift(now, -max_skew_seconds).strftime(fmt)} ({now.strftime(fmt)} - {minutes} min.)",
+        )
+    if -skew > max_skew_seconds:
+        raise SignatureError(
+            "expired",
+            f"Signature not yet current: {signed_at.strftime(fmt)} is still later than "
+            f"{_shift(now, max_skew_seconds).strftime(fmt)} ({now.strftime(fmt)} + {minutes} min.)",
+        )
+
+
+def verify(
+    *,
+    secret: str,
+    auth: Authorization,
+    method: str,
+    path: str,
+    query_string: str,
+    headers: dict[str, str],
+    body: bytes,
+    now: datetime,
+    max_skew_seconds: int = 900,
+) -> None:
+    """Raise SignatureError unless the request is signed by `secret` and fresh.
+
+    `headers` maps lower-cased header names to values.
+    """
+    amz_date = headers.get("x-amz-date")
+    signed_at = parse_amz_date(amz_date)
+    if amz_date[:8] != auth.date:
+        raise SignatureError("mismatch", "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.")
+    check_freshness(signed_at, now, max_skew_seconds)
+    payload_hash = hashlib.sha256(body).hexdigest()
+    declared = headers.get("x-amz-content-sha256")
+    if declared and declared != payload_hash:  # these APIs take no unsigned payloads
+        raise SignatureError("mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.")
+    canonical = canonical_request(method, path, query_string, headers, auth.signed_headers, payload_hash)
+    expected = signature(secret, auth, amz_date, canonical)
+    if not hmac.compare_digest(expected, auth.signature):
+        raise SignatureError("mismatch", "signature mismatch")
+
+
+def _hmac(key: bytes, message: str) -> bytes:
+    return hmac.new(key, message.encode(), hashlib.sha256).digest()
+
+
+def _shift(moment: datetime, seconds: int) -> datetime:
+    return moment + timedelta(seconds=seconds)

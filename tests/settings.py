@@ -1,0 +1,11 @@
+"""Test settings: the real ones, with a fast password hasher and a known root key."""
+import os
+
+os.environ.setdefault("ROOT_ACCESS_KEY_ID", "AKIATESTROOTKEY00001")
+os.environ.setdefault("ROOT_SECRET_ACCESS_KEY", "test-root-secret-key-0000000000000000000")
+
+from config.settings import *  # noqa: E402,F401,F403
+
+# Hashing is not under test here; Argon2 is exercised by its own tests.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "core.hashers.TunedArgon2PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

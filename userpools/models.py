@@ -1,0 +1,153 @@
+"""User-pool data. Pool and client settings are kept in AWS's own shape (JSON) so that
+Describe* returns exactly what was stored; what is looked up or filtered on has its own
+indexed column."""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from core import crypto
+
+# PostgreSQL needs a pattern opclass for LIKE 'prefix%' to use an index; other databases ignore it.
+_PATTERN_OPS = "varchar_pattern_ops"
+
+
+class UserPool(models.Model):
+    id = models.CharField(primary_key=True, max_length=55)
+    name = models.CharField(max_length=128)
+    config = models.JSONField(default=dict)  # every settable member of CreateUserPool/UpdateUserPool
+    tags = models.JSONField(default=dict)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id})"
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:cognito-idp:{settings.REGION}:{settings.ACCOUNT_ID}:userpool/{self.id}"
+
+    @property
+    def case_sensitive(self) -> bool:
+        return bool(self.config.get("UsernameConfiguration", {}).get("CaseSensitive", True))
+
+
+class UserPoolClient(models.Model):
+    client_id = models.CharField(primary_key=True, max_length=128)
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="clients")
+    name = models.CharField(max_length=128)
+    secret_encrypted = models.TextField(blank=True, default="")
+    config = models.JSONField(default=dict)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["pool", "client_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.client_id})"
+
+    @property
+    def secret(self) -> str | None:
+        return crypto.decrypt(self.secret_encrypted) if self.secret_encrypted else None
+
+    @secret.setter
+    def secret(self, value: str | None) -> None:
+        self.secret_encrypted = crypto.encrypt(value) if value else ""
+
+
+class User(models.Model):
+    UNCONFIRMED = "UNCONFIRMED"
+    CONFIRMED = "CONFIRMED"
+    FORCE_CHANGE_PASSWORD = "FORCE_CHANGE_PASSWORD"
+    RESET_REQUIRED = "RESET_REQUIRED"
+    EXTERNAL_PROVIDER = "EXTERNAL_PROVIDER"
+    ARCHIVED = "ARCHIVED"
+    UNKNOWN = "UNKNOWN"
+    STATUSES = [UNCONFIRMED, CONFIRMED, FORCE_CHANGE_PASSWORD, RESET_REQUIRED, EXTERNAL_PROVIDER, ARCHIVED, UNKNOWN]
+
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="users")
+    username = models.CharField(max_length=128)  # as given
+    username_key = models.CharField(max_length=128)  # lower-cased in case-insensitive pools; unique per pool
+    sub = models.UUIDField(default=uuid.uuid4)
+    status = models.CharField(max_length=32, choices=[(s, s) for s in STATUSES], default=UNCONFIRMED)
+    enabled = models.BooleanField(default=True)
+    password = models.CharField(max_length=256, blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pool", "username_key"], name="user_unique_username_per_pool"),
+            models.UniqueConstraint(fields=["pool", "sub"], name="user_unique_sub_per_pool"),
+        ]
+        indexes = [
+            models.Index(fields=["pool", "id"], name="user_pool_keyset"),
+            models.Index(fields=["pool", "username_key"], name="user_username_prefix", opclasses=[_PATTERN_OPS, _PATTERN_OPS]),
+            models.Index(fields=["pool", "status", "id"], name="user_pool_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+
+class UserAttribute(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="attributes")
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="+")  # denormalized for the index
+    name = models.CharField(max_length=64)
+    value = models.CharField(max_length=2048)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="attribute_unique_per_user")]
+        indexes = [
+            models.Index(
+                fields=["pool", "name", "value"],
+                name="attribute_lookup",
+                opclasses=[_PATTERN_OPS, _PATTERN_OPS, _PATTERN_OPS],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
+class Group(models.Model):
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=128)
+    description = models.CharField(max_length=2048, blank=True, default="")
+    role_arn = models.CharField(max_length=2048, blank=True, default="")
+    precedence = models.PositiveIntegerField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+    members = models.ManyToManyField(User, through="GroupMembership", related_name="groups")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pool", "name"], name="group_unique_name_per_pool")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMembership(models.Model):
+    group = models.ForeignKey(Group, on_delete=models.CASCADE)
+    user = models.ForeignKey(User, on_delete=models.CASCADE)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="membership_unique")]
+        indexes = [models.Index(fields=["user", "group"], name="membership_by_user")]
+
+
+class ResourceServer(models.Model):
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="resource_servers")
+    identifier = models.CharField(max_length=256)
+    name = models.CharField(max_length=256)
+    scopes = models.JSONField(default=list)  # [{"ScopeName": ..., "ScopeDescription": ...}]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pool", "identifier"], name="resource_server_unique")]
+
+    def __str__(self) -> str:
+        return self.identifier

@@ -1,0 +1,188 @@
+"""User-pool use cases: create, describe, update, delete, list."""
+from __future__ import annotations
+
+import copy
+import secrets
+import string
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from core import pagination
+from core.errors import InvalidParameterException, ResourceNotFoundException
+from userpools import schema
+from userpools.models import UserPool
+
+_ID_ALPHABET = string.ascii_letters + string.digits
+
+DEFAULT_PASSWORD_POLICY = {
+    "MinimumLength": 8,
+    "RequireUppercase": True,
+    "RequireLowercase": True,
+    "RequireNumbers": True,
+    "RequireSymbols": True,
+    "TemporaryPasswordValidityDays": 7,
+}
+
+# Members of CreateUserPool/UpdateUserPool kept as given; computed ones are added on describe.
+_UPDATABLE = (
+    "Policies", "DeletionProtection", "LambdaConfig", "AutoVerifiedAttributes", "SmsVerificationMessage",
+    "EmailVerificationMessage", "EmailVerificationSubject", "VerificationMessageTemplate",
+    "SmsAuthenticationMessage", "UserAttributeUpdateSettings", "MfaConfiguration", "DeviceConfiguration",
+    "EmailConfiguration", "SmsConfiguration", "AdminCreateUserConfig", "UserPoolAddOns",
+    "AccountRecoverySetting", "UserPoolTier",
+)
+_CREATE_ONLY = ("AliasAttributes", "UsernameAttributes", "UsernameConfiguration")
+_VALID_ALIASES = {"phone_number", "email", "preferred_username"}
+_VALID_USERNAME_ATTRIBUTES = {"phone_number", "email"}
+_VERIFIABLE = {"phone_number", "email"}
+
+
+def get_pool(pool_id: str) -> UserPool:
+    pool = UserPool.objects.filter(pk=pool_id).first()
+    if pool is None:
+        raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
+    return pool
+
+
+def _new_pool_id() -> str:
+    return f"{settings.REGION}_" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(9))
+
+
+def _defaults() -> dict:
+    return {
+        "Policies": {"PasswordPolicy": dict(DEFAULT_PASSWORD_POLICY)},
+        "DeletionProtection": "INACTIVE",
+        "LambdaConfig": {},
+        "MfaConfiguration": "OFF",
+        "VerificationMessageTemplate": {"DefaultEmailOption": "CONFIRM_WITH_CODE"},
+        "EmailConfiguration": {"EmailSendingAccount": "COGNITO_DEFAULT"},
+        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": False, "UnusedAccountValidityDays": 7},
+        "UserPoolTier": "ESSENTIALS",
+    }
+
+
+def _settable(params: dict) -> dict:
+    config = _defaults()
+    for key in _UPDATABLE:
+        if params.get(key) is not None:
+            config[key] = copy.deepcopy(params[key])
+    policy = dict(DEFAULT_PASSWORD_POLICY)
+    policy.update((config.get("Policies") or {}).get("PasswordPolicy") or {})
+    config["Policies"] = {**(config.get("Policies") or {}), "PasswordPolicy": policy}
+    template = dict(config.get("VerificationMessageTemplate") or {})
+    template.setdefault("DefaultEmailOption", "CONFIRM_WITH_CODE")
+    config["VerificationMessageTemplate"] = template
+    if "AdminCreateUserConfig" in params:
+        admin = dict(params["AdminCreateUserConfig"] or {})
+        admin.setdefault("AllowAdminCreateUserOnly", False)
+        admin.setdefault("UnusedAccountValidityDays", policy["TemporaryPasswordValidityDays"])
+        config["AdminCreateUserConfig"] = admin
+    auto = config.get("AutoVerifiedAttributes") or []
+    if set(auto) - _VERIFIABLE:
+        raise InvalidParameterException("AutoVerifiedAttributes may only contain email and phone_number.")
+    return config
+
+
+def _check_identity_settings(params: dict) -> None:
+    aliases = params.get("AliasAttributes")
+    username_attributes = params.get("UsernameAttributes")
+    if aliases and username_attributes:
+        raise InvalidParameterException("Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.")
+    if aliases and set(aliases) - _VALID_ALIASES:
+        raise InvalidParameterException("Invalid alias attributes. Valid values are phone_number, email, preferred_username.")
+    if username_attributes and set(username_attributes) - _VALID_USERNAME_ATTRIBUTES:
+        raise InvalidParameterException("Invalid username attributes. Valid values are phone_number, email.")
+
+
+@transaction.atomic
+def create_pool(params: dict) -> UserPool:
+    _check_identity_settings(params)
+    config = _settable(params)
+    for key in _CREATE_ONLY:
+        if params.get(key) is not None:
+            config[key] = copy.deepcopy(params[key])
+    config["SchemaAttributes"] = schema.build_schema(params.get("Schema"))
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return UserPool.objects.create(
+                    id=_new_pool_id(), name=params["PoolName"], config=config, tags=dict(params.get("UserPoolTags") or {})
+                )
+        except IntegrityError:  # an id collision: astronomically rare, try another
+            continue
+    raise RuntimeError("Could not allocate a user pool id.")
+
+
+@transaction.atomic
+def update_pool(pool_id: str, params: dict) -> UserPool:
+    pool = UserPool.objects.select_for_update().filter(pk=pool_id).first()
+    if pool is None:
+        raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
+    config = _settable(params)  # AWS: members left out return to their defaults
+    for key in (*_CREATE_ONLY, "SchemaAttributes", "Domain", "CustomDomain"):
+        if key in pool.config:
+            config[key] = pool.config[key]
+    pool.config = config
+    if params.get("UserPoolTags") is not None:
+        pool.tags = dict(params["UserPoolTags"])
+    pool.save()
+    return pool
+
+
+@transaction.atomic
+def delete_pool(pool_id: str) -> None:
+    pool = get_pool(pool_id)
+    if pool.config.get("DeletionProtection") == "ACTIVE":
+        raise InvalidParameterException(
+            "The user pool cannot be deleted because deletion protection is activated. "
+            "Deletion protection must be inactivated first."
+        )
+    pool.delete()
+
+
+def describe_pool(pool: UserPool) -> dict:
+    description = {key: copy.deepcopy(value) for key, value in pool.config.items()}
+    description.update(
+        Id=pool.id,
+        Name=pool.name,
+        Arn=pool.arn,
+        CreationDate=pool.created,
+        LastModifiedDate=pool.modified,
+        EstimatedNumberOfUsers=pool.users.count(),
+        UserPoolTags=dict(pool.tags),
+    )
+    description.setdefault("LambdaConfig", {})
+    return description
+
+
+def list_pools(max_results: int, next_token: str | None) -> tuple[list[UserPool], str | None]:
+    """Keyset pagination over pools by id."""
+    after = pagination.read_token("pools", next_token)
+    query = UserPool.objects.order_by("id")
+    if after is not None:
+        query = query.filter(id__gt=after)
+    pools = list(query[: max_results + 1])
+    if len(pools) > max_results:
+        pools = pools[:max_results]
+        return pools, pagination.make_token("pools", pools[-1].id)
+    return pools, None
+
+
+def summarize_pool(pool: UserPool) -> dict:
+    return {
+        "Id": pool.id,
+        "Name": pool.name,
+        "LambdaConfig": copy.deepcopy(pool.config.get("LambdaConfig") or {}),
+        "CreationDate": pool.created,
+        "LastModifiedDate": pool.modified,
+    }
+
+
+@transaction.atomic
+def add_custom_attributes(pool_id: str, definitions: list[dict]) -> None:
+    pool = UserPool.objects.select_for_update().filter(pk=pool_id).first()
+    if pool is None:
+        raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
+    pool.config["SchemaAttributes"] = schema.add_custom(pool.config.get("SchemaAttributes") or schema.default_schema(), definitions)
+    pool.save(update_fields=["config", "modified"])
