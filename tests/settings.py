@@ -9,3 +9,5 @@ from config.settings import *  # noqa: E402,F401,F403
 # Hashing is not under test here; Argon2 is exercised by its own tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "core.hashers.TunedArgon2PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Live-server threads must not keep connections open, or the test database cannot be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
