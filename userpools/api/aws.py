@@ -1,2 +1,4 @@
 """AWS JSON 1.1 handlers for user pools; each module below registers its operations."""
 from userpools.api import aws_pools  # noqa: F401
+from userpools.api import aws_clients  # noqa: F401
+from userpools.api import aws_resource_servers  # noqa: F401
