@@ -3,3 +3,4 @@ from userpools.api import aws_pools  # noqa: F401
 from userpools.api import aws_clients  # noqa: F401
 from userpools.api import aws_resource_servers  # noqa: F401
 from userpools.api import aws_groups  # noqa: F401
+from userpools.api import aws_tags  # noqa: F401
