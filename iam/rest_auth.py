@@ -1,29 +1,70 @@
 """DRF authentication with the same SigV4 access keys as the AWS API."""
 from __future__ import annotations
 
-from rest_framework import authentication, exceptions
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions, permissions
 
 from core.errors import ServiceError
 from iam import services
+from iam.models import Principal
+from iam.sigv4 import ALGORITHM
+
+
+class SignatureRejected(exceptions.AuthenticationFailed):
+    """A signature that was present but not good; carries the wire error to render."""
+
+    def __init__(self, error: ServiceError):
+        super().__init__(error.message)
+        self.error = error
+
+
+def signing_path(path: str) -> str:
+    """The path as SigV4 signers canonicalize it for every service but S3: empty and '.'
+    segments removed. (botocore's `normalize_url_path`; AWS verifies the same way.)"""
+    segments = [segment for segment in path.split("/") if segment and segment != "."]
+    if not segments:
+        return "/"
+    return "/" + "/".join(segments) + ("/" if path.endswith("/") else "")
 
 
 class SigV4Authentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         header = request.META.get("HTTP_AUTHORIZATION")
         if not header:
-            return None  # DRF then answers 401/403 via the permission check
+            return None  # the permission check then answers 401 MissingAuthenticationToken
+        django_request = request._request
         try:
             principal = services.authenticate(
                 authorization=header,
                 method=request.method,
-                path=request._request.path,
+                path=signing_path(django_request.path),
                 query_string=request.META.get("QUERY_STRING", ""),
-                headers={name.lower(): value for name, value in request._request.headers.items()},
-                body=request._request.body,
+                headers={name.lower(): value for name, value in django_request.headers.items()},
+                body=django_request.body,
             )
         except ServiceError as exc:
-            raise exceptions.AuthenticationFailed({"__type": exc.error_type, "message": exc.message}) from None
+            raise SignatureRejected(exc) from None
         return (principal, None)
 
     def authenticate_header(self, request):
-        return "AWS4-HMAC-SHA256"
+        return ALGORITHM  # makes DRF answer 401 rather than 403
+
+
+class IsSignedRequest(permissions.BasePermission):
+    """The request was signed by an access key (the principal is an `iam.Principal`)."""
+
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.user, Principal)
+
+
+class SigV4Scheme(OpenApiAuthenticationExtension):
+    target_class = SigV4Authentication
+    name = "sigv4"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "AWS Signature Version 4 (service `cognito-idp`), as boto3/botocore sign requests.",
+        }
