@@ -63,6 +63,14 @@ def test_token_validity_units_and_ranges(idp, pool_id):
         assert excinfo.value.response["Error"]["Message"] == "Invalid range for token validity."
 
 
+def test_unit_without_value_keeps_the_default_duration(idp, pool_id):
+    client = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="c", TokenValidityUnits={"AccessToken": "seconds", "RefreshToken": "hours"}
+    )["UserPoolClient"]
+    assert client["AccessTokenValidity"] == 3600 and client["TokenValidityUnits"]["AccessToken"] == "seconds"
+    assert client["RefreshTokenValidity"] == 720 and client["TokenValidityUnits"]["RefreshToken"] == "hours"
+
+
 def test_refresh_validity_zero_means_default(idp, pool_id):
     client = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="c", RefreshTokenValidity=0)["UserPoolClient"]
     assert client["RefreshTokenValidity"] == 30 and client["TokenValidityUnits"]["RefreshToken"] == "days"
