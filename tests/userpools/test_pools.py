@@ -104,3 +104,12 @@ def test_unknown_pool_is_resource_not_found(idp):
         idp.describe_user_pool(UserPoolId="us-east-1_doesnotex")
     assert error_code(excinfo) == "ResourceNotFoundException"
     assert "does not exist" in excinfo.value.response["Error"]["Message"]
+
+
+def test_pool_tags_obey_tag_rules(idp, pool_id):
+    with pytest.raises(ClientError) as excinfo:
+        idp.create_user_pool(PoolName="t", UserPoolTags={"aws:reserved": "x"})
+    assert error_code(excinfo) == "InvalidParameterException"
+    with pytest.raises(ClientError) as excinfo:
+        idp.update_user_pool(UserPoolId=pool_id, UserPoolTags={f"k{i}": "v" for i in range(51)})
+    assert error_code(excinfo) == "InvalidParameterException"

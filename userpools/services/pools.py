@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from core import pagination
 from core.errors import InvalidParameterException, ResourceNotFoundException
 from userpools import schema
+from userpools.services import tags
 from userpools.models import UserPool
 
 _ID_ALPHABET = string.ascii_letters + string.digits
@@ -103,6 +104,7 @@ def create_pool(params: dict) -> UserPool:
         if params.get(key) is not None:
             config[key] = copy.deepcopy(params[key])
     config["SchemaAttributes"] = schema.build_schema(params.get("Schema"))
+    tags.validate_tags(params.get("UserPoolTags") or {})
     for _ in range(5):
         try:
             with transaction.atomic():
@@ -125,6 +127,7 @@ def update_pool(pool_id: str, params: dict) -> UserPool:
             config[key] = pool.config[key]
     pool.config = config
     if params.get("UserPoolTags") is not None:
+        tags.validate_tags(params["UserPoolTags"])
         pool.tags = dict(params["UserPoolTags"])
     pool.save()
     return pool
