@@ -40,7 +40,7 @@ class RestClient:
         self.sign = sign
 
     def call(self, method: str, path: str, body=None, query: dict | list | None = None) -> Reply:
-        target = API + path + (f"?{urlencode(query, doseq=True)}" if query else "")
+        target = API + path + (f"?{urlencode(query, doseq=True, quote_via=quote)}" if query else "")  # SDKs send %20, not +
         data = json.dumps(body).encode() if body is not None else b""
         headers = {"Content-Type": "application/json"} if body is not None else {}
         if self.sign:
