@@ -188,6 +188,10 @@ def test_not_found_is_404(api):
     assert_error(api.delete("/userpools/us-east-1_missing00"), 404, "ResourceNotFoundException")
 
 
+def test_unknown_route_is_a_json_404(api):
+    assert "/api/v1/nothing/here" in assert_error(api.get("/nothing/here"), 404, "ResourceNotFoundException")["message"]
+
+
 def test_wrong_method_is_405(api, pool):
     assert_error(api.post(f"/userpools/{pool}", {}), 405, "MethodNotAllowedException")
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 from django.conf import settings
-from django.http import QueryDict
+from django.http import HttpRequest, JsonResponse, QueryDict
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -160,3 +160,9 @@ def route_view(**routes: Route):
     name = "".join(route.operation for route in routes.values())[:80] + "View"
     # A class per URL (not initkwargs) so the schema generator sees only the methods it serves.
     return type(name, (RouteView,), attributes).as_view()
+
+
+def no_route(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Unknown URLs under /api/v1/ answer in the API's error format, not Django's HTML page."""
+    error = errors.ResourceNotFoundException(f"No REST route matches {request.path}.")
+    return JsonResponse({"__type": error.error_type, "message": error.message}, status=404)

@@ -4,9 +4,9 @@ Bodies use AWS's member names (`{"PoolName": "x"}`); query parameters use them i
 (`?max_results=10&next_token=...`). A resource-server identifier may contain '/': send it with
 '/' as is and other reserved characters percent-encoded.
 """
-from django.urls import path
+from django.urls import path, re_path
 
-from userpools.api.rest import Route, bind_pool_arn, route_view
+from userpools.api.rest import Route, bind_pool_arn, no_route, route_view
 
 POOL = "userpools/<str:pool_id>"
 USER = f"{POOL}/users/<str:username>"
@@ -85,4 +85,5 @@ urlpatterns = [
         PUT=Route("UpdateResourceServer", "resource-servers"),
         DELETE=Route("DeleteResourceServer", "resource-servers"),
     ), name="resource-server"),
+    re_path(r"^(?P<rest>.*)$", no_route),  # last: anything not matched above
 ]
