@@ -108,6 +108,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@verificationemail.com")
+# SMS goes through a pluggable sender (userpools.sms.SmsSender); the file sender appends JSON lines.
+SMS_BACKEND = env_str("SMS_BACKEND", "userpools.sms.ConsoleSmsSender")
+SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

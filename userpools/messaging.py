@@ -1,0 +1,88 @@
+"""Messages to users: invitations from AdminCreateUser, rendered from the pool's templates.
+
+Services call `send_invitation` inside their transaction; delivery is queued with
+`transaction.on_commit`, so a rolled-back request never mails anyone. The Celery tasks in
+`userpools.tasks` call `deliver_email` / `deliver_sms`, which use Django's mail backend and
+the configured SMS sender. Passwords are never logged here.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils.html import strip_tags
+
+from userpools.models import UserPool
+from userpools.sms import get_sms_sender
+
+log = logging.getLogger(__name__)
+
+PASSWORD_PLACEHOLDER = "{####}"
+USERNAME_PLACEHOLDER = "{username}"
+DEFAULT_INVITE_SUBJECT = "Your temporary password"
+DEFAULT_INVITE_MESSAGE = "Your username is {username} and temporary password is {####}."
+EMAIL = "EMAIL"
+SMS = "SMS"
+
+
+@dataclass(frozen=True)
+class Invitation:
+    email_subject: str
+    email_message: str
+    sms_message: str
+
+
+def invitation_template(pool: UserPool) -> Invitation:
+    template = (pool.config.get("AdminCreateUserConfig") or {}).get("InviteMessageTemplate") or {}
+    return Invitation(
+        email_subject=template.get("EmailSubject") or DEFAULT_INVITE_SUBJECT,
+        email_message=template.get("EmailMessage") or DEFAULT_INVITE_MESSAGE,
+        sms_message=template.get("SMSMessage") or DEFAULT_INVITE_MESSAGE,
+    )
+
+
+def render(text: str, username: str, password: str) -> str:
+    return text.replace(USERNAME_PLACEHOLDER, username).replace(PASSWORD_PLACEHOLDER, password)
+
+
+def send_invitation(pool: UserPool, username: str, password: str, contacts: dict[str, str], mediums: list[str]) -> None:
+    """Queue the invitation to `contacts` ({"EMAIL": address, "SMS": number}) after commit.
+
+    As in Cognito, a template without the {####} placeholder is not delivered.
+    """
+    template = invitation_template(pool)
+    if EMAIL in mediums and contacts.get(EMAIL) and PASSWORD_PLACEHOLDER in template.email_message:
+        args = (contacts[EMAIL], render(template.email_subject, username, password), render(template.email_message, username, password))
+        transaction.on_commit(lambda: _queue_email(*args))
+    if SMS in mediums and contacts.get(SMS) and PASSWORD_PLACEHOLDER in template.sms_message:
+        args_sms = (contacts[SMS], render(template.sms_message, username, password))
+        transaction.on_commit(lambda: _queue_sms(*args_sms))
+
+
+def _queue_email(to: str, subject: str, body: str) -> None:
+    from userpools import tasks  # tasks imports this module
+
+    tasks.deliver_email.delay(to, subject, body)
+
+
+def _queue_sms(phone_number: str, message: str) -> None:
+    from userpools import tasks
+
+    tasks.deliver_sms.delay(phone_number, message)
+
+
+def deliver_email(to: str, subject: str, body: str) -> None:
+    is_html = "<" in body and ">" in body
+    mail = EmailMultiAlternatives(subject, strip_tags(body) if is_html else body, settings.DEFAULT_FROM_EMAIL, [to])
+    if is_html:
+        mail.attach_alternative(body, "text/html")
+    mail.send()
+    log.info("Sent an email to a user")
+
+
+def deliver_sms(phone_number: str, message: str) -> None:
+    get_sms_sender().send(phone_number, message)
+    log.info("Sent a text message to a user")

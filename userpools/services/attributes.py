@@ -1,0 +1,170 @@
+"""User attributes: validation against the pool's schema, storage rows, aliases, shaping.
+
+`sub` lives on the User row; every other attribute is a UserAttribute row, indexed on
+(pool, name, value) so that sign-in by alias and ListUsers filters are index lookups.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from core.errors import AliasExistsException, InvalidParameterException, UsernameExistsException
+from userpools import schema
+from userpools.models import User, UserAttribute, UserPool
+
+VERIFIED_FLAG = {"email": "email_verified", "phone_number": "phone_number_verified"}
+_SCHEMA_ERROR = "Attributes did not conform to the schema: "
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+_PHONE = re.compile(r"\+[0-9]{4,15}")
+_BOOLEAN = {"true", "false"}
+
+
+def pool_schema(pool: UserPool) -> dict[str, dict]:
+    """Schema attributes by the name clients use (without the `dev:` prefix)."""
+    definitions = pool.config.get("SchemaAttributes") or schema.default_schema()
+    return {definition["Name"].removeprefix("dev:"): definition for definition in definitions}
+
+
+def alias_names(pool: UserPool) -> list[str]:
+    return list(pool.config.get("AliasAttributes") or [])
+
+
+def username_attribute_names(pool: UserPool) -> list[str]:
+    return list(pool.config.get("UsernameAttributes") or [])
+
+
+def as_dict(attributes: Iterable[dict]) -> dict[str, str]:
+    """AttributeType list -> {name: value}; the last value of a repeated name wins, as in AWS."""
+    return {attribute["Name"]: attribute.get("Value", "") for attribute in attributes}
+
+
+def _check_value(name: str, definition: dict, value: str) -> None:
+    kind = definition.get("AttributeDataType", "String")
+    if name == "email" and not _EMAIL.fullmatch(value):
+        raise InvalidParameterException("Invalid email address format.")
+    if name == "phone_number" and not _PHONE.fullmatch(value):
+        raise InvalidParameterException("Invalid phone number format.")
+    if kind == "Boolean" and value.lower() not in _BOOLEAN:
+        raise InvalidParameterException(f"{_SCHEMA_ERROR}{name}: Value must be either true or false")
+    if kind == "Number":
+        try:
+            float(value)
+        except ValueError:
+            raise InvalidParameterException(f"{_SCHEMA_ERROR}{name}: Number must be a number") from None
+    max_length = (definition.get("StringAttributeConstraints") or {}).get("MaxLength")
+    if kind == "String" and max_length and len(value) > int(max_length):
+        raise InvalidParameterException(f"{_SCHEMA_ERROR}{name}: String must be no longer than {max_length} characters")
+
+
+def validate(pool: UserPool, values: dict[str, str], *, creating: bool) -> dict[str, str]:
+    """Values checked against the schema; booleans normalised to "true"/"false".
+
+    Immutable attributes may only be given when the user is created; `sub` and `identities`
+    are never writable.
+    """
+    definitions = pool_schema(pool)
+    clean: dict[str, str] = {}
+    for name, value in values.items():
+        definition = definitions.get(name)
+        if definition is None:
+            raise InvalidParameterException(f"{_SCHEMA_ERROR}Type for attribute {{{name}}} could not be determined")
+        if name in schema.READ_ONLY_ATTRIBUTES or (not creating and not definition.get("Mutable", True)):
+            raise InvalidParameterException(f"user.{name}: Attribute cannot be updated.")
+        _check_value(name, definition, value)
+        clean[name] = value.lower() if definition.get("AttributeDataType") == "Boolean" else value
+    return clean
+
+
+def check_required(pool: UserPool, values: dict[str, str]) -> None:
+    missing = [name for name in schema.required_names(list(pool_schema(pool).values())) if not values.get(name)]
+    if missing:
+        raise InvalidParameterException(f"{_SCHEMA_ERROR}{missing[0]}: The attribute is required")
+
+
+def current(user: User) -> dict[str, str]:
+    """The stored attributes of a user (without `sub`), in the order they were first set."""
+    # .all() so that a prefetch (ListUsers) is used instead of one query per user.
+    return {row.name: row.value for row in sorted(user.attributes.all(), key=lambda row: row.id)}
+
+
+def write(user: User, values: dict[str, str]) -> None:
+    """Insert or update attribute rows (one query per changed attribute)."""
+    existing = {row.name: row for row in user.attributes.filter(name__in=list(values))}
+    for name, value in values.items():
+        row = existing.get(name)
+        if row is None:
+            UserAttribute.objects.create(user=user, pool_id=user.pool_id, name=name, value=value)
+        elif row.value != value:
+            row.value = value
+            row.save(update_fields=["value"])
+
+
+def remove(user: User, names: Iterable[str]) -> None:
+    user.attributes.filter(name__in=list(names)).delete()
+
+
+def holders(pool: UserPool, name: str, value: str, *, exclude: User | None = None) -> list[User]:
+    """Users of the pool whose attribute `name` is exactly `value` (an index lookup)."""
+    rows = UserAttribute.objects.filter(pool=pool, name=name, value=value).select_related("user")
+    if exclude is not None and exclude.pk:
+        rows = rows.exclude(user_id=exclude.pk)
+    return [row.user for row in rows[:10]]
+
+
+def is_verified(user: User, name: str) -> bool:
+    flag = VERIFIED_FLAG.get(name)
+    if flag is None:  # preferred_username needs no verification to be an alias
+        return True
+    return user.attributes.filter(name=flag, value="true").exists()
+
+
+def claim_unique_values(
+    pool: UserPool, user: User, values: dict[str, str], *, force_alias: bool = False, only: set[str] | None = None
+) -> None:
+    """Enforce that sign-in values (username attributes, verified aliases) name one user only.
+
+    In a pool with UsernameAttributes, email/phone_number are usernames: a duplicate is a
+    UsernameExistsException. In a pool with AliasAttributes, a verified alias held by another
+    user is an AliasExistsException unless `force_alias` moves it to this user. `only` limits
+    the check to the attributes being written (and those whose verification flag is).
+    """
+
+    def touched(name: str) -> bool:
+        return only is None or name in only or VERIFIED_FLAG.get(name) in only
+
+    for name in username_attribute_names(pool):
+        if values.get(name) and touched(name) and holders(pool, name, values[name], exclude=user):
+            raise UsernameExistsException(f"An account with the given {name} already exists.")
+    for name in alias_names(pool):
+        value = values.get(name)
+        if not value or not touched(name) or not _alias_active(name, values):
+            continue
+        others = [other for other in holders(pool, name, value, exclude=user) if is_verified(other, name)]
+        if not others:
+            continue
+        if not force_alias:
+            raise AliasExistsException(f"An account with the given {name} already exists.")
+        for other in others:  # the previous holder can no longer sign in with it
+            _release_alias(other, name)
+
+
+def _alias_active(name: str, values: dict[str, str]) -> bool:
+    flag = VERIFIED_FLAG.get(name)
+    return flag is None or values.get(flag) == "true"
+
+
+def _release_alias(user: User, name: str) -> None:
+    flag = VERIFIED_FLAG.get(name)
+    if flag:
+        user.attributes.filter(name=flag).update(value="false")
+    else:
+        user.attributes.filter(name=name).delete()
+
+
+def shape(user: User, values: dict[str, str], names: Iterable[str] | None = None) -> list[dict]:
+    """AttributeType list: `sub` first, then the stored attributes (optionally only `names`)."""
+    everything = {"sub": str(user.sub), **values}
+    if names is not None:
+        wanted = set(names)
+        everything = {name: value for name, value in everything.items() if name in wanted}
+    return [{"Name": name, "Value": value} for name, value in everything.items()]

@@ -1,0 +1,69 @@
+"""Group membership: add/remove a user, list a user's groups, list a group's users.
+
+Lists are keyset pages over the membership indexes: (user, group) for a user's groups and
+the unique (group, user) for a group's users.
+"""
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from core import pagination
+from userpools.models import Group, GroupMembership, User
+from userpools.services import groups
+from userpools.services.listing import DEFAULT_LIMIT
+from userpools.services.pools import get_pool
+from userpools.services.users import require_user
+
+
+def _user_and_group(pool_id: str, username: str, group_name: str) -> tuple[User, Group]:
+    pool = get_pool(pool_id)
+    group = groups.get_group(pool_id, group_name)  # ResourceNotFoundException first, as Cognito does
+    return require_user(pool, username), group
+
+
+@transaction.atomic
+def add_user_to_group(pool_id: str, username: str, group_name: str) -> None:
+    """AdminAddUserToGroup; adding a member again changes nothing."""
+    user, group = _user_and_group(pool_id, username, group_name)
+    try:
+        with transaction.atomic():  # a concurrent add of the same pair is not an error
+            GroupMembership.objects.get_or_create(group=group, user=user)
+    except IntegrityError:
+        pass
+
+
+@transaction.atomic
+def remove_user_from_group(pool_id: str, username: str, group_name: str) -> None:
+    user, group = _user_and_group(pool_id, username, group_name)
+    GroupMembership.objects.filter(group=group, user=user).delete()
+
+
+def list_groups_for_user(pool_id: str, username: str, limit: int | None, next_token: str | None) -> tuple[list[Group], str | None]:
+    """AdminListGroupsForUser: the user's groups in membership order."""
+    user = require_user(get_pool(pool_id), username)
+    kind = f"groups-for-user:{user.pk}"
+    after = pagination.read_token(kind, next_token)
+    memberships = GroupMembership.objects.filter(user=user).select_related("group").order_by("group_id")
+    if after is not None:
+        memberships = memberships.filter(group_id__gt=after)
+    page, token = _page(list(memberships[: (limit or DEFAULT_LIMIT) + 1]), limit or DEFAULT_LIMIT, kind, lambda m: m.group_id)
+    return [membership.group for membership in page], token
+
+
+def list_users_in_group(pool_id: str, group_name: str, limit: int | None, next_token: str | None) -> tuple[list[User], str | None]:
+    """ListUsersInGroup: the group's members, attributes prefetched for shaping."""
+    group = groups.get_group(pool_id, group_name)
+    kind = f"users-in-group:{group.pk}"
+    after = pagination.read_token(kind, next_token)
+    memberships = GroupMembership.objects.filter(group=group).order_by("user_id")
+    if after is not None:
+        memberships = memberships.filter(user_id__gt=after)
+    memberships = memberships.select_related("user").prefetch_related("user__attributes")
+    page, token = _page(list(memberships[: (limit or DEFAULT_LIMIT) + 1]), limit or DEFAULT_LIMIT, kind, lambda m: m.user_id)
+    return [membership.user for membership in page], token
+
+
+def _page(rows: list, limit: int, kind: str, key) -> tuple[list, str | None]:
+    if len(rows) > limit:
+        return rows[:limit], pagination.make_token(kind, key(rows[limit - 1]))
+    return rows, None

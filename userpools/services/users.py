@@ -1,0 +1,275 @@
+"""User administration in a pool (the Admin* operations): create, read, delete, enable,
+attributes, passwords, confirmation. Users belong to one pool; they are not Django auth users.
+
+Lookup by username is an index lookup on (pool, username_key); in pools with
+UsernameAttributes or AliasAttributes an email/phone/preferred_username may name the user
+instead, found through the (pool, name, value) index of UserAttribute.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.db import IntegrityError, transaction
+
+from core.errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    UnsupportedUserStateException,
+    UserNotFoundException,
+    UsernameExistsException,
+)
+from userpools import messaging, schema
+from userpools.models import User, UserPool
+from userpools.services import attributes, passwords
+from userpools.services.listing import list_users  # noqa: F401  (part of this module's interface)
+from userpools.services.pools import get_pool
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+_PHONE = re.compile(r"\+[0-9]+")
+_FORMAT_NAMES = {"email": "email", "phone_number": "phone number"}
+
+
+def username_key(pool: UserPool, username: str) -> str:
+    return username if pool.case_sensitive else username.lower()
+
+
+def _kind_of(value: str) -> str | None:
+    """Which sign-in attribute a username looks like, if any."""
+    if _EMAIL.fullmatch(value):
+        return "email"
+    if _PHONE.fullmatch(value):
+        return "phone_number"
+    return None
+
+
+def find_user(pool: UserPool, username: str, *, lock: bool = False) -> User | None:
+    """The user named by username, by username attribute, or by verified alias."""
+    users = User.objects.select_for_update() if lock else User.objects
+    user = users.filter(pool=pool, username_key=username_key(pool, username)).first()
+    if user is not None:
+        return user
+    username_attributes = attributes.username_attribute_names(pool)
+    for name in username_attributes + attributes.alias_names(pool):
+        for holder in attributes.holders(pool, name, username):
+            if name in username_attributes or attributes.is_verified(holder, name):
+                return users.get(pk=holder.pk) if lock else holder
+    return None
+
+
+def require_user(pool: UserPool, username: str, *, lock: bool = False) -> User:
+    user = find_user(pool, username, lock=lock)
+    if user is None:
+        raise UserNotFoundException("User does not exist.")
+    return user
+
+
+def get_user(pool_id: str, username: str) -> User:
+    return require_user(get_pool(pool_id), username)
+
+
+def _touch(user: User) -> None:
+    user.save(update_fields=["modified"])
+
+
+# --- shaping -----------------------------------------------------------------------------
+
+def describe_user(user: User) -> dict:
+    """The AdminGetUser response."""
+    return {
+        "Username": user.username,
+        "UserAttributes": attributes.shape(user, attributes.current(user)),
+        "UserCreateDate": user.created,
+        "UserLastModifiedDate": user.modified,
+        "Enabled": user.enabled,
+        "UserStatus": user.status,
+    }
+
+
+def user_type(user: User, attributes_to_get: list[str] | None = None) -> dict:
+    """A UserType (ListUsers, ListUsersInGroup, AdminCreateUser)."""
+    return {
+        "Username": user.username,
+        "Attributes": attributes.shape(user, attributes.current(user), attributes_to_get),
+        "UserCreateDate": user.created,
+        "UserLastModifiedDate": user.modified,
+        "Enabled": user.enabled,
+        "UserStatus": user.status,
+    }
+
+
+# --- AdminCreateUser -----------------------------------------------------------------------
+
+def _sign_in_identity(pool: UserPool, given: str, values: dict[str, str]) -> tuple[str, uuid.UUID]:
+    """The stored username and sub for a new user named `given`.
+
+    With UsernameAttributes the given name must be an email/phone number; it becomes an
+    attribute and the username is the sub. With AliasAttributes a username must not look
+    like an alias of that kind.
+    """
+    kind = _kind_of(given)
+    username_attributes = attributes.username_attribute_names(pool)
+    if username_attributes:
+        if kind not in username_attributes:
+            wanted = " or ".join(f"a{'n' if name == 'email' else ''} {_FORMAT_NAMES[name]}" for name in username_attributes)
+            prefix = "either " if len(username_attributes) > 1 else ""
+            raise InvalidParameterException(f"Username should be {prefix}{wanted}.")
+        values[kind] = given
+        sub = uuid.uuid4()
+        return str(sub), sub
+    if kind in attributes.alias_names(pool):
+        label = _FORMAT_NAMES[kind]
+        raise InvalidParameterException(f"Username cannot be of {label} format, since user pool is configured for {label} alias.")
+    return given, uuid.uuid4()
+
+
+def _delivery_mediums(params: dict, values: dict[str, str]) -> list[str]:
+    requested = params.get("DesiredDeliveryMediums")
+    if not requested:  # Cognito's default is email; fall back to SMS when there is only a phone
+        if values.get("email"):
+            return [messaging.EMAIL]
+        return [messaging.SMS] if values.get("phone_number") else []
+    if messaging.EMAIL in requested and not values.get("email"):
+        raise InvalidParameterException("No email provided but desired delivery medium was Email")
+    if messaging.SMS in requested and not values.get("phone_number"):
+        raise InvalidParameterException("No phone_number provided but desired delivery medium was SMS")
+    return list(requested)
+
+
+def _contacts(values: dict[str, str]) -> dict[str, str]:
+    return {messaging.EMAIL: values.get("email", ""), messaging.SMS: values.get("phone_number", "")}
+
+
+def _temporary_password(pool: UserPool, given: str | None) -> str:
+    policy = passwords.pool_policy(pool.config)
+    if given:
+        passwords.check_password(policy, given)
+        return given
+    return passwords.generate_password(policy)
+
+
+def _insert(pool: UserPool, username: str, sub: uuid.UUID, password: str) -> User:
+    try:
+        with transaction.atomic():  # the unique constraint decides between concurrent creates
+            return User.objects.create(
+                pool=pool,
+                username=username,
+                username_key=username_key(pool, username),
+                sub=sub,
+                status=User.FORCE_CHANGE_PASSWORD,
+                password=passwords.hash_password(password),
+            )
+    except IntegrityError:
+        raise UsernameExistsException("User account already exists") from None
+
+
+@transaction.atomic
+def admin_create_user(pool_id: str, params: dict) -> User:
+    """AdminCreateUser: a new user in FORCE_CHANGE_PASSWORD, invited unless SUPPRESS.
+
+    MessageAction RESEND instead gives an existing FORCE_CHANGE_PASSWORD user a new
+    temporary password and sends the invitation again.
+    """
+    pool = get_pool(pool_id)
+    if params.get("MessageAction") == "RESEND":
+        return _resend_invitation(pool, params)
+    values = attributes.as_dict(params.get("UserAttributes") or [])
+    username, sub = _sign_in_identity(pool, params["Username"], values)
+    values = attributes.validate(pool, values, creating=True)
+    attributes.check_required(pool, values)
+    password = _temporary_password(pool, params.get("TemporaryPassword"))
+    suppress = params.get("MessageAction") == "SUPPRESS"
+    mediums = [] if suppress else _delivery_mediums(params, values)
+    user = _insert(pool, username, sub, password)
+    attributes.claim_unique_values(pool, user, values, force_alias=bool(params.get("ForceAliasCreation")))
+    attributes.write(user, values)
+    if mediums:
+        messaging.send_invitation(pool, params["Username"], password, _contacts(values), mediums)
+    return user
+
+
+def _resend_invitation(pool: UserPool, params: dict) -> User:
+    user = require_user(pool, params["Username"], lock=True)
+    if user.status != User.FORCE_CHANGE_PASSWORD:
+        raise UnsupportedUserStateException(f"Resend not possible. {params['Username']} status is not FORCE_CHANGE_PASSWORD.")
+    password = _temporary_password(pool, params.get("TemporaryPassword"))
+    user.password = passwords.hash_password(password)
+    user.save(update_fields=["password", "modified"])
+    values = attributes.current(user)
+    mediums = _delivery_mediums(params, values)
+    if mediums:
+        messaging.send_invitation(pool, params["Username"], password, _contacts(values), mediums)
+    return user
+
+
+# --- state changes -------------------------------------------------------------------------
+
+@transaction.atomic
+def delete_user(pool_id: str, username: str) -> None:
+    require_user(get_pool(pool_id), username, lock=True).delete()
+
+
+@transaction.atomic
+def set_enabled(pool_id: str, username: str, enabled: bool) -> None:
+    user = require_user(get_pool(pool_id), username, lock=True)
+    user.enabled = enabled
+    user.save(update_fields=["enabled", "modified"])
+
+
+@transaction.atomic
+def set_password(pool_id: str, username: str, password: str, permanent: bool) -> None:
+    """AdminSetUserPassword: permanent → CONFIRMED, temporary → FORCE_CHANGE_PASSWORD."""
+    pool = get_pool(pool_id)
+    user = require_user(pool, username, lock=True)
+    passwords.check_password(passwords.pool_policy(pool.config), password)
+    user.password = passwords.hash_password(password)
+    user.status = User.CONFIRMED if permanent else User.FORCE_CHANGE_PASSWORD
+    user.save(update_fields=["password", "status", "modified"])
+
+
+@transaction.atomic
+def confirm_sign_up(pool_id: str, username: str) -> None:
+    """AdminConfirmSignUp: only an UNCONFIRMED user can be confirmed."""
+    user = require_user(get_pool(pool_id), username, lock=True)
+    if user.status != User.UNCONFIRMED:
+        raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status}")
+    user.status = User.CONFIRMED
+    user.save(update_fields=["status", "modified"])
+
+
+# --- attributes ----------------------------------------------------------------------------
+
+@transaction.atomic
+def update_attributes(pool_id: str, username: str, updates: list[dict]) -> None:
+    """AdminUpdateUserAttributes. A changed email/phone_number is unverified unless the
+    request also sets its *_verified flag."""
+    pool = get_pool(pool_id)
+    user = require_user(pool, username, lock=True)
+    values = attributes.validate(pool, attributes.as_dict(updates), creating=False)
+    existing = attributes.current(user)
+    for name, flag in attributes.VERIFIED_FLAG.items():
+        if name in values and values[name] != existing.get(name) and flag not in values:
+            values[flag] = "false"
+    attributes.claim_unique_values(pool, user, {**existing, **values}, only=set(values))
+    attributes.write(user, values)
+    _touch(user)
+
+
+@transaction.atomic
+def delete_attributes(pool_id: str, username: str, names: list[str]) -> None:
+    """AdminDeleteUserAttributes: required and immutable attributes cannot be deleted."""
+    pool = get_pool(pool_id)
+    user = require_user(pool, username, lock=True)
+    definitions = attributes.pool_schema(pool)
+    for name in names:
+        definition = definitions.get(name)
+        if definition is None:
+            raise InvalidParameterException(f"Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined")
+        if definition.get("Required"):
+            raise InvalidParameterException(f"user.{name}: Required attribute cannot be deleted.")
+        if name in schema.READ_ONLY_ATTRIBUTES or not definition.get("Mutable", True):
+            raise InvalidParameterException(f"user.{name}: Attribute cannot be updated.")
+    # A removed email/phone number takes its verification flag with it.
+    flags = [attributes.VERIFIED_FLAG[name] for name in names if name in attributes.VERIFIED_FLAG]
+    attributes.remove(user, [*names, *flags])
+    _touch(user)
