@@ -59,3 +59,15 @@ ScopeDoesNotExistException = _define("ScopeDoesNotExistException", "Scope does n
 InvalidOAuthFlowException = _define("InvalidOAuthFlowException", "Invalid OAuth flow.")
 ConcurrentModificationException = _define("ConcurrentModificationException", "Concurrent modification.")
 UserImportInProgressException = _define("UserImportInProgressException", "User import in progress.")
+
+# Sign-up, sign-in, codes and tokens.
+CodeMismatchException = _define("CodeMismatchException", "Invalid verification code provided, please try again.")
+ExpiredCodeException = _define("ExpiredCodeException", "Invalid code provided, please request a code again.")
+CodeDeliveryFailureException = _define("CodeDeliveryFailureException", "Unable to deliver the verification code.")
+UserNotConfirmedException = _define("UserNotConfirmedException", "User is not confirmed.")
+PasswordResetRequiredException = _define("PasswordResetRequiredException", "Password reset required for the user")
+InvalidUserPoolConfigurationException = _define("InvalidUserPoolConfigurationException", "Invalid user pool configuration.")
+UnsupportedTokenTypeException = _define("UnsupportedTokenTypeException", "Unsupported token type.")
+UnauthorizedException = _define("UnauthorizedException", "Unauthorized.")
+InvalidEmailRoleAccessPolicyException = _define("InvalidEmailRoleAccessPolicyException", "Invalid email configuration.")
+PasswordHistoryPolicyViolationException = _define("PasswordHistoryPolicyViolationException", "The password was used recently.")

@@ -75,6 +75,13 @@ class User(models.Model):
     status = models.CharField(max_length=32, choices=[(s, s) for s in STATUSES], default=UNCONFIRMED)
     enabled = models.BooleanField(default=True)
     password = models.CharField(max_length=256, blank=True, default="")
+    password_set_at = models.DateTimeField(null=True, blank=True)  # temporary passwords expire from here
+    # Sign-in lockout (Cognito's schedule), kept on the row so every app server shares it.
+    failed_sign_ins = models.PositiveIntegerField(default=0)
+    last_failed_sign_in = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    # Tokens issued before this instant are dead (global sign-out, disable, password reset).
+    tokens_valid_after = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -87,6 +94,7 @@ class User(models.Model):
             models.Index(fields=["pool", "id"], name="user_pool_keyset"),
             models.Index(fields=["pool", "username_key"], name="user_username_prefix", opclasses=[_PATTERN_OPS, _PATTERN_OPS]),
             models.Index(fields=["pool", "status", "id"], name="user_pool_status"),
+            models.Index(fields=["pool", "enabled", "id"], name="user_pool_enabled"),
         ]
 
     def __str__(self) -> str:
@@ -151,3 +159,63 @@ class ResourceServer(models.Model):
 
     def __str__(self) -> str:
         return self.identifier
+
+
+class SigningKey(models.Model):
+    """An RS256 key of one pool. Retired keys stay published in JWKS until their tokens expire."""
+
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="signing_keys")
+    kid = models.CharField(max_length=64, unique=True)
+    private_key_encrypted = models.TextField()
+    public_jwk = models.JSONField()
+    created = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["pool", "retired_at"], name="signing_key_active")]
+
+    def __str__(self) -> str:
+        return self.kid
+
+    @property
+    def private_key_pem(self) -> str:
+        return crypto.decrypt(self.private_key_encrypted)
+
+    @private_key_pem.setter
+    def private_key_pem(self, value: str) -> None:
+        self.private_key_encrypted = crypto.encrypt(value)
+
+
+class VerificationCode(models.Model):
+    """A one-time code, stored as a keyed hash. One live code per user, purpose and attribute."""
+
+    SIGN_UP, FORGOT_PASSWORD, VERIFY_ATTRIBUTE = "SIGN_UP", "FORGOT_PASSWORD", "VERIFY_ATTRIBUTE"
+    PURPOSES = [SIGN_UP, FORGOT_PASSWORD, VERIFY_ATTRIBUTE]
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="codes")
+    purpose = models.CharField(max_length=32, choices=[(p, p) for p in PURPOSES])
+    attribute = models.CharField(max_length=64, blank=True, default="")
+    code_hash = models.CharField(max_length=128)
+    expires_at = models.DateTimeField()
+    failed_attempts = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "purpose", "attribute"], name="code_unique_live")]
+
+
+class RefreshToken(models.Model):
+    """An opaque refresh token, stored as a hash. `origin_jti` ties the access and ID tokens
+    issued from the same sign-in to it, so revoking it revokes them."""
+
+    token_hash = models.CharField(max_length=128, unique=True)
+    origin_jti = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="refresh_tokens")
+    client = models.ForeignKey(UserPoolClient, on_delete=models.CASCADE, related_name="refresh_tokens")
+    auth_time = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "revoked_at"], name="refresh_token_by_user")]
