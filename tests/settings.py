@@ -11,3 +11,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "core.hashe
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Live-server threads must not keep connections open, or the test database cannot be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Tasks run in-process in tests, even when REDIS_URL is set; tests of real workers start one
+# and switch this off themselves.
+CELERY_TASK_ALWAYS_EAGER = True
