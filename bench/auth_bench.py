@@ -1,0 +1,120 @@
+"""Drive a running server with boto3 from N threads and print ops/s, p50 and p99.
+
+Starts nothing itself. Point it at `make run` (or a production deployment) with a root key:
+
+    ROOT_ACCESS_KEY_ID=... ROOT_SECRET_ACCESS_KEY=... python bench/auth_bench.py \
+        --endpoint http://127.0.0.1:8000 --threads 4 --requests 200
+
+The baseline row (DescribeUserPool: one signed call, one indexed read) is measured in the same
+run, so the other rows read as "cost over the protocol floor" on this machine.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
+import boto3
+from botocore.config import Config
+
+PASSWORD = "Bench-Passw0rd!"
+
+
+def client(endpoint: str, signed: bool = True):
+    kwargs = {}
+    if signed:
+        kwargs = {
+            "aws_access_key_id": os.environ.get("ROOT_ACCESS_KEY_ID") or os.environ["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": os.environ.get("ROOT_SECRET_ACCESS_KEY") or os.environ["AWS_SECRET_ACCESS_KEY"],
+        }
+    else:
+        from botocore import UNSIGNED
+
+        kwargs = {"config": Config(signature_version=UNSIGNED, retries={"max_attempts": 1}, max_pool_connections=64)}
+    if signed:
+        kwargs["config"] = Config(retries={"max_attempts": 1}, max_pool_connections=64)
+    return boto3.client("cognito-idp", endpoint_url=endpoint, region_name="us-east-1", **kwargs)
+
+
+def measure(name: str, count: int, threads: int, call: Callable[[int], None]) -> dict:
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def one(index: int) -> None:
+        started = time.perf_counter()
+        call(index)
+        elapsed = time.perf_counter() - started
+        with lock:
+            latencies.append(elapsed)
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(one, range(count)))
+    wall = time.perf_counter() - began
+    ordered = sorted(latencies)
+    return {
+        "name": name,
+        "ops": count / wall,
+        "p50": statistics.median(ordered) * 1000,
+        "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--endpoint", default="http://127.0.0.1:8000")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--requests", type=int, default=200, help="calls per operation")
+    args = parser.parse_args()
+    admin, public = client(args.endpoint), client(args.endpoint, signed=False)
+
+    pool_id = admin.create_user_pool(PoolName=f"bench-{uuid.uuid4().hex[:8]}")["UserPool"]["Id"]
+    client_id = admin.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="bench", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    names = [f"user-{i}-{uuid.uuid4().hex[:6]}" for i in range(args.requests)]
+    tokens: list[dict] = [{} for _ in names]
+
+    def sign_up(i: int) -> None:
+        public.sign_up(ClientId=client_id, Username=names[i], Password=PASSWORD)
+
+    def sign_in(i: int) -> None:
+        result = public.initiate_auth(
+            ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": names[i], "PASSWORD": PASSWORD}
+        )
+        tokens[i] = result["AuthenticationResult"]
+
+    def refresh(i: int) -> None:
+        public.initiate_auth(
+            ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": tokens[i]["RefreshToken"]}
+        )
+
+    def get_user(i: int) -> None:
+        public.get_user(AccessToken=tokens[i]["AccessToken"])
+
+    def baseline(i: int) -> None:
+        admin.describe_user_pool(UserPoolId=pool_id)
+
+    rows = [measure("baseline: DescribeUserPool", args.requests, args.threads, baseline)]
+    rows.append(measure("SignUp", args.requests, args.threads, sign_up))
+    for name in names:  # confirmation is not under test
+        admin.admin_confirm_sign_up(UserPoolId=pool_id, Username=name)
+    rows.append(measure("InitiateAuth USER_PASSWORD_AUTH", args.requests, args.threads, sign_in))
+    rows.append(measure("InitiateAuth REFRESH_TOKEN_AUTH", args.requests, args.threads, refresh))
+    rows.append(measure("GetUser", args.requests, args.threads, get_user))
+
+    floor = rows[0]["ops"]
+    print(f"endpoint {args.endpoint}, {args.threads} threads, {args.requests} calls per operation, {os.cpu_count()} cores")
+    print(f"{'operation':34} {'ops/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'vs baseline':>12}")
+    for row in rows:
+        print(f"{row['name']:34} {row['ops']:9.1f} {row['p50']:9.1f} {row['p99']:9.1f} {row['ops'] / floor:11.2f}x")
+    admin.delete_user_pool(UserPoolId=pool_id)
+
+
+if __name__ == "__main__":
+    main()
