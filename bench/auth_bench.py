@@ -20,25 +20,27 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 import boto3
+from botocore import UNSIGNED
 from botocore.config import Config
 
 PASSWORD = "Bench-Passw0rd!"
 
 
 def client(endpoint: str, signed: bool = True):
-    kwargs = {}
-    if signed:
-        kwargs = {
-            "aws_access_key_id": os.environ.get("ROOT_ACCESS_KEY_ID") or os.environ["AWS_ACCESS_KEY_ID"],
-            "aws_secret_access_key": os.environ.get("ROOT_SECRET_ACCESS_KEY") or os.environ["AWS_SECRET_ACCESS_KEY"],
-        }
-    else:
-        from botocore import UNSIGNED
-
-        kwargs = {"config": Config(signature_version=UNSIGNED, retries={"max_attempts": 1}, max_pool_connections=64)}
-    if signed:
-        kwargs["config"] = Config(retries={"max_attempts": 1}, max_pool_connections=64)
-    return boto3.client("cognito-idp", endpoint_url=endpoint, region_name="us-east-1", **kwargs)
+    """A cognito-idp client; signed by the root key for admin calls, unsigned for public ones."""
+    config = Config(retries={"max_attempts": 1}, max_pool_connections=64)
+    if not signed:
+        return boto3.client(
+            "cognito-idp", endpoint_url=endpoint, region_name="us-east-1", config=config.merge(Config(signature_version=UNSIGNED))
+        )
+    return boto3.client(
+        "cognito-idp",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=os.environ.get("ROOT_ACCESS_KEY_ID") or os.environ["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=os.environ.get("ROOT_SECRET_ACCESS_KEY") or os.environ["AWS_SECRET_ACCESS_KEY"],
+        config=config,
+    )
 
 
 def measure(name: str, count: int, threads: int, call: Callable[[int], None]) -> dict:
