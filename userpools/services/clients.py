@@ -125,16 +125,8 @@ def list_clients(
     get_pool(pool_id)
     if client_type == "DCR":  # dynamic client registration is not offered, so no client is of that type
         return [], None
-    limit = max_results or 60
-    after = pagination.read_token(f"clients:{pool_id}", next_token)
-    query = UserPoolClient.objects.filter(pool_id=pool_id).order_by("client_id")
-    if after is not None:
-        query = query.filter(client_id__gt=after)
-    found = list(query[: limit + 1])
-    if len(found) > limit:
-        found = found[:limit]
-        return found, pagination.make_token(f"clients:{pool_id}", found[-1].client_id)
-    return found, None
+    query = UserPoolClient.objects.filter(pool_id=pool_id)
+    return pagination.keyset_page(query, "client_id", max_results or 60, f"clients:{pool_id}", next_token)
 
 
 def describe_client(client: UserPoolClient) -> dict:

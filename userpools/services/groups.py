@@ -64,17 +64,8 @@ def delete_group(pool_id: str, name: str) -> None:
 def list_groups(pool_id: str, limit: int | None, next_token: str | None) -> tuple[list[Group], str | None]:
     """Keyset pagination by name (the unique (pool, name) index)."""
     get_pool(pool_id)
-    limit = limit or DEFAULT_LIST_LIMIT
-    kind = f"groups:{pool_id}"
-    after = pagination.read_token(kind, next_token)
-    query = Group.objects.filter(pool_id=pool_id).order_by("name")
-    if after is not None:
-        query = query.filter(name__gt=after)
-    found = list(query[: limit + 1])
-    if len(found) > limit:
-        found = found[:limit]
-        return found, pagination.make_token(kind, found[-1].name)
-    return found, None
+    query = Group.objects.filter(pool_id=pool_id)
+    return pagination.keyset_page(query, "name", limit or DEFAULT_LIST_LIMIT, f"groups:{pool_id}", next_token)
 
 
 def describe_group(group: Group) -> dict:

@@ -41,29 +41,14 @@ def remove_user_from_group(pool_id: str, username: str, group_name: str) -> None
 def list_groups_for_user(pool_id: str, username: str, limit: int | None, next_token: str | None) -> tuple[list[Group], str | None]:
     """AdminListGroupsForUser: the user's groups in membership order."""
     user = require_user(get_pool(pool_id), username)
-    kind = f"groups-for-user:{user.pk}"
-    after = pagination.read_token(kind, next_token)
-    memberships = GroupMembership.objects.filter(user=user).select_related("group").order_by("group_id")
-    if after is not None:
-        memberships = memberships.filter(group_id__gt=after)
-    page, token = _page(list(memberships[: (limit or DEFAULT_LIMIT) + 1]), limit or DEFAULT_LIMIT, kind, lambda m: m.group_id)
+    memberships = GroupMembership.objects.filter(user=user).select_related("group")
+    page, token = pagination.keyset_page(memberships, "group_id", limit or DEFAULT_LIMIT, f"groups-for-user:{user.pk}", next_token)
     return [membership.group for membership in page], token
 
 
 def list_users_in_group(pool_id: str, group_name: str, limit: int | None, next_token: str | None) -> tuple[list[User], str | None]:
     """ListUsersInGroup: the group's members, attributes prefetched for shaping."""
     group = groups.get_group(pool_id, group_name)
-    kind = f"users-in-group:{group.pk}"
-    after = pagination.read_token(kind, next_token)
-    memberships = GroupMembership.objects.filter(group=group).order_by("user_id")
-    if after is not None:
-        memberships = memberships.filter(user_id__gt=after)
-    memberships = memberships.select_related("user").prefetch_related("user__attributes")
-    page, token = _page(list(memberships[: (limit or DEFAULT_LIMIT) + 1]), limit or DEFAULT_LIMIT, kind, lambda m: m.user_id)
+    memberships = GroupMembership.objects.filter(group=group).select_related("user").prefetch_related("user__attributes")
+    page, token = pagination.keyset_page(memberships, "user_id", limit or DEFAULT_LIMIT, f"users-in-group:{group.pk}", next_token)
     return [membership.user for membership in page], token
-
-
-def _page(rows: list, limit: int, kind: str, key) -> tuple[list, str | None]:
-    if len(rows) > limit:
-        return rows[:limit], pagination.make_token(kind, key(rows[limit - 1]))
-    return rows, None

@@ -161,15 +161,7 @@ def describe_pool(pool: UserPool) -> dict:
 
 def list_pools(max_results: int, next_token: str | None) -> tuple[list[UserPool], str | None]:
     """Keyset pagination over pools by id."""
-    after = pagination.read_token("pools", next_token)
-    query = UserPool.objects.order_by("id")
-    if after is not None:
-        query = query.filter(id__gt=after)
-    pools = list(query[: max_results + 1])
-    if len(pools) > max_results:
-        pools = pools[:max_results]
-        return pools, pagination.make_token("pools", pools[-1].id)
-    return pools, None
+    return pagination.keyset_page(UserPool.objects.all(), "id", max_results, "pools", next_token)
 
 
 def summarize_pool(pool: UserPool) -> dict:

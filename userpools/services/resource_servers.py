@@ -62,17 +62,8 @@ def delete_resource_server(pool_id: str, identifier: str) -> None:
 def list_resource_servers(pool_id: str, max_results: int | None, next_token: str | None) -> tuple[list[ResourceServer], str | None]:
     """Keyset pagination by identifier (the unique (pool, identifier) index)."""
     get_pool(pool_id)
-    limit = max_results or 50
-    kind = f"resource-servers:{pool_id}"
-    after = pagination.read_token(kind, next_token)
-    query = ResourceServer.objects.filter(pool_id=pool_id).order_by("identifier")
-    if after is not None:
-        query = query.filter(identifier__gt=after)
-    found = list(query[: limit + 1])
-    if len(found) > limit:
-        found = found[:limit]
-        return found, pagination.make_token(kind, found[-1].identifier)
-    return found, None
+    query = ResourceServer.objects.filter(pool_id=pool_id)
+    return pagination.keyset_page(query, "identifier", max_results or 50, f"resource-servers:{pool_id}", next_token)
 
 
 def describe_resource_server(rs: ResourceServer) -> dict:
