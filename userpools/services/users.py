@@ -11,6 +11,7 @@ import re
 import uuid
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from core.errors import (
     InvalidParameterException,
@@ -158,6 +159,7 @@ def _insert(pool: UserPool, username: str, sub: uuid.UUID, password: str) -> Use
                 sub=sub,
                 status=User.FORCE_CHANGE_PASSWORD,
                 password=passwords.hash_password(password),
+                password_set_at=timezone.now(),
             )
     except IntegrityError:
         raise UsernameExistsException("User account already exists") from None
@@ -194,7 +196,8 @@ def _resend_invitation(pool: UserPool, params: dict) -> User:
         raise UnsupportedUserStateException(f"Resend not possible. {params['Username']} status is not FORCE_CHANGE_PASSWORD.")
     password = _temporary_password(pool, params.get("TemporaryPassword"))
     user.password = passwords.hash_password(password)
-    user.save(update_fields=["password", "modified"])
+    user.password_set_at = timezone.now()
+    user.save(update_fields=["password", "password_set_at", "modified"])
     values = attributes.current(user)
     mediums = _delivery_mediums(params, values)
     if mediums:
@@ -223,8 +226,9 @@ def set_password(pool_id: str, username: str, password: str, permanent: bool) ->
     user = require_user(pool, username, lock=True)
     passwords.check_password(passwords.pool_policy(pool.config), password)
     user.password = passwords.hash_password(password)
+    user.password_set_at = timezone.now()
     user.status = User.CONFIRMED if permanent else User.FORCE_CHANGE_PASSWORD
-    user.save(update_fields=["password", "status", "modified"])
+    user.save(update_fields=["password", "password_set_at", "status", "modified"])
 
 
 @transaction.atomic
