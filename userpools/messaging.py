@@ -86,3 +86,41 @@ def deliver_email(to: str, subject: str, body: str) -> None:
 def deliver_sms(phone_number: str, message: str) -> None:
     get_sms_sender().send(phone_number, message)
     log.info("Sent a text message to a user")
+
+
+# --- verification codes (sign-up, recovery, attribute verification) ---------------------------
+
+CODE_PLACEHOLDER = "{####}"
+DEFAULT_VERIFICATION_SUBJECT = "Your verification code"
+DEFAULT_VERIFICATION_MESSAGE = "Your verification code is {####}."
+
+
+@dataclass(frozen=True)
+class VerificationMessage:
+    email_subject: str
+    email_message: str
+    sms_message: str
+
+
+def verification_template(pool: UserPool) -> VerificationMessage:
+    """The pool's VerificationMessageTemplate, else its legacy Email/Sms*Verification* members,
+    else Cognito's defaults."""
+    config = pool.config
+    template = config.get("VerificationMessageTemplate") or {}
+    return VerificationMessage(
+        email_subject=template.get("EmailSubject") or config.get("EmailVerificationSubject") or DEFAULT_VERIFICATION_SUBJECT,
+        email_message=template.get("EmailMessage") or config.get("EmailVerificationMessage") or DEFAULT_VERIFICATION_MESSAGE,
+        sms_message=template.get("SmsMessage") or config.get("SmsVerificationMessage") or DEFAULT_VERIFICATION_MESSAGE,
+    )
+
+
+def send_verification_code(pool: UserPool, username: str, code: str, medium: str, destination: str) -> None:
+    """Queue a message carrying a one-time code to `destination` by EMAIL or SMS, after commit."""
+    template = verification_template(pool)
+    if medium == EMAIL:
+        subject = render(template.email_subject, username, code)
+        body = render(template.email_message, username, code)
+        transaction.on_commit(lambda: _queue_email(destination, subject, body))
+    else:
+        message = render(template.sms_message, username, code)
+        transaction.on_commit(lambda: _queue_sms(destination, message))

@@ -5,3 +5,4 @@ from userpools.api import aws_resource_servers  # noqa: F401
 from userpools.api import aws_groups  # noqa: F401
 from userpools.api import aws_tags  # noqa: F401
 from userpools.api import aws_users  # noqa: F401
+from userpools.api import aws_signup  # noqa: F401

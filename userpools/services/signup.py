@@ -1,0 +1,166 @@
+"""Self-service sign-up: SignUp, ConfirmSignUp, ResendConfirmationCode.
+
+A new user is UNCONFIRMED. When the pool auto-verifies email or phone_number and the user gave
+one, a code goes there (the phone wins when both could); confirming with it sets the user
+CONFIRMED and marks that attribute verified. Without such an attribute no code is sent and an
+administrator confirms the user (AdminConfirmSignUp).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from core.errors import (
+    CodeMismatchException,
+    InvalidParameterException,
+    NotAuthorizedException,
+    UserNotFoundException,
+    UsernameExistsException,
+)
+from userpools.models import User, UserPool, UserPoolClient, VerificationCode
+from userpools.services import attributes, client_auth, passwords, users, verification
+
+NOT_FOUND_MESSAGE = "Username/client id combination not found."
+_UNWRITABLE = frozenset(attributes.VERIFIED_FLAG.values())  # only verification sets these
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    user: User
+    code_delivery: dict | None
+
+
+def _client(params: dict) -> UserPoolClient:
+    client = client_auth.get_client(params["ClientId"])
+    client_auth.check_secret_hash(client, params["Username"], params.get("SecretHash"))
+    return client
+
+
+def _check_writable(client: UserPoolClient, values: dict[str, str]) -> None:
+    allowed = client.config.get("WriteAttributes")
+    for name in values:
+        if (allowed is not None and name not in allowed) or (name in _UNWRITABLE and not (allowed and name in allowed)):
+            raise NotAuthorizedException("A client attempted to write unauthorized attribute")
+
+
+def code_attribute(pool: UserPool, values: dict[str, str]) -> str | None:
+    """Which attribute the sign-up code goes to: the phone when both qualify, as Cognito does."""
+    auto = pool.config.get("AutoVerifiedAttributes") or []
+    for name in ("phone_number", "email"):
+        if name in auto and values.get(name):
+            return name
+    return None
+
+
+def _lock_sign_in_values(pool: UserPool, values: dict[str, str]) -> None:
+    """Serialise concurrent sign-ups that claim one email/phone as username (no unique column
+    guards an attribute value). PostgreSQL advisory locks end with the transaction; SQLite
+    serialises writers anyway."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted(f"{pool.pk}:{name}:{values[name]}" for name in attributes.username_attribute_names(pool) if values.get(name))
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+
+
+def _insert(pool: UserPool, username: str, sub, password: str) -> User:
+    try:
+        with transaction.atomic():  # the unique constraint decides between concurrent sign-ups
+            return User.objects.create(
+                pool=pool,
+                username=username,
+                username_key=users.username_key(pool, username),
+                sub=sub,
+                status=User.UNCONFIRMED,
+                password=passwords.hash_password(password),
+                password_set_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise UsernameExistsException("User already exists") from None
+
+
+@transaction.atomic
+def sign_up(params: dict) -> SignUpResult:
+    """SignUp. ValidationData and ClientMetadata are accepted for triggers (none run yet)."""
+    client = _client(params)
+    pool = client.pool
+    if (pool.config.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly"):
+        raise NotAuthorizedException("SignUp is not permitted for this user pool")
+    given = attributes.as_dict(params.get("UserAttributes") or [])
+    _check_writable(client, given)
+    password = params.get("Password")
+    if not password:
+        raise InvalidParameterException("A password is required to sign up in this user pool.")
+    username, sub = users._sign_in_identity(pool, params["Username"], given)  # noqa: SLF001 (shared with AdminCreateUser)
+    values = attributes.validate(pool, given, creating=True)
+    attributes.check_required(pool, values)
+    passwords.check_password(passwords.pool_policy(pool.config), password)
+    _lock_sign_in_values(pool, values)
+    user = _insert(pool, username, sub, password)
+    attributes.claim_unique_values(pool, user, values)
+    attributes.write(user, values)
+    target = code_attribute(pool, values)
+    delivery = None
+    if target:
+        delivery = verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target])
+    return SignUpResult(user, delivery)
+
+
+def _find(client: UserPoolClient, username: str) -> User | None:
+    """The named user, or None when the client hides user existence; else UserNotFoundException."""
+    user = users.find_user(client.pool, username)
+    if user is None and not client_auth.prevents_user_existence_errors(client):
+        raise UserNotFoundException(NOT_FOUND_MESSAGE)
+    return user
+
+
+def confirm_sign_up(params: dict) -> None:
+    """ConfirmSignUp: the code sets the user CONFIRMED and verifies the attribute it went to.
+
+    With ForceAliasCreation a verified alias held by another user moves to this one;
+    otherwise that is an AliasExistsException and the code stays usable.
+    """
+    client = _client(params)
+    user = _find(client, params["Username"])
+    if user is None:  # as if the code were wrong, so a guesser learns nothing
+        raise CodeMismatchException("Invalid verification code provided, please try again.")
+    if user.status != User.UNCONFIRMED:
+        raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status}")
+    with verification.redeeming(user, VerificationCode.SIGN_UP, params["ConfirmationCode"]) as redeemed:
+        confirmed = redeemed.user
+        if confirmed.status != User.UNCONFIRMED:  # confirmed meanwhile by an administrator
+            raise NotAuthorizedException(f"User cannot be confirmed. Current status is {confirmed.status}")
+        flag = attributes.VERIFIED_FLAG.get(redeemed.attribute)
+        if flag:
+            current = attributes.current(confirmed)
+            attributes.claim_unique_values(
+                confirmed.pool, confirmed, {**current, flag: "true"}, force_alias=bool(params.get("ForceAliasCreation")), only={flag}
+            )
+            attributes.write(confirmed, {flag: "true"})
+        confirmed.status = User.CONFIRMED
+        confirmed.save(update_fields=["status", "modified"])
+
+
+@transaction.atomic
+def resend_confirmation_code(params: dict) -> dict:
+    """ResendConfirmationCode: a new sign-up code replaces the old one."""
+    client = _client(params)
+    pool = client.pool
+    user = _find(client, params["Username"])
+    if user is None:
+        return verification.simulated_details(pool, params["Username"])
+    if not user.enabled:
+        if client_auth.prevents_user_existence_errors(client):
+            return verification.simulated_details(pool, params["Username"])
+        raise NotAuthorizedException("User is disabled.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.status != User.UNCONFIRMED:
+        raise InvalidParameterException("User is already confirmed.")
+    values = attributes.current(user)
+    target = code_attribute(pool, values)
+    if target is None:
+        raise InvalidParameterException("Auto verification not turned on.")
+    return verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target])
