@@ -6,3 +6,4 @@ from userpools.api import aws_groups  # noqa: F401
 from userpools.api import aws_tags  # noqa: F401
 from userpools.api import aws_users  # noqa: F401
 from userpools.api import aws_signup  # noqa: F401
+from userpools.api import aws_signin  # noqa: F401

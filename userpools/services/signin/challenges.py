@@ -1,0 +1,49 @@
+"""RespondToAuthChallenge / AdminRespondToAuthChallenge: resume a sign-in from its Session."""
+from __future__ import annotations
+
+from django.db import transaction
+
+from core.errors import InvalidParameterException, NotAuthorizedException
+from userpools.models import User, UserPool, UserPoolClient
+from userpools.services import client_auth, users
+from userpools.services.signin import controller, session, stages
+from userpools.services.signin.stages import required_response
+
+
+def _names_user(pool: UserPool, username: str, user: User) -> bool:
+    """Whether the USERNAME of the answer names the session's user (by username or alias)."""
+    if users.username_key(pool, username) == user.username_key:
+        return True
+    found = users.find_user(pool, username)
+    return found is not None and found.pk == user.pk
+
+
+def _session_user(pool: UserPool, pending: session.PendingChallenge, username: str, *, lock: bool) -> User:
+    rows = User.objects.select_for_update() if lock else User.objects
+    user = rows.filter(pool=pool, sub=pending.user_sub).first()
+    if user is None or not _names_user(pool, username, user) or not session.still_valid_for(pending, user):
+        raise NotAuthorizedException(session.INVALID)
+    return user
+
+
+def respond(pool: UserPool, client: UserPoolClient, params: dict, *, admin: bool) -> dict:
+    name = params["ChallengeName"]
+    responses = params.get("ChallengeResponses") or {}
+    stage = stages.find(name)
+    if stage is None:
+        raise InvalidParameterException(f"Unsupported challenge name {name}")
+    token = params.get("Session")
+    if not token:
+        raise InvalidParameterException("Missing required parameter Session")
+    username = required_response(responses, "USERNAME")
+    client_auth.check_secret_hash(client, username, responses.get("SECRET_HASH"))
+    pending = session.read(token, client, admin=admin)
+    if pending.challenge != name:
+        raise NotAuthorizedException(session.INVALID)
+    with transaction.atomic():
+        # The row lock makes a Session good for one answer even when two arrive at once.
+        user = _session_user(pool, pending, username, lock=True)
+        if not user.enabled:
+            raise NotAuthorizedException("User is disabled.")
+        stage.respond(user, client, responses)
+        return controller.next_step(user, client, admin=admin, auth_time=pending.auth_time)

@@ -1,0 +1,133 @@
+"""The AuthFlows of InitiateAuth/AdminInitiateAuth, one function each, by name.
+
+A flow proves who the user is (or refreshes tokens) and hands over to the stage controller.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Callable
+
+from django.db import transaction
+
+from core.errors import (
+    NotAuthorizedException,
+    PasswordResetRequiredException,
+    UserNotConfirmedException,
+    UserNotFoundException,
+)
+from userpools.models import User, UserPool, UserPoolClient
+from userpools.services import client_auth, passwords, users
+from userpools.services.signin import clock, controller, credentials, lockout, throttle
+from userpools.services.signin.stages import required_response
+
+INCORRECT = "Incorrect username or password."
+DEFAULT_TEMPORARY_PASSWORD_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Attempt:
+    pool: UserPool
+    client: UserPoolClient
+    parameters: dict[str, str]
+    admin: bool
+    source_ip: str | None
+
+
+Flow = Callable[[Attempt], dict]
+
+
+# --- password ----------------------------------------------------------------------------
+
+def _unknown_user(client: UserPoolClient) -> Exception:
+    if client_auth.prevents_user_existence_errors(client):
+        return NotAuthorizedException(INCORRECT)
+    return UserNotFoundException("User does not exist.")
+
+
+def _temporary_password_expired(user: User) -> bool:
+    policy = passwords.pool_policy(user.pool.config)
+    days = int(policy.get("TemporaryPasswordValidityDays", DEFAULT_TEMPORARY_PASSWORD_DAYS))
+    set_at = user.password_set_at or user.created
+    return clock.now() > set_at + timedelta(days=days)
+
+
+def _authenticate(attempt: Attempt, username: str, password: str) -> User:
+    """The user whose password this is, or the error Cognito gives (counting failures)."""
+    source_ip = None if attempt.admin else attempt.source_ip
+    throttle.refuse_if_throttled(source_ip)
+    user = users.find_user(attempt.pool, username)
+    if user is None:
+        credentials.password_matches(None, password)
+        throttle.record_failure(source_ip)
+        raise _unknown_user(attempt.client)
+    lockout.refuse_if_locked(user)
+    if user.status == User.RESET_REQUIRED:
+        raise PasswordResetRequiredException("Password reset required for the user")
+    if not credentials.password_matches(user, password):
+        lockout.record_failure(user)
+        throttle.record_failure(source_ip)
+        raise NotAuthorizedException(INCORRECT)
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    if user.status == User.UNCONFIRMED:
+        raise UserNotConfirmedException("User is not confirmed.")
+    if user.status == User.FORCE_CHANGE_PASSWORD and _temporary_password_expired(user):
+        raise NotAuthorizedException("Temporary password has expired and must be reset by an administrator.")
+    return user
+
+
+def password_flow(attempt: Attempt) -> dict:
+    """USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH and ADMIN_NO_SRP_AUTH."""
+    username = required_response(attempt.parameters, "USERNAME")
+    password = required_response(attempt.parameters, "PASSWORD")
+    client_auth.check_secret_hash(attempt.client, username, attempt.parameters.get("SECRET_HASH"))
+    user = _authenticate(attempt, username, password)
+    auth_time = clock.now()
+    with transaction.atomic():
+        lockout.record_success(user)
+        return controller.next_step(user, attempt.client, admin=attempt.admin, auth_time=auth_time)
+
+
+# --- refresh -----------------------------------------------------------------------------
+
+def refresh_flow(attempt: Attempt) -> dict:
+    """REFRESH_TOKEN_AUTH / REFRESH_TOKEN. With a client secret, SECRET_HASH is computed over the
+    username of the token's user (its sub in pools where email or phone is the username)."""
+    from userpools.services import tokens  # D's module; imported late until it lands
+
+    refresh_token = required_response(attempt.parameters, "REFRESH_TOKEN")
+    client = attempt.client
+    given_hash = attempt.parameters.get("SECRET_HASH")
+    if client.secret is not None:
+        if not given_hash:
+            raise NotAuthorizedException(f"Client {client.client_id} is configured with secret but SECRET_HASH was not received")
+        client_auth.check_secret_hash(client, tokens.refresh_token_owner(client, refresh_token).username, given_hash)
+    return {"ChallengeParameters": {}, "AuthenticationResult": tokens.refresh(client, refresh_token)}
+
+
+# --- registry ----------------------------------------------------------------------------
+
+# flow name -> (handler, served by InitiateAuth, served by AdminInitiateAuth)
+_FLOWS: dict[str, tuple[Flow, bool, bool]] = {
+    "USER_PASSWORD_AUTH": (password_flow, True, False),
+    "ADMIN_USER_PASSWORD_AUTH": (password_flow, False, True),
+    "ADMIN_NO_SRP_AUTH": (password_flow, False, True),
+    "REFRESH_TOKEN_AUTH": (refresh_flow, True, True),
+    "REFRESH_TOKEN": (refresh_flow, True, True),
+}
+
+
+def find(name: str, *, admin: bool) -> Flow | None:
+    entry = _FLOWS.get(name)
+    if entry is None:
+        return None
+    handler, public, for_admin = entry
+    return handler if (for_admin if admin else public) else None
+
+
+def served(name: str, *, admin: bool) -> bool:
+    """Whether the API (admin or public) accepts this AuthFlow at all, implemented or not yet."""
+    admin_only = {"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"}
+    public_only = {"USER_PASSWORD_AUTH"}
+    return name not in (public_only if admin else admin_only)

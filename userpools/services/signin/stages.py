@@ -1,0 +1,115 @@
+"""The stages of a sign-in after the first factor, one small class per challenge.
+
+After a password (or, later, SRP) proves who the user is, the stages are asked in order whether
+they still need something from this user; the first that does becomes the challenge returned with
+a Session. RespondToAuthChallenge finds the stage by ChallengeName and lets it check the answer,
+then the remaining stages are asked again. SRP, MFA and custom challenges slot in by registering
+another Stage.
+"""
+from __future__ import annotations
+
+import json
+from typing import Protocol
+
+from core.errors import InvalidParameterException, NotAuthorizedException
+from userpools.models import User, UserPoolClient
+from userpools.services import attributes, passwords
+from userpools.services.signin import clock
+
+ATTRIBUTE_PREFIX = "userAttributes."
+
+
+class Stage(Protocol):
+    name: str
+
+    def is_pending(self, user: User, client: UserPoolClient) -> bool:
+        """Whether this user must still pass this challenge."""
+
+    def parameters(self, user: User, client: UserPoolClient) -> dict[str, str]:
+        """The ChallengeParameters sent with the challenge."""
+
+    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str]) -> None:
+        """Check the ChallengeResponses and apply them to the (row-locked) user, or raise."""
+
+
+_STAGES: dict[str, Stage] = {}
+
+
+def register(stage: Stage) -> Stage:
+    _STAGES[stage.name] = stage
+    return stage
+
+
+def find(name: str) -> Stage | None:
+    return _STAGES.get(name)
+
+
+def next_pending(user: User, client: UserPoolClient) -> Stage | None:
+    return next((stage for stage in _STAGES.values() if stage.is_pending(user, client)), None)
+
+
+def required_response(responses: dict[str, str], name: str) -> str:
+    value = responses.get(name)
+    if not value:
+        raise InvalidParameterException(f"Missing required parameter {name}")
+    return value
+
+
+# --- NEW_PASSWORD_REQUIRED -----------------------------------------------------------------
+
+def _required_attribute_names(user: User) -> list[str]:
+    schema = attributes.pool_schema(user.pool)
+    return [name for name, definition in schema.items() if definition.get("Required") and name != "sub"]
+
+
+def _missing_required(user: User, values: dict[str, str]) -> list[str]:
+    return [name for name in _required_attribute_names(user) if not values.get(name)]
+
+
+def _check_writable(client: UserPoolClient, names: list[str]) -> None:
+    writable = client.config.get("WriteAttributes")
+    if writable is not None and any(name not in writable for name in names):
+        raise NotAuthorizedException("A client attempted to write unauthorized attribute")
+
+
+class NewPasswordRequired:
+    """A user created by an administrator (FORCE_CHANGE_PASSWORD) replaces the temporary password
+    and supplies any required attribute still missing."""
+
+    name = "NEW_PASSWORD_REQUIRED"
+
+    def is_pending(self, user: User, client: UserPoolClient) -> bool:
+        return user.status == User.FORCE_CHANGE_PASSWORD
+
+    def parameters(self, user: User, client: UserPoolClient) -> dict[str, str]:
+        current = attributes.current(user)
+        return {
+            "USER_ID_FOR_SRP": user.username,
+            "requiredAttributes": json.dumps([ATTRIBUTE_PREFIX + name for name in _missing_required(user, current)]),
+            "userAttributes": json.dumps(current),
+        }
+
+    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str]) -> None:
+        new_password = required_response(responses, "NEW_PASSWORD")
+        pool = user.pool
+        given = {key.removeprefix(ATTRIBUTE_PREFIX): value for key, value in responses.items() if key.startswith(ATTRIBUTE_PREFIX)}
+        values = attributes.validate(pool, given, creating=False)
+        _check_writable(client, list(values))
+        existing = attributes.current(user)
+        missing = _missing_required(user, {**existing, **values})
+        if missing:
+            raise InvalidParameterException(f"Invalid attributes given, {' and '.join(missing)} is missing")
+        passwords.check_password(passwords.pool_policy(pool.config), new_password)
+        # A changed email or phone number is unverified unless the answer also sets its flag.
+        for name, flag in attributes.VERIFIED_FLAG.items():
+            if name in values and values[name] != existing.get(name) and flag not in values:
+                values[flag] = "false"
+        attributes.claim_unique_values(pool, user, {**existing, **values}, only=set(values))
+        attributes.write(user, values)
+        user.password = passwords.hash_password(new_password)
+        user.password_set_at = clock.now()
+        user.status = User.CONFIRMED
+        user.save(update_fields=["password", "password_set_at", "status", "modified"])
+
+
+register(NewPasswordRequired())
