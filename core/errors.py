@@ -71,3 +71,4 @@ UnsupportedTokenTypeException = _define("UnsupportedTokenTypeException", "Unsupp
 UnauthorizedException = _define("UnauthorizedException", "Unauthorized.")
 InvalidEmailRoleAccessPolicyException = _define("InvalidEmailRoleAccessPolicyException", "Invalid email configuration.")
 PasswordHistoryPolicyViolationException = _define("PasswordHistoryPolicyViolationException", "The password was used recently.")
+UnsupportedOperationException = _define("UnsupportedOperationException", "Unsupported operation.")

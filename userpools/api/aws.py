@@ -7,3 +7,4 @@ from userpools.api import aws_tags  # noqa: F401
 from userpools.api import aws_users  # noqa: F401
 from userpools.api import aws_signup  # noqa: F401
 from userpools.api import aws_signin  # noqa: F401
+from userpools.api import aws_account  # noqa: F401

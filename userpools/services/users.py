@@ -22,7 +22,7 @@ from core.errors import (
 )
 from userpools import messaging, schema
 from userpools.models import User, UserPool
-from userpools.services import attributes, passwords
+from userpools.services import attributes, passwords, tokens
 from userpools.services.listing import list_users  # noqa: F401  (part of this module's interface)
 from userpools.services.pools import get_pool
 
@@ -209,7 +209,9 @@ def _resend_invitation(pool: UserPool, params: dict) -> User:
 
 @transaction.atomic
 def delete_user(pool_id: str, username: str) -> None:
-    require_user(get_pool(pool_id), username, lock=True).delete()
+    user = require_user(get_pool(pool_id), username, lock=True)
+    tokens.end_sessions(user)
+    user.delete()
 
 
 @transaction.atomic
@@ -217,6 +219,8 @@ def set_enabled(pool_id: str, username: str, enabled: bool) -> None:
     user = require_user(get_pool(pool_id), username, lock=True)
     user.enabled = enabled
     user.save(update_fields=["enabled", "modified"])
+    if not enabled:
+        tokens.end_sessions(user)
 
 
 @transaction.atomic
@@ -229,6 +233,7 @@ def set_password(pool_id: str, username: str, password: str, permanent: bool) ->
     user.password_set_at = timezone.now()
     user.status = User.CONFIRMED if permanent else User.FORCE_CHANGE_PASSWORD
     user.save(update_fields=["password", "password_set_at", "status", "modified"])
+    tokens.end_sessions(user)
 
 
 @transaction.atomic

@@ -1,0 +1,176 @@
+"""What signed-in users do with their own account, authorized by their access token:
+GetUser, UpdateUserAttributes, DeleteUserAttributes, DeleteUser, ChangePassword,
+GlobalSignOut; and the session endings around them (RevokeToken, AdminUserGlobalSignOut).
+
+The AWS handlers and the /api/v1/me REST views both call these functions.
+"""
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import InvalidParameterException, NotAuthorizedException, UnauthorizedException
+from userpools import schema
+from userpools.models import User, UserPoolClient
+from userpools.services import attributes, passwords, tokens, users
+from userpools.services.pools import get_pool
+
+_UNAUTHORIZED_WRITE = "A client attempted to write unauthorized attribute"
+_WRONG_PASSWORD = "Incorrect username or password."
+
+
+def _signed_in(access_token: str) -> tuple[User, UserPoolClient | None]:
+    """The user of an access token and the app client it was issued to (None if since deleted)."""
+    user, claims = tokens.authenticate_access_token(access_token)
+    if tokens.ADMIN_SCOPE not in str(claims.get("scope", "")).split():
+        raise NotAuthorizedException("Access Token does not have required scopes")
+    client = UserPoolClient.objects.filter(client_id=claims.get("client_id"), pool_id=user.pool_id).first()
+    return user, client
+
+
+def _readable(client: UserPoolClient | None) -> set[str] | None:
+    names = set((client.config.get("ReadAttributes") or []) if client else [])
+    return names or None
+
+
+def _writable(client: UserPoolClient | None) -> set[str] | None:
+    names = set((client.config.get("WriteAttributes") or []) if client else [])
+    return names or None
+
+
+def _check_writable(client: UserPoolClient | None, names: list[str]) -> None:
+    """Only attributes the client may write; the verification flags only an administrator may set."""
+    writable = _writable(client)
+    for name in names:
+        if name in attributes.VERIFIED_FLAG.values() or (writable is not None and name not in writable):
+            raise NotAuthorizedException(_UNAUTHORIZED_WRITE)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def get_user(access_token: str) -> dict:
+    """GetUser: the username and the attributes the token's client may read."""
+    user, client = _signed_in(access_token)
+    definitions = attributes.pool_schema(user.pool)
+    readable = _readable(client)
+    visible = {
+        name: value
+        for name, value in attributes.current(user).items()
+        if not (definitions.get(name) or {}).get("DeveloperOnlyAttribute") and (readable is None or name in readable)
+    }
+    return {"Username": user.username, "UserAttributes": attributes.shape(user, visible)}
+
+
+# --- attributes ----------------------------------------------------------------------------
+
+def _changes(user: User, updates: list[dict]) -> tuple[dict[str, str], list[str]]:
+    """Split an update into values to write and names to delete (a blank value deletes)."""
+    given = attributes.as_dict(updates)
+    deletions = [name for name, value in given.items() if value == ""]
+    values = attributes.validate(user.pool, {name: value for name, value in given.items() if value != ""}, creating=False)
+    return values, deletions
+
+
+def _auto_verified(user: User, name: str) -> bool:
+    return name in (user.pool.config.get("AutoVerifiedAttributes") or [])
+
+
+@transaction.atomic
+def update_user_attributes(access_token: str, updates: list[dict]) -> list[dict]:
+    """UpdateUserAttributes. A changed email or phone number becomes unverified; when the pool
+    auto-verifies it, a code goes to the new value and its CodeDeliveryDetails are returned.
+    A blank value deletes the attribute.
+    """
+    user, client = _signed_in(access_token)
+    user = User.objects.select_for_update().select_related("pool").get(pk=user.pk)
+    values, deletions = _changes(user, updates)
+    _check_writable(client, [*values, *deletions])
+    existing = attributes.current(user)
+    changed_contacts = [name for name in attributes.VERIFIED_FLAG if name in values and values[name] != existing.get(name)]
+    for name in changed_contacts:
+        values[attributes.VERIFIED_FLAG[name]] = "false"
+    attributes.claim_unique_values(user.pool, user, {**existing, **values}, only=set(values))
+    attributes.write(user, values)
+    if deletions:
+        _delete(user, deletions)
+    user.save(update_fields=["modified"])
+    return [_send_code(user, name) for name in changed_contacts if _auto_verified(user, name)]
+
+
+def _send_code(user: User, name: str) -> dict:
+    from userpools.services import verification  # helper E's module
+
+    return verification.send_attribute_code(user, name)
+
+
+def _delete(user: User, names: list[str]) -> None:
+    definitions = attributes.pool_schema(user.pool)
+    for name in names:
+        definition = definitions.get(name)
+        if definition is None:
+            raise InvalidParameterException(f"Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined")
+        if definition.get("Required"):
+            raise InvalidParameterException(f"user.{name}: Required attribute cannot be deleted.")
+        if name in schema.READ_ONLY_ATTRIBUTES or not definition.get("Mutable", True):
+            raise InvalidParameterException(f"user.{name}: Attribute cannot be updated.")
+    flags = [attributes.VERIFIED_FLAG[name] for name in names if name in attributes.VERIFIED_FLAG]
+    attributes.remove(user, [*names, *flags])
+
+
+@transaction.atomic
+def delete_user_attributes(access_token: str, names: list[str]) -> None:
+    """DeleteUserAttributes: the same rules as for an administrator, within the client's
+    write permissions."""
+    user, client = _signed_in(access_token)
+    user = User.objects.select_for_update().select_related("pool").get(pk=user.pk)
+    _check_writable(client, names)
+    _delete(user, names)
+    user.save(update_fields=["modified"])
+
+
+def delete_user(access_token: str) -> None:
+    """DeleteUser: the user deletes their own account; every session ends with it."""
+    user, _ = _signed_in(access_token)
+    users.delete_user(user.pool_id, user.username)
+
+
+# --- password ------------------------------------------------------------------------------
+
+@transaction.atomic
+def change_password(access_token: str, previous: str | None, proposed: str) -> None:
+    """ChangePassword: the previous password must match; the new one must meet the policy.
+
+    As on Cognito, the user's other sessions stay signed in.
+    """
+    user, _ = _signed_in(access_token)
+    user = User.objects.select_for_update().select_related("pool").get(pk=user.pk)
+    if user.password and not (previous and passwords.verify_password(previous, user.password)):
+        raise NotAuthorizedException(_WRONG_PASSWORD)
+    passwords.check_password(passwords.pool_policy(user.pool.config), proposed)
+    user.password = passwords.hash_password(proposed)
+    user.password_set_at = timezone.now()
+    user.save(update_fields=["password", "password_set_at", "modified"])
+
+
+# --- signing out ---------------------------------------------------------------------------
+
+@transaction.atomic
+def global_sign_out(access_token: str) -> None:
+    """GlobalSignOut: every refresh token of the user is revoked and every access token issued
+    so far is refused by our APIs."""
+    user, _ = _signed_in(access_token)
+    tokens.end_sessions(user)
+
+
+@transaction.atomic
+def admin_global_sign_out(pool_id: str, username: str) -> None:
+    tokens.end_sessions(users.require_user(get_pool(pool_id), username, lock=True))
+
+
+def revoke_token(client_id: str, token: str, client_secret: str | None) -> None:
+    """RevokeToken, authenticated by the app client (and its secret, if it has one)."""
+    client = UserPoolClient.objects.filter(client_id=client_id).first()
+    if client is None:
+        raise UnauthorizedException("Client authentication failed.")
+    tokens.revoke_token(client, token, client_secret=client_secret)
+

@@ -1,0 +1,350 @@
+"""ID, access and refresh tokens: issue, refresh, verify, revoke.
+
+ID and access tokens are RS256 JWTs signed with the pool's active key (userpools.keys) and
+carry Cognito's claims. Refresh tokens are opaque random strings stored as SHA-256 hashes;
+each row's `origin_jti` is also put in the access and ID tokens of that sign-in, so revoking
+the refresh token revokes them for our APIs. `User.tokens_valid_after` ends every session of
+a user at once (global sign-out, disable, password reset).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jws import extract_compact
+
+from core import crypto
+from core.errors import NotAuthorizedException, UnauthorizedException, UnsupportedOperationException, UnsupportedTokenTypeException
+from userpools import keys
+from userpools.models import RefreshToken, User, UserPool, UserPoolClient
+from userpools.services import attributes, client_auth
+
+ADMIN_SCOPE = "aws.cognito.signin.user.admin"
+_JWT_PARTS = 3
+
+
+# --- claims (pure) -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GroupInfo:
+    name: str
+    role_arn: str
+    precedence: int | None
+
+
+@dataclass(frozen=True)
+class TokenSubject:
+    """Everything the claims of one issue depend on, as plain values."""
+
+    issuer: str
+    client_id: str
+    sub: str
+    username: str
+    auth_time: int
+    issued_at: int
+    origin_jti: str | None  # None when the client has token revocation turned off
+    event_id: str
+    groups: list[GroupInfo] = field(default_factory=list)
+    profile: dict[str, Any] = field(default_factory=dict)  # readable attributes, typed
+
+
+def issuer(pool_id: str) -> str:
+    return f"{settings.PUBLIC_URL}/{pool_id}"
+
+
+def preferred_role(groups: list[GroupInfo]) -> str | None:
+    """The role of the group with the lowest Precedence (None counts as the highest).
+
+    Cognito leaves the claim out when the best groups tie with different roles.
+    """
+    with_roles = [group for group in groups if group.role_arn]
+    if not with_roles:
+        return None
+    rank = lambda group: float("inf") if group.precedence is None else group.precedence  # noqa: E731
+    best = min(rank(group) for group in with_roles)
+    roles = {group.role_arn for group in with_roles if rank(group) == best}
+    return roles.pop() if len(roles) == 1 else None
+
+
+def claim_value(name: str, definition: dict, value: str) -> Any:
+    """An attribute as the ID token carries it: booleans as JSON booleans, updated_at a number,
+    address as an OIDC address object, identities as the JSON it holds."""
+    if definition.get("AttributeDataType") == "Boolean":
+        return value.lower() == "true"
+    if name == "updated_at" and value.lstrip("-").isdigit():
+        return int(value)
+    if name == "address":
+        return {"formatted": value}
+    if name == "identities":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def profile_claims(values: dict[str, str], definitions: dict[str, dict], readable: set[str] | None) -> dict[str, Any]:
+    """The attributes an ID token shows: those the client may read (all when it names none),
+    never developer-only ones."""
+    claims: dict[str, Any] = {}
+    for name, value in values.items():
+        definition = definitions.get(name)
+        if definition is None or definition.get("DeveloperOnlyAttribute"):
+            continue
+        if readable is not None and name not in readable:
+            continue
+        claims[name] = claim_value(name, definition, value)
+    return claims
+
+
+def _group_claims(groups: list[GroupInfo], *, with_roles: bool) -> dict[str, Any]:
+    if not groups:
+        return {}
+    claims: dict[str, Any] = {"cognito:groups": [group.name for group in groups]}
+    if with_roles:
+        roles = [group.role_arn for group in groups if group.role_arn]
+        if roles:
+            claims["cognito:roles"] = roles
+        role = preferred_role(groups)
+        if role:
+            claims["cognito:preferred_role"] = role
+    return claims
+
+
+def id_token_claims(subject: TokenSubject, lifetime: int, jti: str) -> dict[str, Any]:
+    claims: dict[str, Any] = {"sub": subject.sub, **_group_claims(subject.groups, with_roles=True)}
+    claims.update({key: value for key, value in subject.profile.items() if key != "sub"})
+    claims.update({"iss": subject.issuer, "cognito:username": subject.username})
+    if subject.origin_jti:
+        claims["origin_jti"] = subject.origin_jti
+    claims.update({
+        "aud": subject.client_id,
+        "event_id": subject.event_id,
+        "token_use": "id",
+        "auth_time": subject.auth_time,
+        "exp": subject.issued_at + lifetime,
+        "iat": subject.issued_at,
+        "jti": jti,
+    })
+    return claims
+
+
+def access_token_claims(subject: TokenSubject, lifetime: int, jti: str) -> dict[str, Any]:
+    claims: dict[str, Any] = {"sub": subject.sub, **_group_claims(subject.groups, with_roles=False)}
+    claims.update({"iss": subject.issuer, "client_id": subject.client_id})
+    if subject.origin_jti:
+        claims["origin_jti"] = subject.origin_jti
+    claims.update({
+        "event_id": subject.event_id,
+        "token_use": "access",
+        "scope": ADMIN_SCOPE,
+        "auth_time": subject.auth_time,
+        "exp": subject.issued_at + lifetime,
+        "iat": subject.issued_at,
+        "jti": jti,
+        "username": subject.username,
+    })
+    return claims
+
+
+# --- issuing -------------------------------------------------------------------------------
+
+def _revocation_enabled(client: UserPoolClient) -> bool:
+    return bool(client.config.get("EnableTokenRevocation", True))
+
+
+def _groups(user: User) -> list[GroupInfo]:
+    rows = user.groups.order_by("precedence", "name")
+    found = [GroupInfo(group.name, group.role_arn, group.precedence) for group in rows]
+    # NULL precedence sorts first on some databases; Cognito ranks it last.
+    return sorted(found, key=lambda group: (group.precedence is None, group.precedence or 0, group.name))
+
+
+def _subject(user: User, client: UserPoolClient, origin_jti: str, auth_time: datetime, now: datetime) -> TokenSubject:
+    pool: UserPool = user.pool
+    readable = set(client.config.get("ReadAttributes") or []) or None
+    return TokenSubject(
+        issuer=issuer(pool.pk),
+        client_id=client.client_id,
+        sub=str(user.sub),
+        username=user.username,
+        auth_time=int(auth_time.timestamp()),
+        issued_at=int(now.timestamp()),
+        origin_jti=origin_jti if _revocation_enabled(client) else None,
+        event_id=str(uuid.uuid4()),
+        groups=_groups(user),
+        profile=profile_claims(attributes.current(user), attributes.pool_schema(pool), readable),
+    )
+
+
+def _sign(pool: UserPool, claims: dict[str, Any]) -> str:
+    signing_key = keys.active_key(pool)
+    header = {"kid": signing_key.kid, "alg": keys.ALGORITHM}
+    return jwt.encode(header, claims, keys.private_key(signing_key), algorithms=[keys.ALGORITHM], default_type=None)
+
+
+def _signed_tokens(user: User, client: UserPoolClient, origin_jti: str, auth_time: datetime, now: datetime) -> dict:
+    subject = _subject(user, client, origin_jti, auth_time, now)
+    access_lifetime = client_auth.token_lifetime_seconds(client, "AccessToken")
+    id_lifetime = client_auth.token_lifetime_seconds(client, "IdToken")
+    return {
+        "AccessToken": _sign(user.pool, access_token_claims(subject, access_lifetime, str(uuid.uuid4()))),
+        "ExpiresIn": access_lifetime,
+        "TokenType": "Bearer",
+        "IdToken": _sign(user.pool, id_token_claims(subject, id_lifetime, str(uuid.uuid4()))),
+    }
+
+
+def _hash(refresh_token: str) -> str:
+    return hashlib.sha256(refresh_token.encode()).hexdigest()
+
+
+def issue_tokens(user: User, client: UserPoolClient, *, auth_time: datetime | None = None, with_refresh: bool = True) -> dict:
+    """The AuthenticationResult of a completed sign-in: access and ID tokens, and a new
+    refresh token (stored hashed) unless `with_refresh` is False."""
+    now = timezone.now()
+    auth_time = auth_time or now
+    origin_jti = str(uuid.uuid4())
+    result = _signed_tokens(user, client, origin_jti, auth_time, now)
+    if with_refresh:
+        refresh_token = secrets.token_urlsafe(96)
+        RefreshToken.objects.create(
+            token_hash=_hash(refresh_token),
+            origin_jti=origin_jti,
+            user=user,
+            client=client,
+            auth_time=auth_time,
+            expires_at=now + timedelta(seconds=client_auth.token_lifetime_seconds(client, "RefreshToken")),
+        )
+        result["RefreshToken"] = refresh_token
+    return result
+
+
+def _live_refresh_row(client: UserPoolClient, refresh_token: str) -> RefreshToken:
+    row = RefreshToken.objects.select_related("user__pool").filter(token_hash=_hash(refresh_token)).first()
+    if row is None or row.client_id != client.client_id or row.expires_at <= timezone.now():
+        raise NotAuthorizedException("Invalid Refresh Token")
+    if row.revoked_at is not None:
+        raise NotAuthorizedException("Refresh Token has been revoked")
+    return row
+
+
+def refresh_token_owner(client: UserPoolClient, refresh_token: str) -> User:
+    """The user a live refresh token of this client belongs to (for SECRET_HASH checks)."""
+    return _live_refresh_row(client, refresh_token).user
+
+
+def refresh(client: UserPoolClient, refresh_token: str) -> dict:
+    """REFRESH_TOKEN_AUTH: new access and ID tokens of the same sign-in (same origin_jti
+    and auth_time); no new refresh token."""
+    row = _live_refresh_row(client, refresh_token)
+    if not row.user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    return _signed_tokens(row.user, client, row.origin_jti, row.auth_time, timezone.now())
+
+
+# --- verifying -----------------------------------------------------------------------------
+
+def _kid(token: str) -> str | None:
+    if token.count(".") != _JWT_PARTS - 1:
+        return None
+    try:
+        kid = extract_compact(token.encode()).protected.get("kid")
+    except (JoseError, ValueError, TypeError):
+        return None
+    return kid if isinstance(kid, str) else None
+
+
+def _verified_claims(token: str, token_use: str) -> tuple[dict[str, Any], str]:
+    """The claims of a token we signed, and its pool id; raises Cognito's errors."""
+    invalid = NotAuthorizedException(f"Invalid {token_use.capitalize()} Token")
+    kid = _kid(token)
+    found = keys.verification_key(kid) if kid else None
+    if found is None:
+        raise invalid
+    try:
+        claims = jwt.decode(token, found.key, algorithms=[keys.ALGORITHM]).claims
+    except (JoseError, ValueError, TypeError):
+        raise invalid from None
+    if claims.get("token_use") != token_use or claims.get("iss") != issuer(found.pool_id) or not isinstance(claims.get("exp"), int):
+        raise invalid
+    if claims["exp"] <= int(timezone.now().timestamp()):
+        raise NotAuthorizedException(f"{token_use.capitalize()} Token has expired")
+    return claims, found.pool_id
+
+
+def _revoked(user: User, claims: dict[str, Any]) -> bool:
+    origin_jti = claims.get("origin_jti")
+    if origin_jti:
+        row = RefreshToken.objects.filter(origin_jti=origin_jti).only("revoked_at").first()
+        if row is not None:  # end_sessions revokes every row, so the row alone decides
+            return row.revoked_at is not None
+    # No refresh token to consult: compare times. iat has whole seconds, so a token from the
+    # very second of a sign-out counts as revoked (the safe side).
+    return user.tokens_valid_after is not None and claims.get("iat", 0) < user.tokens_valid_after.timestamp()
+
+
+def authenticate_access_token(token: str) -> tuple[User, dict]:
+    """The user an access token speaks for, and its claims.
+
+    The signature, expiry and token_use are checked, then revocation (RevokeToken, global
+    sign-out), then the user's state.
+    """
+    claims, pool_id = _verified_claims(token, "access")
+    try:
+        sub = uuid.UUID(str(claims.get("sub")))
+    except ValueError:
+        raise NotAuthorizedException("Invalid Access Token") from None
+    user = User.objects.select_related("pool").filter(pool_id=pool_id, sub=sub).first()
+    if user is None:
+        raise NotAuthorizedException("User does not exist.")
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    if _revoked(user, claims):
+        raise NotAuthorizedException("Access Token has been revoked")
+    return user, claims
+
+
+# --- revoking ------------------------------------------------------------------------------
+
+def _check_client_secret(client: UserPoolClient, given: str | None) -> None:
+    secret = client.secret
+    if secret is not None and not crypto.constant_time_equals(secret, given or ""):
+        raise UnauthorizedException("Client authentication failed.")
+
+
+def revoke_token(client: UserPoolClient, token: str, *, client_secret: str | None = None) -> None:
+    """RevokeToken: revoke a refresh token and the access/ID tokens issued with it.
+
+    As RFC 7009 has it, an unknown or expired token is not an error; a token of another
+    client is.
+    """
+    _check_client_secret(client, client_secret)
+    if not _revocation_enabled(client):
+        raise UnsupportedOperationException("Token revocation is not enabled for this app client.")
+    if _kid(token) is not None:
+        raise UnsupportedTokenTypeException("Unsupported token type. Only refresh tokens can be revoked.")
+    row = RefreshToken.objects.filter(token_hash=_hash(token)).only("client_id").first()
+    if row is None:
+        return
+    if row.client_id != client.client_id:
+        raise UnauthorizedException("The refresh token was not issued to this client.")
+    RefreshToken.objects.filter(pk=row.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out everywhere: every refresh token and every access token issued so far
+    stop working (GlobalSignOut, AdminUserGlobalSignOut, disable, delete, password resets)."""
+    now = timezone.now()
+    User.objects.filter(pk=user.pk).update(tokens_valid_after=now)
+    user.tokens_valid_after = now
+    RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)

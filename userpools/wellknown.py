@@ -1,0 +1,58 @@
+"""Public discovery documents of a user pool: its JWKS and its OpenID configuration.
+
+Both live under the pool's issuer, `<PUBLIC_URL>/<poolId>`, as Cognito's do, so JWT libraries
+configured with our issuer find the keys where they expect them.
+"""
+from __future__ import annotations
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_safe
+
+from core.errors import ResourceNotFoundException
+from userpools import keys
+from userpools.models import UserPool
+from userpools.services.tokens import issuer
+
+# Short enough that a rotated-in key is seen soon; verifiers refetch on an unknown kid anyway.
+_CACHE_SECONDS = 300
+
+
+def _pool_or_404(pool_id: str) -> UserPool | JsonResponse:
+    pool = UserPool.objects.filter(pk=pool_id).first()
+    if pool is not None:
+        return pool
+    error = ResourceNotFoundException(f"User pool {pool_id} does not exist.")
+    return JsonResponse({"__type": error.error_type, "message": error.message}, status=404)
+
+
+def _cached(response: JsonResponse) -> JsonResponse:
+    response["Cache-Control"] = f"public, max-age={_CACHE_SECONDS}"
+    return response
+
+
+@require_safe
+def jwks(request: HttpRequest, pool_id: str) -> JsonResponse:
+    pool = _pool_or_404(pool_id)
+    if isinstance(pool, JsonResponse):
+        return pool
+    keys.active_key(pool)  # a pool that never signed anything still publishes the key it will use
+    return _cached(JsonResponse(keys.jwks(pool)))
+
+
+@require_safe
+def openid_configuration(request: HttpRequest, pool_id: str) -> JsonResponse:
+    pool = _pool_or_404(pool_id)
+    if isinstance(pool, JsonResponse):
+        return pool
+    base = issuer(pool.pk)
+    # Only what this server serves today; the OAuth2 endpoints join when the hosted UI does.
+    document = {
+        "issuer": base,
+        "jwks_uri": f"{base}/.well-known/jwks.json",
+        "id_token_signing_alg_values_supported": [keys.ALGORITHM],
+        "response_types_supported": ["code", "token"],
+        "scopes_supported": ["openid", "email", "phone", "profile"],
+        "subject_types_supported": ["public"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+    }
+    return _cached(JsonResponse(document))
