@@ -1,6 +1,7 @@
-"""Wire handlers: sign-up and confirmation. Parse, call one service, render."""
+"""Wire handlers: sign-up, confirmation, password recovery and attribute verification.
+Parse, call one service, render."""
 from awsapi.registry import COGNITO_IDP, CallContext, operation
-from userpools.services import signup
+from userpools.services import recovery, signup, verification
 
 
 @operation(COGNITO_IDP)
@@ -21,3 +22,31 @@ def confirm_sign_up(params: dict, ctx: CallContext) -> dict:
 @operation(COGNITO_IDP)
 def resend_confirmation_code(params: dict, ctx: CallContext) -> dict:
     return {"CodeDeliveryDetails": signup.resend_confirmation_code(params)}
+
+
+@operation(COGNITO_IDP)
+def forgot_password(params: dict, ctx: CallContext) -> dict:
+    return {"CodeDeliveryDetails": recovery.forgot_password(params)}
+
+
+@operation(COGNITO_IDP)
+def confirm_forgot_password(params: dict, ctx: CallContext) -> dict:
+    recovery.confirm_forgot_password(params)
+    return {}
+
+
+@operation(COGNITO_IDP)
+def admin_reset_user_password(params: dict, ctx: CallContext) -> dict:
+    recovery.admin_reset_user_password(params["UserPoolId"], params["Username"])
+    return {}
+
+
+@operation(COGNITO_IDP)
+def get_user_attribute_verification_code(params: dict, ctx: CallContext) -> dict:
+    return {"CodeDeliveryDetails": verification.get_attribute_verification_code(params["AccessToken"], params["AttributeName"])}
+
+
+@operation(COGNITO_IDP)
+def verify_user_attribute(params: dict, ctx: CallContext) -> dict:
+    verification.verify_attribute(params["AccessToken"], params["AttributeName"], params["Code"])
+    return {}

@@ -30,7 +30,7 @@ from core.errors import (
 )
 from userpools import codes, messaging
 from userpools.models import User, UserPool, VerificationCode
-from userpools.services import attributes
+from userpools.services import attributes, tokens
 
 LIFETIMES = {
     VerificationCode.SIGN_UP: timedelta(hours=24),
@@ -184,3 +184,27 @@ def simulated_details(pool: UserPool, username: str) -> dict:
         letters = [chr(ord("a") + int(digest[i], 16) % 26) for i in (0, 1)]
         return delivery_details("email", f"{letters[0]}@{letters[1]}")
     return delivery_details("phone_number", "+" + "".join(str(int(c, 16) % 10) for c in digest[:11]))
+
+
+# --- the signed-in user's own attributes -----------------------------------------------------
+
+@transaction.atomic
+def get_attribute_verification_code(access_token: str, attribute: str) -> dict:
+    """GetUserAttributeVerificationCode: a code to the user's email or phone number."""
+    user, _ = tokens.authenticate_access_token(access_token)
+    locked = User.objects.select_for_update().select_related("pool").get(pk=user.pk)
+    return send_attribute_code(locked, attribute)
+
+
+def verify_attribute(access_token: str, attribute: str, code: str) -> None:
+    """VerifyUserAttribute: the code marks the attribute verified. A verified alias must be
+    the user's alone (AliasExistsException otherwise; the code then stays usable)."""
+    user, _ = tokens.authenticate_access_token(access_token)
+    if attribute not in MEDIUM_OF:
+        raise InvalidParameterException(f"Invalid attribute name: {attribute} cannot be verified.")
+    with redeeming(user, VerificationCode.VERIFY_ATTRIBUTE, code, attribute) as redeemed:
+        verified = redeemed.user
+        flag = attributes.VERIFIED_FLAG[attribute]
+        attributes.claim_unique_values(verified.pool, verified, {**attributes.current(verified), flag: "true"}, only={flag})
+        attributes.write(verified, {flag: "true"})
+        verified.save(update_fields=["modified"])

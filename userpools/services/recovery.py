@@ -1,0 +1,124 @@
+"""Password recovery: ForgotPassword, ConfirmForgotPassword, AdminResetUserPassword.
+
+The code goes to a verified contact chosen by the pool's AccountRecoverySetting (without one,
+Cognito's legacy order: a verified phone before a verified email). Clients that prevent
+user-existence errors get believable answers for unknown and disabled users.
+"""
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import (
+    CodeMismatchException,
+    InvalidParameterException,
+    NotAuthorizedException,
+    UserNotFoundException,
+)
+from userpools.models import User, UserPool, UserPoolClient, VerificationCode
+from userpools.services import attributes, client_auth, passwords, tokens, users, verification
+from userpools.services.pools import get_pool
+
+NOT_FOUND_MESSAGE = "Username/client id combination not found."
+NO_CONTACT_MESSAGE = "Cannot reset password for the user as there is no registered/verified email or phone_number"
+_MECHANISM_ATTRIBUTE = {"verified_email": "email", "verified_phone_number": "phone_number"}
+_LEGACY_ORDER = ["verified_phone_number", "verified_email"]
+
+
+def _mechanisms(pool: UserPool) -> list[str]:
+    configured = (pool.config.get("AccountRecoverySetting") or {}).get("RecoveryMechanisms")
+    if not configured:
+        return list(_LEGACY_ORDER)
+    return [mechanism["Name"] for mechanism in sorted(configured, key=lambda mechanism: mechanism.get("Priority", 0))]
+
+
+def recovery_contact(pool: UserPool, user: User, *, auto_verified_only: bool = False) -> tuple[str, str] | None:
+    """(attribute, value) of the verified contact a reset code goes to, or None.
+
+    `auto_verified_only` (AdminResetUserPassword) also requires the pool to verify that kind of
+    attribute. A pool recovering by administrator only refuses self-service recovery.
+    """
+    values = attributes.current(user)
+    auto = set(pool.config.get("AutoVerifiedAttributes") or [])
+    for mechanism in _mechanisms(pool):
+        if mechanism == "admin_only":
+            if auto_verified_only:
+                return None
+            raise NotAuthorizedException("Contact administrator to reset password.")
+        name = _MECHANISM_ATTRIBUTE[mechanism]
+        if auto_verified_only and name not in auto:
+            continue
+        if values.get(name) and values.get(attributes.VERIFIED_FLAG[name]) == "true":
+            return name, values[name]
+    return None
+
+
+def _client(params: dict) -> UserPoolClient:
+    client = client_auth.get_client(params["ClientId"])
+    client_auth.check_secret_hash(client, params["Username"], params.get("SecretHash"))
+    return client
+
+
+@transaction.atomic
+def forgot_password(params: dict) -> dict:
+    """ForgotPassword: a reset code to the user's verified contact; CodeDeliveryDetails."""
+    client = _client(params)
+    pool = client.pool
+    hide = client_auth.prevents_user_existence_errors(client)
+    user = users.find_user(pool, params["Username"], lock=True)
+    if user is None:
+        if hide:
+            return verification.simulated_details(pool, params["Username"])
+        raise UserNotFoundException(NOT_FOUND_MESSAGE)
+    if not user.enabled:
+        if hide:
+            return verification.simulated_details(pool, params["Username"])
+        raise NotAuthorizedException("User is disabled.")
+    if user.status == User.FORCE_CHANGE_PASSWORD:
+        raise NotAuthorizedException("User password cannot be reset in the current state.")
+    contact = recovery_contact(pool, user)
+    if contact is None:
+        if hide:
+            return verification.simulated_details(pool, params["Username"])
+        raise InvalidParameterException(NO_CONTACT_MESSAGE)
+    attribute, destination = contact
+    return verification.send_code(pool, user, VerificationCode.FORGOT_PASSWORD, attribute, destination)
+
+
+def confirm_forgot_password(params: dict) -> None:
+    """ConfirmForgotPassword: the code sets the new password, the user CONFIRMED, and ends
+    every session the old password opened."""
+    client = _client(params)
+    pool = client.pool
+    hide = client_auth.prevents_user_existence_errors(client)
+    user = users.find_user(pool, params["Username"])
+    if user is None or not user.enabled:
+        if hide:
+            raise CodeMismatchException("Invalid verification code provided, please try again.")
+        if user is None:
+            raise UserNotFoundException(NOT_FOUND_MESSAGE)
+        raise NotAuthorizedException("User is disabled.")
+    password = params["Password"]
+    passwords.check_password(passwords.pool_policy(pool.config), password)  # before the code: no wasted attempt
+    with verification.redeeming(user, VerificationCode.FORGOT_PASSWORD, params["ConfirmationCode"]) as redeemed:
+        reset = redeemed.user
+        reset.password = passwords.hash_password(password)
+        reset.password_set_at = timezone.now()
+        reset.status = User.CONFIRMED
+        reset.save(update_fields=["password", "password_set_at", "status", "modified"])
+        tokens.end_sessions(reset)
+
+
+@transaction.atomic
+def admin_reset_user_password(pool_id: str, username: str) -> None:
+    """AdminResetUserPassword: RESET_REQUIRED, sessions ended, and a reset code sent when the
+    pool verifies a contact the user has verified."""
+    pool = get_pool(pool_id)
+    user = users.require_user(pool, username, lock=True)
+    user.status = User.RESET_REQUIRED
+    user.save(update_fields=["status", "modified"])
+    tokens.end_sessions(user)
+    contact = recovery_contact(pool, user, auto_verified_only=True)
+    if contact is not None:
+        attribute, destination = contact
+        verification.send_code(pool, user, VerificationCode.FORGOT_PASSWORD, attribute, destination)
