@@ -1,11 +1,10 @@
 """Cognito's lockout schedule: five failures, then 2^(n-5) s locks up to ~15 minutes; attempts
 during a lock don't count; success or 15 quiet minutes reset. The clock is moved, never waited on."""
-import threading
-
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import error_code, make_client as make_boto_client
+from tests.userpools.concurrency import require_postgresql, run_together
 from tests.userpools.signin_support import (  # noqa: F401  (fixtures)
     PASSWORD,
     _fresh_throttle_counters,
@@ -129,20 +128,11 @@ def test_admin_sign_in_shares_the_lock(idp, unsigned_idp, pool_id, client_id, fa
 
 
 def test_concurrent_failures_are_all_counted(live_server, client_id, fake_clock):
-    messages: list[str] = []
-
-    def guess() -> None:
-        client = make_boto_client(live_server.url)  # one boto3 client per thread
-        messages.append(attempt(client, client_id))
-
-    threads = [threading.Thread(target=guess) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    require_postgresql()
+    results = run_together([lambda: attempt(make_boto_client(live_server.url), client_id) for _ in range(8)])
     # Guesses that arrive once the fifth failure has locked the user are refused uncounted.
-    counted = messages.count("Incorrect username or password.")
-    assert counted >= 5 and counted + messages.count("Password attempts exceeded") == 8
+    counted = results.count("Incorrect username or password.")
+    assert counted >= 5 and counted + results.count("Password attempts exceeded") == 8
     user = stored()
     assert user.failed_sign_ins == counted
     assert (user.locked_until - fake_clock.now()).total_seconds() == lockout.lock_seconds(counted)

@@ -14,6 +14,7 @@ from tests.userpools.signin_support import (  # noqa: F401  (fixtures)
     secret_hash,
     sign_in,
 )
+from tests.userpools.token_support import public_url, verify  # noqa: F401  (fixture)
 from userpools.models import User
 from userpools.services.signin import credentials
 
@@ -43,6 +44,17 @@ def test_user_password_auth_returns_tokens(idp, unsigned_idp, pool_id, client_id
     assert access["token_use"] == "access" and access["username"] == "alice" and access["client_id"] == client_id
     assert id_token["token_use"] == "id" and id_token["cognito:username"] == "alice" and id_token["aud"] == client_id
     assert access["origin_jti"] == id_token["origin_jti"]
+
+
+def test_signed_in_tokens_verify_against_our_jwks_and_work(idp, unsigned_idp, pool_id, client_id, public_url):
+    make_user(idp, pool_id)
+    result = sign_in(unsigned_idp, client_id)["AuthenticationResult"]
+    access = verify(result["AccessToken"], public_url, pool_id)
+    id_claims = verify(result["IdToken"], public_url, pool_id, audience=client_id)
+    assert access["sub"] == id_claims["sub"]
+    assert unsigned_idp.get_user(AccessToken=result["AccessToken"])["Username"] == "alice"
+    refreshed = unsigned_idp.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": result["RefreshToken"]})
+    assert verify(refreshed["AuthenticationResult"]["IdToken"], public_url, pool_id, audience=client_id)["origin_jti"] == id_claims["origin_jti"]
 
 
 @pytest.mark.parametrize("flow", ["ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"])

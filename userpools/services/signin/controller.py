@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from userpools.models import User, UserPoolClient
+from userpools.services import tokens
 from userpools.services.signin import session, stages
 
 
@@ -16,6 +17,4 @@ def next_step(user: User, client: UserPoolClient, *, admin: bool, auth_time: dat
             "Session": session.issue(client, user, stage.name, admin=admin, auth_time=auth_time),
             "ChallengeParameters": stage.parameters(user, client),
         }
-    from userpools.services import tokens  # D's module; imported late until it lands
-
     return {"ChallengeParameters": {}, "AuthenticationResult": tokens.issue_tokens(user, client, auth_time=auth_time)}

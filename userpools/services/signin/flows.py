@@ -17,7 +17,7 @@ from core.errors import (
     UserNotFoundException,
 )
 from userpools.models import User, UserPool, UserPoolClient
-from userpools.services import client_auth, passwords, users
+from userpools.services import client_auth, passwords, tokens, users
 from userpools.services.signin import clock, controller, credentials, lockout, throttle
 from userpools.services.signin.stages import required_response
 
@@ -94,8 +94,6 @@ def password_flow(attempt: Attempt) -> dict:
 def refresh_flow(attempt: Attempt) -> dict:
     """REFRESH_TOKEN_AUTH / REFRESH_TOKEN. With a client secret, SECRET_HASH is computed over the
     username of the token's user (its sub in pools where email or phone is the username)."""
-    from userpools.services import tokens  # D's module; imported late until it lands
-
     refresh_token = required_response(attempt.parameters, "REFRESH_TOKEN")
     client = attempt.client
     given_hash = attempt.parameters.get("SECRET_HASH")
