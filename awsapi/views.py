@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from awsapi import registry
 from awsapi.validation import validate
 from core import errors
+from core.net import client_ip
 from iam import services as iam
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def dispatch(request: HttpRequest) -> dict:
         params = json.loads(body or b"{}")
     except (ValueError, UnicodeDecodeError):
         raise errors.SerializationException("Unable to parse the request body as JSON.") from None
-    context = registry.CallContext(principal=None, source_ip=request.META.get("REMOTE_ADDR"))
+    context = registry.CallContext(principal=None, source_ip=client_ip(request.META))
     if op.needs_signature:
         context.principal = iam.authenticate(
             authorization=request.headers.get("Authorization"),

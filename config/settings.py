@@ -23,6 +23,11 @@ ROOT_SECRET_ACCESS_KEY = env_str("ROOT_SECRET_ACCESS_KEY")
 # Key for secrets encrypted at rest (access-key secrets, client secrets, signing keys).
 # Defaults to one derived from SECRET_KEY; set it separately to rotate SECRET_KEY freely.
 ENCRYPTION_KEY = env_str("ENCRYPTION_KEY") or SECRET_KEY
+# Proxies (load balancers) in front of the app servers that append to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Failed sign-ins allowed per source IP and window, against password spraying.
+SIGN_IN_IP_FAILURE_LIMIT = env_int("SIGN_IN_IP_FAILURE_LIMIT", 100)
+SIGN_IN_IP_WINDOW_SECONDS = env_int("SIGN_IN_IP_WINDOW_SECONDS", 300)
 # How far a SigV4 X-Amz-Date may be from our clock.
 SIGV4_MAX_SKEW_SECONDS = env_int("SIGV4_MAX_SKEW_SECONDS", 15 * 60)
 

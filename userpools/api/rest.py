@@ -21,6 +21,7 @@ from awsapi import registry
 from awsapi.registry import COGNITO_IDP, CallContext, Operation
 from awsapi.validation import validate
 from core import errors
+from core.net import client_ip
 from iam import services as iam
 from iam.rest_auth import IsSignedRequest
 from userpools.api.rest_schema import RouteSchema
@@ -115,10 +116,6 @@ def parse_body(shape, data: Any, bound: set[str]) -> dict[str, Any]:
     return dict(data)
 
 
-def client_ip(request: Request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 class RouteView(APIView):
     """Runs the route of the request's method. Subclassed per URL by `route_view`."""
 
@@ -144,7 +141,7 @@ class RouteView(APIView):
         params.update(bound_params)
         validate(shape, params)
         iam.authorize(request.user, op.action, op.resource(params))
-        output = op.handler(params, CallContext(principal=request.user, source_ip=client_ip(request))) or {}
+        output = op.handler(params, CallContext(principal=request.user, source_ip=client_ip(request.META))) or {}
         if not (op.model.output_shape and op.model.output_shape.members):
             return Response(status=204)
         return Response(output, status=route.status)

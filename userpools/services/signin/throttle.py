@@ -16,17 +16,15 @@ from django.core.cache import cache
 from core.errors import TooManyRequestsException
 from userpools.services.signin import clock
 
-DEFAULT_LIMIT = 100
-DEFAULT_WINDOW_SECONDS = 300
 MESSAGE = "Too many failed sign-in attempts from this source. Try again later."
 
 
 def _limit() -> int:
-    return int(getattr(settings, "SIGN_IN_IP_FAILURE_LIMIT", DEFAULT_LIMIT))
+    return settings.SIGN_IN_IP_FAILURE_LIMIT
 
 
 def _window() -> int:
-    return int(getattr(settings, "SIGN_IN_IP_WINDOW_SECONDS", DEFAULT_WINDOW_SECONDS))
+    return settings.SIGN_IN_IP_WINDOW_SECONDS
 
 
 def _key(source_ip: str) -> str:
