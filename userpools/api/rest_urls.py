@@ -4,7 +4,7 @@ Bodies use AWS's member names (`{"PoolName": "x"}`); query parameters use them i
 (`?max_results=10&next_token=...`). A resource-server identifier may contain '/': send it with
 '/' as is and other reserved characters percent-encoded.
 """
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from userpools.api.rest import Route, bind_pool_arn, no_route, route_view
 
@@ -85,5 +85,6 @@ urlpatterns = [
         PUT=Route("UpdateResourceServer", "resource-servers"),
         DELETE=Route("DeleteResourceServer", "resource-servers"),
     ), name="resource-server"),
+    path("", include("userpools.api.rest_me")),  # /me: the signed-in user, by bearer access token
     re_path(r"^(?P<rest>.*)$", no_route),  # last: anything not matched above
 ]
