@@ -255,3 +255,16 @@ def test_rest_me_errors(live_server, access_token):
     assert status == 400 and "proposedPassword" in body["message"]
     status, body = call(live_server, "PUT", "me", access_token, {})
     assert status == 405
+
+
+def test_wrong_previous_passwords_lead_to_the_attempt_limit(unsigned_idp, pool_id, access_token):
+    for _ in range(5):
+        with pytest.raises(ClientError) as excinfo:
+            unsigned_idp.change_password(AccessToken=access_token, PreviousPassword="Wrong-password-1", ProposedPassword="New-password-9")
+        assert message(excinfo) == "Incorrect username or password."
+    with pytest.raises(ClientError) as excinfo:  # locked now, even with the right password
+        unsigned_idp.change_password(AccessToken=access_token, PreviousPassword=PASSWORD, ProposedPassword="New-password-9")
+    assert error_code(excinfo) == "LimitExceededException"
+    assert message(excinfo) == "Attempt limit exceeded, please try after some time."
+    stored = User.objects.get(pool_id=pool_id, username="alice")
+    assert stored.failed_sign_ins == 5 and verify_password(PASSWORD, stored.password)

@@ -9,14 +9,16 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import InvalidParameterException, NotAuthorizedException, UnauthorizedException
+from core.errors import InvalidParameterException, LimitExceededException, NotAuthorizedException, UnauthorizedException
 from userpools import schema
 from userpools.models import User, UserPoolClient
 from userpools.services import attributes, passwords, tokens, users
+from userpools.services.signin import clock, lockout
 from userpools.services.pools import get_pool
 
 _UNAUTHORIZED_WRITE = "A client attempted to write unauthorized attribute"
 _WRONG_PASSWORD = "Incorrect username or password."
+_ATTEMPT_LIMIT = "Attempt limit exceeded, please try after some time."
 
 
 def _signed_in(access_token: str) -> tuple[User, UserPoolClient | None]:
@@ -136,20 +138,22 @@ def delete_user(access_token: str) -> None:
 
 # --- password ------------------------------------------------------------------------------
 
-@transaction.atomic
 def change_password(access_token: str, previous: str | None, proposed: str) -> None:
     """ChangePassword: the previous password must match; the new one must meet the policy.
 
-    As on Cognito, the user's other sessions stay signed in.
+    Wrong previous passwords count towards the sign-in lockout; while locked, Cognito answers
+    LimitExceededException. As on Cognito, the user's other sessions stay signed in.
     """
     user, _ = _signed_in(access_token)
-    user = User.objects.select_for_update().select_related("pool").get(pk=user.pk)
+    if user.locked_until is not None and clock.now() < user.locked_until:
+        raise LimitExceededException(_ATTEMPT_LIMIT)
     if user.password and not (previous and passwords.verify_password(previous, user.password)):
+        lockout.record_failure(user)  # committed on its own: the failure must count
         raise NotAuthorizedException(_WRONG_PASSWORD)
     passwords.check_password(passwords.pool_policy(user.pool.config), proposed)
-    user.password = passwords.hash_password(proposed)
-    user.password_set_at = timezone.now()
-    user.save(update_fields=["password", "password_set_at", "modified"])
+    now = timezone.now()
+    User.objects.filter(pk=user.pk).update(password=passwords.hash_password(proposed), password_set_at=now, modified=now)
+    lockout.record_success(user)
 
 
 # --- signing out ---------------------------------------------------------------------------
