@@ -82,6 +82,14 @@ class User(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
     # Tokens issued before this instant are dead (global sign-out, disable, password reset).
     tokens_valid_after = models.DateTimeField(null=True, blank=True)
+    # SRP: the verifier v = g^x mod N and its salt (hex), derived whenever a password is set.
+    srp_salt = models.CharField(max_length=64, blank=True, default="")
+    srp_verifier = models.CharField(max_length=1024, blank=True, default="")
+    # MFA preferences (SetUserMFAPreference / AdminSetUserMFAPreference).
+    sms_mfa_enabled = models.BooleanField(default=False)
+    software_token_mfa_enabled = models.BooleanField(default=False)
+    email_mfa_enabled = models.BooleanField(default=False)
+    preferred_mfa = models.CharField(max_length=32, blank=True, default="")  # SMS_MFA | SOFTWARE_TOKEN_MFA | EMAIL_OTP
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -190,12 +198,15 @@ class VerificationCode(models.Model):
     """A one-time code, stored as a keyed hash. One live code per user, purpose and attribute."""
 
     SIGN_UP, FORGOT_PASSWORD, VERIFY_ATTRIBUTE = "SIGN_UP", "FORGOT_PASSWORD", "VERIFY_ATTRIBUTE"
-    PURPOSES = [SIGN_UP, FORGOT_PASSWORD, VERIFY_ATTRIBUTE]
+    MFA = "MFA"  # SMS_MFA / EMAIL_OTP sign-in codes; `attribute` says which channel
+    PURPOSES = [SIGN_UP, FORGOT_PASSWORD, VERIFY_ATTRIBUTE, MFA]
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="codes")
     purpose = models.CharField(max_length=32, choices=[(p, p) for p in PURPOSES])
     attribute = models.CharField(max_length=64, blank=True, default="")
     code_hash = models.CharField(max_length=128)
+    # With AttributesRequireVerificationBeforeUpdate, the new value waits here until verified.
+    pending_value = models.CharField(max_length=2048, blank=True, default="")
     expires_at = models.DateTimeField()
     failed_attempts = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
@@ -219,3 +230,42 @@ class RefreshToken(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "revoked_at"], name="refresh_token_by_user")]
+
+
+class SoftwareToken(models.Model):
+    """A user's TOTP authenticator. The secret is encrypted at rest; `last_step` refuses replay."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="software_token")
+    secret_encrypted = models.TextField()
+    verified = models.BooleanField(default=False)
+    friendly_name = models.CharField(max_length=128, blank=True, default="")
+    last_step = models.BigIntegerField(null=True, blank=True)  # the last accepted TOTP time step
+    failed_attempts = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = crypto.encrypt(value)
+
+
+class Device(models.Model):
+    """A device the user confirmed (ConfirmDevice); remembered devices may skip MFA."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="devices")
+    device_key = models.CharField(max_length=64, unique=True)  # <region>_<uuid>
+    device_group_key = models.CharField(max_length=64)
+    name = models.CharField(max_length=256, blank=True, default="")
+    srp_salt = models.CharField(max_length=64)
+    srp_verifier = models.CharField(max_length=1024)
+    remembered = models.BooleanField(default=False)
+    last_ip = models.CharField(max_length=64, blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+    last_authenticated = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "id"], name="device_by_user")]
