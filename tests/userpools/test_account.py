@@ -4,14 +4,17 @@ endpoints that run the same operations with a bearer access token."""
 import json
 import urllib.error
 import urllib.request
+from unittest import mock
 
 import pytest
 from botocore.exceptions import ClientError
+from django.utils import timezone
 
 from tests.conftest import error_code
 from tests.userpools.mailbox import mailbox  # noqa: F401
 from tests.userpools.token_support import PASSWORD, issue, make_client, make_user, public_url, verify  # noqa: F401
 from userpools.models import User
+from userpools.services.signin import clock
 from userpools.services.passwords import verify_password
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -258,12 +261,14 @@ def test_rest_me_errors(live_server, access_token):
 
 
 def test_wrong_previous_passwords_lead_to_the_attempt_limit(unsigned_idp, pool_id, access_token):
-    for _ in range(5):
-        with pytest.raises(ClientError) as excinfo:
-            unsigned_idp.change_password(AccessToken=access_token, PreviousPassword="Wrong-password-1", ProposedPassword="New-password-9")
-        assert message(excinfo) == "Incorrect username or password."
-    with pytest.raises(ClientError) as excinfo:  # locked now, even with the right password
-        unsigned_idp.change_password(AccessToken=access_token, PreviousPassword=PASSWORD, ProposedPassword="New-password-9")
+    # The first lock lasts one second: hold the sign-in clock still so a slow run cannot outlast it.
+    with mock.patch.object(clock, "now", return_value=timezone.now()):
+        for _ in range(5):
+            with pytest.raises(ClientError) as excinfo:
+                unsigned_idp.change_password(AccessToken=access_token, PreviousPassword="Wrong-password-1", ProposedPassword="New-password-9")
+            assert message(excinfo) == "Incorrect username or password."
+        with pytest.raises(ClientError) as excinfo:  # locked now, even with the right password
+            unsigned_idp.change_password(AccessToken=access_token, PreviousPassword=PASSWORD, ProposedPassword="New-password-9")
     assert error_code(excinfo) == "LimitExceededException"
     assert message(excinfo) == "Attempt limit exceeded, please try after some time."
     stored = User.objects.get(pool_id=pool_id, username="alice")
