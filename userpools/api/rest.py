@@ -12,6 +12,8 @@ from typing import Any, Callable, Mapping
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse, QueryDict
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, permissions
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,7 +25,7 @@ from awsapi.validation import validate
 from core import errors
 from core.net import client_ip
 from iam import services as iam
-from iam.rest_auth import IsSignedRequest
+from iam.rest_auth import IsSignedRequest, SigV4Authentication
 from userpools.api.rest_schema import RouteSchema
 
 # URL variables and the request members they stand for.
@@ -45,6 +47,36 @@ def bind_pool_arn(kwargs: Mapping[str, str]) -> dict[str, Any]:
     return {"ResourceArn": f"arn:aws:cognito-idp:{settings.REGION}:{settings.ACCOUNT_ID}:userpool/{kwargs['pool_id']}"}
 
 
+SIGV4, BEARER, PUBLIC = "sigv4", "bearer", "public"
+_TOKEN_MEMBER = "AccessToken"
+
+
+class BearerAccessToken(authentication.BaseAuthentication):
+    """Takes `Authorization: Bearer <AccessToken>` as is; the operation verifies the token."""
+
+    def authenticate(self, request):
+        scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return (None, token.strip())
+
+    def authenticate_header(self, request) -> str:
+        return "Bearer"  # makes DRF answer 401 when the token is missing
+
+
+class HasBearerToken(permissions.BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.auth, str)
+
+
+# How each kind of route is authenticated: SigV4 keys (admin), a user's access token, or nothing.
+_AUTHENTICATION = {
+    SIGV4: ([SigV4Authentication], [IsSignedRequest]),
+    BEARER: ([BearerAccessToken], [HasBearerToken]),
+    PUBLIC: ([], [permissions.AllowAny]),
+}
+
+
 @dataclass(frozen=True)
 class Route:
     operation: str  # the AWS operation this route runs, e.g. "CreateUserPool"
@@ -52,6 +84,11 @@ class Route:
     status: int = 200  # when the operation answers with members; an empty answer is always 204
     defaults: Mapping[str, Any] = field(default_factory=dict)  # for members AWS requires but REST makes optional
     bind: Callable[[Mapping[str, str]], dict[str, Any]] = bind_path
+    auth: str = SIGV4  # SIGV4, BEARER (the access token is the AccessToken member) or PUBLIC
+
+    def bound_members(self, kwargs: Mapping[str, str]) -> set[str]:
+        """Members the URL or the credentials supply, so the body may not."""
+        return set(self.bind(kwargs)) | ({_TOKEN_MEMBER} if self.auth == BEARER else set())
 
     def model(self):
         return registry.service_model(COGNITO_IDP.model_name).operation_model(self.operation)
@@ -121,28 +158,31 @@ class RouteView(APIView):
 
     routes: Mapping[str, Route] = {}
     parser_classes = [JSONParser]
-    permission_classes = [IsSignedRequest]
     schema = RouteSchema()
 
     def get(self, request: Request, **kwargs: str) -> Response:
         return self.run(request, kwargs)
 
-    post = put = delete = get
+    post = put = patch = delete = get
 
     def run(self, request: Request, kwargs: Mapping[str, str]) -> Response:
         route = self.routes[request.method]
         op = route.resolve()
         shape = op.model.input_shape
         bound_params = route.bind(kwargs)
+        if route.auth == BEARER:
+            bound_params[_TOKEN_MEMBER] = request.auth
         bound = set(bound_params)
         params = {**route.defaults, **parse_query(shape, request.query_params, bound)}
         if request.method != "GET":
             params.update(parse_body(shape, request.data, bound))
         params.update(bound_params)
         validate(shape, params)
-        iam.authorize(request.user, op.action, op.resource(params))
-        output = op.handler(params, CallContext(principal=request.user, source_ip=client_ip(request.META))) or {}
-        if not (op.model.output_shape and op.model.output_shape.members):
+        principal = request.user if route.auth == SIGV4 else None
+        if principal is not None:
+            iam.authorize(principal, op.action, op.resource(params))
+        output = op.handler(params, CallContext(principal=principal, source_ip=client_ip(request.META))) or {}
+        if not output:
             return Response(status=204)
         return Response(output, status=route.status)
 
@@ -150,9 +190,15 @@ class RouteView(APIView):
 def route_view(**routes: Route):
     """A view class for one URL; keyword names are HTTP methods (GET=..., POST=...)."""
     methods = [method.upper() for method in routes]
+    kinds = {route.auth for route in routes.values()}
+    if len(kinds) != 1:
+        raise ValueError("All methods of one URL must share one kind of authentication.")
+    authentication_classes, permission_classes = _AUTHENTICATION[kinds.pop()]
     attributes = {
         "routes": {method.upper(): route for method, route in routes.items()},
         "http_method_names": [method.lower() for method in methods] + ["options"],
+        "authentication_classes": authentication_classes,
+        "permission_classes": permission_classes,
     }
     name = "".join(route.operation for route in routes.values())[:80] + "View"
     # A class per URL (not initkwargs) so the schema generator sees only the methods it serves.
@@ -163,3 +209,11 @@ def no_route(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Unknown URLs under /api/v1/ answer in the API's error format, not Django's HTML page."""
     error = errors.ResourceNotFoundException(f"No REST route matches {request.path}.")
     return JsonResponse({"__type": error.error_type, "message": error.message}, status=404)
+
+
+class BearerScheme(OpenApiAuthenticationExtension):
+    target_class = BearerAccessToken
+    name = "accessToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A user-pool access token."}

@@ -105,7 +105,7 @@ class RouteSchema(AutoSchema):
 
     def _bound(self) -> set[str]:
         variables = uritemplate.variables(self.path)
-        return set(self._route().bind({name: name for name in variables}))
+        return self._route().bound_members({name: name for name in variables})
 
     def get_operation_id(self) -> str:
         return self._route().operation

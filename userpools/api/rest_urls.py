@@ -85,6 +85,6 @@ urlpatterns = [
         PUT=Route("UpdateResourceServer", "resource-servers"),
         DELETE=Route("DeleteResourceServer", "resource-servers"),
     ), name="resource-server"),
-    path("", include("userpools.api.rest_me")),  # /me: the signed-in user, by bearer access token
+    path("", include("userpools.api.rest_self_service")),  # sign-up/sign-in by client id; /me by access token
     re_path(r"^(?P<rest>.*)$", no_route),  # last: anything not matched above
 ]
