@@ -142,3 +142,24 @@ def test_one_code_sent_twice_at_once_verifies_once(idp, live_server, unsigned_id
     results = run_together([(lambda c=c: c.verify_user_attribute(AccessToken=token, AttributeName="email", Code=code)) for c in clients])
     assert len(successes(results)) == 1
     assert error_codes(results) == ["ExpiredCodeException"]
+
+
+def test_update_waits_for_verification_when_the_pool_requires_it(idp, unsigned_idp, mailbox):
+    pool_id = idp.create_user_pool(
+        PoolName="verify-first",
+        AutoVerifiedAttributes=["email"],
+        UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
+    )["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    token = signed_in_user(idp, unsigned_idp, pool_id, client_id, "erin", email="erin@example.com", email_verified="true")
+
+    response = unsigned_idp.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "email", "Value": "erin@new.example"}])
+    assert response["CodeDeliveryDetailsList"][0]["DeliveryMedium"] == "EMAIL"
+    before = attrs(idp.admin_get_user(UserPoolId=pool_id, Username="erin")["UserAttributes"])
+    assert before["email"] == "erin@example.com" and before["email_verified"] == "true"  # old value kept, still verified
+
+    unsigned_idp.verify_user_attribute(AccessToken=token, AttributeName="email", Code=mailbox.last_code("erin@new.example"))
+    after = attrs(idp.admin_get_user(UserPoolId=pool_id, Username="erin")["UserAttributes"])
+    assert after["email"] == "erin@new.example" and after["email_verified"] == "true"

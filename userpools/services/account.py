@@ -77,6 +77,12 @@ def _auto_verified(user: User, name: str) -> bool:
     return name in (user.pool.config.get("AutoVerifiedAttributes") or [])
 
 
+def _waits_for_verification(user: User, name: str) -> bool:
+    """AttributesRequireVerificationBeforeUpdate: keep the old, verified value until the new one is verified."""
+    settings = user.pool.config.get("UserAttributeUpdateSettings") or {}
+    return name in (settings.get("AttributesRequireVerificationBeforeUpdate") or []) and _auto_verified(user, name)
+
+
 @transaction.atomic
 def update_user_attributes(access_token: str, updates: list[dict]) -> list[dict]:
     """UpdateUserAttributes. A changed email or phone number becomes unverified; when the pool
@@ -89,19 +95,24 @@ def update_user_attributes(access_token: str, updates: list[dict]) -> list[dict]
     _check_writable(client, [*values, *deletions])
     existing = attributes.current(user)
     changed_contacts = [name for name in attributes.VERIFIED_FLAG if name in values and values[name] != existing.get(name)]
+    waiting = {name: values.pop(name) for name in changed_contacts if _waits_for_verification(user, name)}
     for name in changed_contacts:
-        values[attributes.VERIFIED_FLAG[name]] = "false"
+        if name not in waiting:
+            values[attributes.VERIFIED_FLAG[name]] = "false"
     attributes.claim_unique_values(user.pool, user, {**existing, **values}, only=set(values))
     attributes.write(user, values)
     if deletions:
         _delete(user, deletions)
     user.save(update_fields=["modified"])
-    return [_send_code(user, name) for name in changed_contacts if _auto_verified(user, name)]
+    sent = [_send_code(user, name, waiting.get(name)) for name in changed_contacts if _auto_verified(user, name)]
+    return sent
 
 
-def _send_code(user: User, name: str) -> dict:
-    from userpools.services import verification  # helper E's module
+def _send_code(user: User, name: str, pending_value: str | None) -> dict:
+    from userpools.services import verification  # imports this module's neighbours; avoid a cycle
 
+    if pending_value is not None:
+        return verification.send_attribute_code(user, name, pending_value, pending=True)
     return verification.send_attribute_code(user, name)
 
 

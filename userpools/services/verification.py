@@ -48,6 +48,7 @@ class Redeemed:
 
     user: User
     attribute: str
+    pending_value: str = ""  # a new attribute value that waits for this code (see account.py)
 
 
 def _salt(user: User, purpose: str, attribute: str) -> str:
@@ -59,7 +60,7 @@ def _keyed_by_attribute(purpose: str) -> bool:
     return purpose == VerificationCode.VERIFY_ATTRIBUTE
 
 
-def issue_code(user: User, purpose: str, attribute: str = "") -> str:
+def issue_code(user: User, purpose: str, attribute: str = "", pending_value: str = "") -> str:
     """A new code for `purpose`, replacing any live one. Call inside the caller's transaction."""
     code = codes.generate_code()
     scope = VerificationCode.objects.filter(user=user, purpose=purpose)
@@ -73,6 +74,7 @@ def issue_code(user: User, purpose: str, attribute: str = "") -> str:
             "code_hash": codes.hash_code(code, salt=_salt(user, purpose, attribute)),
             "expires_at": timezone.now() + LIFETIMES[purpose],
             "failed_attempts": 0,
+            "pending_value": pending_value,
         },
     )
     return code
@@ -110,7 +112,7 @@ def redeeming(user: User, purpose: str, code: str, attribute: str = "") -> Itera
         row = rows.first()
         failure = _failure(row, locked, code)
         if failure is None:
-            redeemed = Redeemed(locked, row.attribute)
+            redeemed = Redeemed(locked, row.attribute, row.pending_value)
             row.delete()
             yield redeemed
             return
@@ -147,25 +149,27 @@ def delivery_details(attribute: str, destination: str) -> dict:
     return {"Destination": mask(medium, destination), "DeliveryMedium": medium, "AttributeName": attribute}
 
 
-def send_code(pool: UserPool, user: User, purpose: str, attribute: str, destination: str) -> dict:
+def send_code(pool: UserPool, user: User, purpose: str, attribute: str, destination: str, pending_value: str = "") -> dict:
     """Issue a code and mail/text it after commit; returns CodeDeliveryDetails."""
-    code = issue_code(user, purpose, attribute)
+    code = issue_code(user, purpose, attribute, pending_value)
     messaging.send_verification_code(pool, user.username, code, MEDIUM_OF[attribute], destination)
     return delivery_details(attribute, destination)
 
 
-def send_attribute_code(user: User, attribute: str, value: str | None = None) -> dict:
+def send_attribute_code(user: User, attribute: str, value: str | None = None, *, pending: bool = False) -> dict:
     """Send a VERIFY_ATTRIBUTE code for email/phone_number (to `value`, default the current one).
 
     Used by GetUserAttributeVerificationCode and by UpdateUserAttributes when a contact
-    attribute changes. Call inside the caller's transaction; returns CodeDeliveryDetails.
+    attribute changes. With `pending`, `value` is not written yet: redeeming the code writes it
+    (AttributesRequireVerificationBeforeUpdate). Call inside the caller's transaction.
     """
     if attribute not in MEDIUM_OF:
         raise InvalidParameterException(f"Invalid attribute name: {attribute} cannot be verified.")
     destination = value if value is not None else attributes.current(user).get(attribute)
     if not destination:
         raise InvalidParameterException(f"User has no attribute matching {attribute}")
-    return send_code(user.pool, user, VerificationCode.VERIFY_ATTRIBUTE, attribute, destination)
+    pending_value = destination if pending else ""
+    return send_code(user.pool, user, VerificationCode.VERIFY_ATTRIBUTE, attribute, destination, pending_value)
 
 
 def simulated_details(pool: UserPool, username: str) -> dict:
@@ -205,6 +209,9 @@ def verify_attribute(access_token: str, attribute: str, code: str) -> None:
     with redeeming(user, VerificationCode.VERIFY_ATTRIBUTE, code, attribute) as redeemed:
         verified = redeemed.user
         flag = attributes.VERIFIED_FLAG[attribute]
-        attributes.claim_unique_values(verified.pool, verified, {**attributes.current(verified), flag: "true"}, only={flag})
-        attributes.write(verified, {flag: "true"})
+        changes = {flag: "true"}
+        if redeemed.pending_value:  # the update that waited for this code takes effect now
+            changes[attribute] = redeemed.pending_value
+        attributes.claim_unique_values(verified.pool, verified, {**attributes.current(verified), **changes}, only=set(changes))
+        attributes.write(verified, changes)
         verified.save(update_fields=["modified"])
