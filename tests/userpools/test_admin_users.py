@@ -344,3 +344,18 @@ def test_delete_attributes(idp):
         idp.admin_delete_user_attributes(UserPoolId=pool_id, Username="wes", UserAttributeNames=["name"])
     assert error_code(excinfo) == "InvalidParameterException"
     assert excinfo.value.response["Error"]["Message"] == "user.name: Required attribute cannot be deleted."
+
+
+def test_concurrent_admin_creates_of_one_email_username_create_one_user(idp, live_server):
+    from tests.userpools.concurrency import error_codes, require_postgresql, run_together, successes
+
+    require_postgresql()
+    pool_id = idp.create_user_pool(PoolName="race", UsernameAttributes=["email"])["UserPool"]["Id"]
+    clients = [make_client(live_server.url) for _ in range(4)]
+    results = run_together([
+        (lambda c=c: c.admin_create_user(UserPoolId=pool_id, Username="same@example.com", MessageAction="SUPPRESS"))
+        for c in clients
+    ])
+    assert len(successes(results)) == 1
+    assert error_codes(results) == ["UsernameExistsException"] * 3
+    assert len(idp.list_users(UserPoolId=pool_id)["Users"]) == 1

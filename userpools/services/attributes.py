@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from django.db import connection
+
 from core.errors import AliasExistsException, InvalidParameterException, UsernameExistsException
 from userpools import schema
 from userpools.models import User, UserAttribute, UserPool
@@ -168,3 +170,15 @@ def shape(user: User, values: dict[str, str], names: Iterable[str] | None = None
         wanted = set(names)
         everything = {name: value for name, value in everything.items() if name in wanted}
     return [{"Name": name, "Value": value} for name, value in everything.items()]
+
+
+def lock_sign_in_values(pool: UserPool, values: dict[str, str]) -> None:
+    """Serialise concurrent creations (SignUp, AdminCreateUser) that claim one email/phone as
+    username: no unique column guards an attribute value. PostgreSQL advisory locks end with
+    the transaction; SQLite serialises writers anyway."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted(f"{pool.pk}:{name}:{values[name]}" for name in username_attribute_names(pool) if values.get(name))
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import (
@@ -54,18 +54,6 @@ def code_attribute(pool: UserPool, values: dict[str, str]) -> str | None:
     return None
 
 
-def _lock_sign_in_values(pool: UserPool, values: dict[str, str]) -> None:
-    """Serialise concurrent sign-ups that claim one email/phone as username (no unique column
-    guards an attribute value). PostgreSQL advisory locks end with the transaction; SQLite
-    serialises writers anyway."""
-    if connection.vendor != "postgresql":
-        return
-    keys = sorted(f"{pool.pk}:{name}:{values[name]}" for name in attributes.username_attribute_names(pool) if values.get(name))
-    with connection.cursor() as cursor:
-        for key in keys:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
-
-
 def _insert(pool: UserPool, username: str, sub, password: str) -> User:
     try:
         with transaction.atomic():  # the unique constraint decides between concurrent sign-ups
@@ -98,7 +86,7 @@ def sign_up(params: dict) -> SignUpResult:
     values = attributes.validate(pool, given, creating=True)
     attributes.check_required(pool, values)
     passwords.check_password(passwords.pool_policy(pool.config), password)
-    _lock_sign_in_values(pool, values)
+    attributes.lock_sign_in_values(pool, values)
     user = _insert(pool, username, sub, password)
     attributes.claim_unique_values(pool, user, values)
     attributes.write(user, values)

@@ -182,6 +182,7 @@ def admin_create_user(pool_id: str, params: dict) -> User:
     password = _temporary_password(pool, params.get("TemporaryPassword"))
     suppress = params.get("MessageAction") == "SUPPRESS"
     mediums = [] if suppress else _delivery_mediums(params, values)
+    attributes.lock_sign_in_values(pool, values)
     user = _insert(pool, username, sub, password)
     attributes.claim_unique_values(pool, user, values, force_alias=bool(params.get("ForceAliasCreation")))
     attributes.write(user, values)
