@@ -9,8 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import InvalidParameterException, LimitExceededException, NotAuthorizedException, UnauthorizedException
-from userpools import schema
+from core.errors import LimitExceededException, NotAuthorizedException, UnauthorizedException
 from userpools.models import User, UserPoolClient
 from userpools.services import attributes, passwords, tokens, users
 from userpools.services.signin import clock, lockout
@@ -102,7 +101,7 @@ def update_user_attributes(access_token: str, updates: list[dict]) -> list[dict]
     attributes.claim_unique_values(user.pool, user, {**existing, **values}, only=set(values))
     attributes.write(user, values)
     if deletions:
-        _delete(user, deletions)
+        attributes.delete(user, deletions)
     user.save(update_fields=["modified"])
     sent = [_send_code(user, name, waiting.get(name)) for name in changed_contacts if _auto_verified(user, name)]
     return sent
@@ -116,20 +115,6 @@ def _send_code(user: User, name: str, pending_value: str | None) -> dict:
     return verification.send_attribute_code(user, name)
 
 
-def _delete(user: User, names: list[str]) -> None:
-    definitions = attributes.pool_schema(user.pool)
-    for name in names:
-        definition = definitions.get(name)
-        if definition is None:
-            raise InvalidParameterException(f"Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined")
-        if definition.get("Required"):
-            raise InvalidParameterException(f"user.{name}: Required attribute cannot be deleted.")
-        if name in schema.READ_ONLY_ATTRIBUTES or not definition.get("Mutable", True):
-            raise InvalidParameterException(f"user.{name}: Attribute cannot be updated.")
-    flags = [attributes.VERIFIED_FLAG[name] for name in names if name in attributes.VERIFIED_FLAG]
-    attributes.remove(user, [*names, *flags])
-
-
 @transaction.atomic
 def delete_user_attributes(access_token: str, names: list[str]) -> None:
     """DeleteUserAttributes: the same rules as for an administrator, within the client's
@@ -137,7 +122,7 @@ def delete_user_attributes(access_token: str, names: list[str]) -> None:
     user, client = _signed_in(access_token)
     user = User.objects.select_for_update().select_related("pool").get(pk=user.pk)
     _check_writable(client, names)
-    _delete(user, names)
+    attributes.delete(user, names)
     user.save(update_fields=["modified"])
 
 

@@ -182,3 +182,19 @@ def lock_sign_in_values(pool: UserPool, values: dict[str, str]) -> None:
     with connection.cursor() as cursor:
         for key in keys:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+
+
+def delete(user: User, names: list[str]) -> None:
+    """Remove attributes by name; required, immutable and read-only ones cannot go. A removed
+    email/phone number takes its verification flag with it."""
+    definitions = pool_schema(user.pool)
+    for name in names:
+        definition = definitions.get(name)
+        if definition is None:
+            raise InvalidParameterException(f"Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined")
+        if definition.get("Required"):
+            raise InvalidParameterException(f"user.{name}: Required attribute cannot be deleted.")
+        if name in schema.READ_ONLY_ATTRIBUTES or not definition.get("Mutable", True):
+            raise InvalidParameterException(f"user.{name}: Attribute cannot be updated.")
+    flags = [VERIFIED_FLAG[name] for name in names if name in VERIFIED_FLAG]
+    remove(user, [*names, *flags])

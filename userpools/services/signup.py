@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from core.errors import (
     CodeMismatchException,
     InvalidParameterException,
     NotAuthorizedException,
     UserNotFoundException,
-    UsernameExistsException,
 )
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
 from userpools.services import attributes, client_auth, passwords, users, verification
@@ -54,22 +52,6 @@ def code_attribute(pool: UserPool, values: dict[str, str]) -> str | None:
     return None
 
 
-def _insert(pool: UserPool, username: str, sub, password: str) -> User:
-    try:
-        with transaction.atomic():  # the unique constraint decides between concurrent sign-ups
-            return User.objects.create(
-                pool=pool,
-                username=username,
-                username_key=users.username_key(pool, username),
-                sub=sub,
-                status=User.UNCONFIRMED,
-                password=passwords.hash_password(password),
-                password_set_at=timezone.now(),
-            )
-    except IntegrityError:
-        raise UsernameExistsException("User already exists") from None
-
-
 @transaction.atomic
 def sign_up(params: dict) -> SignUpResult:
     """SignUp. ValidationData and ClientMetadata are accepted for triggers (none run yet)."""
@@ -87,7 +69,7 @@ def sign_up(params: dict) -> SignUpResult:
     attributes.check_required(pool, values)
     passwords.check_password(passwords.pool_policy(pool.config), password)
     attributes.lock_sign_in_values(pool, values)
-    user = _insert(pool, username, sub, password)
+    user = users.insert_user(pool, username, sub, password, status=User.UNCONFIRMED, taken_message="User already exists")
     attributes.claim_unique_values(pool, user, values)
     attributes.write(user, values)
     target = code_attribute(pool, values)

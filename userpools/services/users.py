@@ -20,7 +20,7 @@ from core.errors import (
     UserNotFoundException,
     UsernameExistsException,
 )
-from userpools import messaging, schema
+from userpools import messaging
 from userpools.models import User, UserPool
 from userpools.services import attributes, passwords, tokens
 from userpools.services.listing import list_users  # noqa: F401  (part of this module's interface)
@@ -149,20 +149,21 @@ def _temporary_password(pool: UserPool, given: str | None) -> str:
     return passwords.generate_password(policy)
 
 
-def _insert(pool: UserPool, username: str, sub: uuid.UUID, password: str) -> User:
+def insert_user(pool: UserPool, username: str, sub: uuid.UUID, password: str, *, status: str, taken_message: str) -> User:
+    """A new user row; the unique (pool, username_key) constraint decides between concurrent creates."""
     try:
-        with transaction.atomic():  # the unique constraint decides between concurrent creates
+        with transaction.atomic():
             return User.objects.create(
                 pool=pool,
                 username=username,
                 username_key=username_key(pool, username),
                 sub=sub,
-                status=User.FORCE_CHANGE_PASSWORD,
+                status=status,
                 password=passwords.hash_password(password),
                 password_set_at=timezone.now(),
             )
     except IntegrityError:
-        raise UsernameExistsException("User account already exists") from None
+        raise UsernameExistsException(taken_message) from None
 
 
 @transaction.atomic
@@ -183,7 +184,7 @@ def admin_create_user(pool_id: str, params: dict) -> User:
     suppress = params.get("MessageAction") == "SUPPRESS"
     mediums = [] if suppress else _delivery_mediums(params, values)
     attributes.lock_sign_in_values(pool, values)
-    user = _insert(pool, username, sub, password)
+    user = insert_user(pool, username, sub, password, status=User.FORCE_CHANGE_PASSWORD, taken_message="User account already exists")
     attributes.claim_unique_values(pool, user, values, force_alias=bool(params.get("ForceAliasCreation")))
     attributes.write(user, values)
     if mediums:
@@ -270,16 +271,5 @@ def delete_attributes(pool_id: str, username: str, names: list[str]) -> None:
     """AdminDeleteUserAttributes: required and immutable attributes cannot be deleted."""
     pool = get_pool(pool_id)
     user = require_user(pool, username, lock=True)
-    definitions = attributes.pool_schema(pool)
-    for name in names:
-        definition = definitions.get(name)
-        if definition is None:
-            raise InvalidParameterException(f"Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined")
-        if definition.get("Required"):
-            raise InvalidParameterException(f"user.{name}: Required attribute cannot be deleted.")
-        if name in schema.READ_ONLY_ATTRIBUTES or not definition.get("Mutable", True):
-            raise InvalidParameterException(f"user.{name}: Attribute cannot be updated.")
-    # A removed email/phone number takes its verification flag with it.
-    flags = [attributes.VERIFIED_FLAG[name] for name in names if name in attributes.VERIFIED_FLAG]
-    attributes.remove(user, [*names, *flags])
+    attributes.delete(user, names)
     _touch(user)
