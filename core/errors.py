@@ -72,3 +72,8 @@ UnauthorizedException = _define("UnauthorizedException", "Unauthorized.")
 InvalidEmailRoleAccessPolicyException = _define("InvalidEmailRoleAccessPolicyException", "Invalid email configuration.")
 PasswordHistoryPolicyViolationException = _define("PasswordHistoryPolicyViolationException", "The password was used recently.")
 UnsupportedOperationException = _define("UnsupportedOperationException", "Unsupported operation.")
+
+# Triggers (the Lambda-hook equivalents); messages are built per trigger by triggers.runner.
+UserLambdaValidationException = _define("UserLambdaValidationException", "Lambda validation failed.")
+UnexpectedLambdaException = _define("UnexpectedLambdaException", "Lambda invocation failed.")
+InvalidLambdaResponseException = _define("InvalidLambdaResponseException", "Unrecognizable lambda output")
