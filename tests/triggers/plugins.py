@@ -1,0 +1,78 @@
+"""Example trigger plugins for the tests: plain `handler(event, context)` callables, as in a Python Lambda.
+
+Shared by the trigger tests (helpers I and J): add functions, don't rewrite existing ones.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+
+def echo(event, context):
+    """Returns the event unchanged: "carry on as usual" for every trigger."""
+    return event
+
+
+def auto_confirm(event, context):
+    event["response"]["autoConfirmUser"] = True
+    return event
+
+
+def reject(event, context):
+    raise Exception("Sign-ups from this domain are not allowed")
+
+
+def return_none(event, context):
+    return None
+
+
+def return_text(event, context):
+    return "this is not an event"
+
+
+def return_unserialisable(event, context):
+    return {"response": {"when": object()}}
+
+
+def drop_response(event, context):
+    event.pop("response")
+    return event
+
+
+def slow(event, context):
+    time.sleep(float(os.environ.get("SLOW_PLUGIN_SECONDS", "3")))
+    return event
+
+
+def context_probe(event, context):
+    """Reports what the Lambda context offered, so tests can see it."""
+    event["response"]["context"] = {
+        "function_name": context.function_name,
+        "invoked_function_arn": context.invoked_function_arn,
+        "remaining_ms": context.get_remaining_time_in_millis(),
+        "aws_request_id": context.aws_request_id,
+    }
+    return event
+
+
+def count_calls(event, context):
+    """Appends a line per call to the file named in the request, then is slow when asked to be."""
+    path = Path(event["request"]["counterFile"])
+    with path.open("a") as handle:
+        handle.write(f"{event['triggerSource']}\n")
+    delay = float(event["request"].get("sleep", 0))
+    if delay:
+        time.sleep(delay)
+    return event
+
+
+def flaky_async(event, context):
+    """Fails until the counter file has `failUntil` lines, then succeeds (for sender retries)."""
+    path = Path(event["request"]["counterFile"])
+    with path.open("a") as handle:
+        handle.write("call\n")
+    calls = len(path.read_text().splitlines())
+    if calls < int(event["request"].get("failUntil", 0)):
+        raise RuntimeError(f"temporary failure {calls}")
+    return event
