@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "iam",
     "userpools",
+    "triggers",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,12 @@ CELERY_BROKER_URL = REDIS_URL or None
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# Triggers (see triggers/registry.py): plugins by function name, and how long/often to try them.
+TRIGGER_PLUGINS = env_str("TRIGGER_PLUGINS")
+TRIGGER_HTTP_ENDPOINTS = env_str("TRIGGER_HTTP_ENDPOINTS")
+TRIGGER_TIMEOUT_SECONDS = float(env_str("TRIGGER_TIMEOUT_SECONDS", "5"))
+TRIGGER_ATTEMPTS = env_int("TRIGGER_ATTEMPTS", 3)
 
 PASSWORD_HASHERS = [
     "core.hashers.TunedArgon2PasswordHasher",
