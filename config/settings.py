@@ -99,6 +99,8 @@ CELERY_BROKER_URL = REDIS_URL or None
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Triggers get their own queue so slow mail cannot hold up a sign-up waiting on its trigger.
+CELERY_TASK_ROUTES = {"triggers.*": {"queue": "triggers"}}
 
 # Triggers (see triggers/registry.py): plugins by function name, and how long/often to try them.
 TRIGGER_PLUGINS = env_str("TRIGGER_PLUGINS")
