@@ -1,4 +1,4 @@
-"""Celery tasks of the triggers app (queue "triggers"). They take and return JSON values only."""
+"""Celery tasks of the triggers app, routed to the "triggers" queue (CELERY_TASK_ROUTES). JSON values only."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,13 +8,13 @@ from celery import shared_task
 from triggers import execution
 
 
-@shared_task(name="triggers.run_attempt", queue="triggers")
+@shared_task(name="triggers.run_attempt")
 def run_attempt(function_name: str, invoked_arn: str, event_json: str, deadline: float) -> dict[str, Any]:
     """One attempt of a synchronous trigger; the caller waits for this answer and retries itself."""
     return execution.run_attempt(function_name, invoked_arn, event_json, deadline)
 
 
-@shared_task(bind=True, name="triggers.run_async", queue="triggers", ignore_result=True)
+@shared_task(bind=True, name="triggers.run_async", ignore_result=True)
 def run_async(self, call: dict[str, Any]) -> None:
     """An asynchronous trigger (custom senders): one recorded attempt, retried with backoff on failure."""
     from triggers import runner

@@ -76,3 +76,9 @@ def flaky_async(event, context):
     if calls < int(event["request"].get("failUntil", 0)):
         raise RuntimeError(f"temporary failure {calls}")
     return event
+
+
+def whoami(event, context):
+    """Says which process ran it, so tests can tell a worker from the caller."""
+    event["response"]["pid"] = os.getpid()
+    return event

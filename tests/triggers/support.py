@@ -9,7 +9,7 @@ PLUGINS = ",".join(
     f"{name}=tests.triggers.plugins:{name}"
     for name in (
         "echo", "auto_confirm", "reject", "return_none", "return_text", "return_unserialisable",
-        "drop_response", "slow", "context_probe", "count_calls", "flaky_async",
+        "drop_response", "slow", "context_probe", "count_calls", "flaky_async", "whoami",
     )
 )
 
