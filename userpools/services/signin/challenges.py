@@ -40,10 +40,17 @@ def respond(pool: UserPool, client: UserPoolClient, params: dict, *, admin: bool
     pending = session.read(token, client, admin=admin)
     if pending.challenge != name:
         raise NotAuthorizedException(session.INVALID)
-    with transaction.atomic():
-        # The row lock makes a Session good for one answer even when two arrive at once.
-        user = _session_user(pool, pending, username, lock=True)
-        if not user.enabled:
-            raise NotAuthorizedException("User is disabled.")
-        stage.respond(user, client, responses)
-        return controller.next_step(user, client, admin=admin, auth_time=pending.auth_time)
+    try:
+        with transaction.atomic():
+            # The row lock makes a Session good for one answer even when two arrive at once.
+            user = _session_user(pool, pending, username, lock=True)
+            if not user.enabled:
+                raise NotAuthorizedException("User is disabled.")
+            progress = stage.respond(user, client, responses, dict(pending.progress))
+            if progress is None:
+                progress = pending.progress
+            return controller.next_step(user, client, admin=admin, auth_time=pending.auth_time, progress=progress)
+    except stages.FailedAnswer as failed:
+        with transaction.atomic():  # a wrong code still counts, though the answer rolled back
+            failed.record()
+        raise failed.error from None

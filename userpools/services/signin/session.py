@@ -1,8 +1,9 @@
 """The opaque Session that carries a sign-in from one challenge to the next.
 
 It is a Fernet token (encrypted and authenticated, with its own timestamp) holding the pool,
-client, user, pending challenge, whether the admin API started it, the time of the first factor
-and a fingerprint of the user's password hash, so it cannot be forged, read, moved to another
+client, user, pending challenge, whether the admin API started it, the time of the first factor,
+a fingerprint of the user's password hash and the sign-in's progress (what the stages have
+learned so far, e.g. which MFA factor passed), so it cannot be forged, read, moved to another
 client or user, or replayed once the challenge has changed the password. It lives for the
 client's AuthSessionValidity.
 """
@@ -13,7 +14,7 @@ import functools
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -36,6 +37,7 @@ class PendingChallenge:
     challenge: str
     auth_time: datetime
     password_fingerprint: str
+    progress: dict = field(default_factory=dict)  # JSON facts the stages keep between challenges
 
 
 @functools.lru_cache(maxsize=4)
@@ -50,7 +52,7 @@ def password_fingerprint(user: User) -> str:
     return hmac.new(key, user.password.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def issue(client: UserPoolClient, user: User, challenge: str, *, admin: bool, auth_time: datetime) -> str:
+def issue(client: UserPoolClient, user: User, challenge: str, *, admin: bool, auth_time: datetime, progress: dict | None = None) -> str:
     payload = {
         "p": client.pool_id,
         "c": client.client_id,
@@ -59,20 +61,32 @@ def issue(client: UserPoolClient, user: User, challenge: str, *, admin: bool, au
         "ch": challenge,
         "t": int(auth_time.timestamp()),
         "f": password_fingerprint(user),
+        "s": progress or {},
     }
     data = json.dumps(payload, separators=(",", ":")).encode()
     return _fernet(settings.ENCRYPTION_KEY).encrypt_at_time(data, int(clock.now().timestamp())).decode()
 
 
-def read(token: str, client: UserPoolClient, *, admin: bool) -> PendingChallenge:
-    """The pending challenge in `token`, if it is ours, unexpired, and for this client and API."""
+def _open(token: str) -> tuple[dict, int]:
     fernet = _fernet(settings.ENCRYPTION_KEY)
     try:
         raw = token.encode()
         payload = json.loads(fernet.decrypt(raw))
-        issued_at = fernet.extract_timestamp(raw)
+        return payload, fernet.extract_timestamp(raw)
     except (InvalidToken, ValueError, UnicodeError):
         raise NotAuthorizedException(INVALID) from None
+
+
+def client_of(token: str) -> tuple[str, str, bool]:
+    """(pool id, client id, admin) of a session, for operations that take a Session without a
+    ClientId (AssociateSoftwareToken, VerifySoftwareToken); `read` then checks the rest."""
+    payload, _ = _open(token)
+    return payload["p"], payload["c"], payload["a"]
+
+
+def read(token: str, client: UserPoolClient, *, admin: bool) -> PendingChallenge:
+    """The pending challenge in `token`, if it is ours, unexpired, and for this client and API."""
+    payload, issued_at = _open(token)
     if payload.get("p") != client.pool_id or payload.get("c") != client.client_id or payload.get("a") != admin:
         raise NotAuthorizedException(INVALID)
     if clock.now().timestamp() - issued_at > client_auth.auth_session_seconds(client):
@@ -82,6 +96,7 @@ def read(token: str, client: UserPoolClient, *, admin: bool) -> PendingChallenge
         challenge=payload["ch"],
         auth_time=datetime.fromtimestamp(payload["t"], tz=timezone.utc),
         password_fingerprint=payload["f"],
+        progress=payload.get("s") or {},
     )
 
 

@@ -9,7 +9,7 @@ another Stage.
 from __future__ import annotations
 
 import json
-from typing import Protocol
+from typing import Callable, Protocol
 
 from core.errors import InvalidParameterException, NotAuthorizedException
 from userpools.models import User, UserPoolClient
@@ -20,16 +20,32 @@ ATTRIBUTE_PREFIX = "userAttributes."
 
 
 class Stage(Protocol):
+    """`progress` is the sign-in's JSON facts carried in the Session (see session.py): what
+    earlier stages established, e.g. {"mfa": "SOFTWARE_TOKEN_MFA", "device_key": ...}."""
+
     name: str
 
-    def is_pending(self, user: User, client: UserPoolClient) -> bool:
+    def is_pending(self, user: User, client: UserPoolClient, progress: dict) -> bool:
         """Whether this user must still pass this challenge."""
 
-    def parameters(self, user: User, client: UserPoolClient) -> dict[str, str]:
-        """The ChallengeParameters sent with the challenge."""
+    def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
+        """The ChallengeParameters sent with the challenge; called once each time it is issued
+        (inside the transaction, so a code it sends goes out only if the step commits)."""
 
-    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str]) -> None:
-        """Check the ChallengeResponses and apply them to the (row-locked) user, or raise."""
+    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str], progress: dict) -> dict | None:
+        """Check the ChallengeResponses and apply them to the (row-locked) user, or raise.
+        Returns the new progress (None: unchanged)."""
+
+
+class FailedAnswer(Exception):
+    """A wrong answer whose bookkeeping (a failed-attempt count) must outlive the rollback of
+    the answer's transaction: the caller runs `record` in a transaction of its own, then
+    raises `error`."""
+
+    def __init__(self, error: Exception, record: Callable[[], None]):
+        super().__init__(str(error))
+        self.error = error
+        self.record = record
 
 
 _STAGES: dict[str, Stage] = {}
@@ -44,8 +60,8 @@ def find(name: str) -> Stage | None:
     return _STAGES.get(name)
 
 
-def next_pending(user: User, client: UserPoolClient) -> Stage | None:
-    return next((stage for stage in _STAGES.values() if stage.is_pending(user, client)), None)
+def next_pending(user: User, client: UserPoolClient, progress: dict) -> Stage | None:
+    return next((stage for stage in _STAGES.values() if stage.is_pending(user, client, progress)), None)
 
 
 def required_response(responses: dict[str, str], name: str) -> str:
@@ -78,10 +94,10 @@ class NewPasswordRequired:
 
     name = "NEW_PASSWORD_REQUIRED"
 
-    def is_pending(self, user: User, client: UserPoolClient) -> bool:
+    def is_pending(self, user: User, client: UserPoolClient, progress: dict) -> bool:
         return user.status == User.FORCE_CHANGE_PASSWORD
 
-    def parameters(self, user: User, client: UserPoolClient) -> dict[str, str]:
+    def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
         current = attributes.current(user)
         return {
             "USER_ID_FOR_SRP": user.username,
@@ -89,7 +105,7 @@ class NewPasswordRequired:
             "userAttributes": json.dumps(current),
         }
 
-    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str]) -> None:
+    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str], progress: dict) -> None:
         new_password = required_response(responses, "NEW_PASSWORD")
         pool = user.pool
         given = {key.removeprefix(ATTRIBUTE_PREFIX): value for key, value in responses.items() if key.startswith(ATTRIBUTE_PREFIX)}
