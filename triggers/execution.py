@@ -26,6 +26,11 @@ CRASHED = "CRASHED"  # the plugin could not be loaded, or the worker failed arou
 TIMEOUT = "TIMEOUT"  # no answer in time (set by the caller, never by an attempt)
 
 
+class PluginUnavailable(Exception):
+    """Raised by a plugin that could not reach what runs the handler (the HTTP plugin's endpoint):
+    an invocation failure, retried like a timeout, not the handler's own validation error."""
+
+
 @dataclass
 class LambdaContext:
     """The parts of AWS Lambda's context object that handlers commonly read."""
@@ -60,6 +65,8 @@ def run_attempt(function_name: str, invoked_arn: str, event_json: str, deadline:
     context = LambdaContext(function_name, invoked_arn, deadline)
     try:
         result = handler(json.loads(event_json), context)
+    except PluginUnavailable as exc:
+        return {"status": CRASHED, "error": str(exc)}
     except Exception as exc:
         log.info("trigger plugin %s raised %s", function_name, type(exc).__name__, exc_info=True)
         return {"status": HANDLER_ERROR, "error": str(exc)}
