@@ -148,7 +148,7 @@ def change_password(access_token: str, previous: str | None, proposed: str) -> N
         raise NotAuthorizedException(_WRONG_PASSWORD)
     passwords.check_password(passwords.pool_policy(user.pool.config), proposed)
     now = timezone.now()
-    User.objects.filter(pk=user.pk).update(password=passwords.hash_password(proposed), password_set_at=now, modified=now)
+    User.objects.filter(pk=user.pk).update(**passwords.password_fields(user.pool_id, user.username, proposed), password_set_at=now, modified=now)
     lockout.record_success(user)
 
 

@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import check_password as _check_hash
 from django.contrib.auth.hashers import make_password
 
 from core.errors import InvalidPasswordException
+from userpools import srp
 
 # The characters Cognito counts as symbols; a space counts too when it is neither first nor last.
 SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-"
@@ -69,6 +70,23 @@ def generate_password(policy: dict) -> str:
 
 def hash_password(password: str) -> str:
     return make_password(password)
+
+
+# The User fields a new password writes: its hash and its SRP salt and verifier.
+PASSWORD_FIELDS = ("password", "srp_salt", "srp_verifier")
+
+
+def password_fields(pool_id: str, username: str, password: str) -> dict[str, str]:
+    """The stored forms of a new password, by User field name. The SRP verifier is bound to the
+    pool and the username, as Cognito's clients derive it from USER_ID_FOR_SRP."""
+    salt, verifier = srp.make_verifier(srp.pool_name(pool_id), username, password)
+    return {"password": hash_password(password), "srp_salt": salt, "srp_verifier": verifier}
+
+
+def set_password(user, password: str) -> None:
+    """Give `user` a new password (hash and SRP verifier); the caller saves PASSWORD_FIELDS."""
+    for field, value in password_fields(user.pool_id, user.username, password).items():
+        setattr(user, field, value)
 
 
 def verify_password(password: str, encoded: str) -> bool:

@@ -102,10 +102,10 @@ def confirm_forgot_password(params: dict) -> None:
     passwords.check_password(passwords.pool_policy(pool.config), password)  # before the code: no wasted attempt
     with verification.redeeming(user, VerificationCode.FORGOT_PASSWORD, params["ConfirmationCode"]) as redeemed:
         reset = redeemed.user
-        reset.password = passwords.hash_password(password)
+        passwords.set_password(reset, password)
         reset.password_set_at = timezone.now()
         reset.status = User.CONFIRMED
-        reset.save(update_fields=["password", "password_set_at", "status", "modified"])
+        reset.save(update_fields=[*passwords.PASSWORD_FIELDS, "password_set_at", "status", "modified"])
         tokens.end_sessions(reset)
 
 

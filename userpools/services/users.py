@@ -159,7 +159,7 @@ def insert_user(pool: UserPool, username: str, sub: uuid.UUID, password: str, *,
                 username_key=username_key(pool, username),
                 sub=sub,
                 status=status,
-                password=passwords.hash_password(password),
+                **passwords.password_fields(pool.id, username, password),
                 password_set_at=timezone.now(),
             )
     except IntegrityError:
@@ -197,9 +197,9 @@ def _resend_invitation(pool: UserPool, params: dict) -> User:
     if user.status != User.FORCE_CHANGE_PASSWORD:
         raise UnsupportedUserStateException(f"Resend not possible. {params['Username']} status is not FORCE_CHANGE_PASSWORD.")
     password = _temporary_password(pool, params.get("TemporaryPassword"))
-    user.password = passwords.hash_password(password)
+    passwords.set_password(user, password)
     user.password_set_at = timezone.now()
-    user.save(update_fields=["password", "password_set_at", "modified"])
+    user.save(update_fields=[*passwords.PASSWORD_FIELDS, "password_set_at", "modified"])
     values = attributes.current(user)
     mediums = _delivery_mediums(params, values)
     if mediums:
@@ -231,10 +231,10 @@ def set_password(pool_id: str, username: str, password: str, permanent: bool) ->
     pool = get_pool(pool_id)
     user = require_user(pool, username, lock=True)
     passwords.check_password(passwords.pool_policy(pool.config), password)
-    user.password = passwords.hash_password(password)
+    passwords.set_password(user, password)
     user.password_set_at = timezone.now()
     user.status = User.CONFIRMED if permanent else User.FORCE_CHANGE_PASSWORD
-    user.save(update_fields=["password", "password_set_at", "status", "modified"])
+    user.save(update_fields=[*passwords.PASSWORD_FIELDS, "password_set_at", "status", "modified"])
     tokens.end_sessions(user)
 
 

@@ -122,10 +122,10 @@ class NewPasswordRequired:
                 values[flag] = "false"
         attributes.claim_unique_values(pool, user, {**existing, **values}, only=set(values))
         attributes.write(user, values)
-        user.password = passwords.hash_password(new_password)
+        passwords.set_password(user, new_password)
         user.password_set_at = clock.now()
         user.status = User.CONFIRMED
-        user.save(update_fields=["password", "password_set_at", "status", "modified"])
+        user.save(update_fields=[*passwords.PASSWORD_FIELDS, "password_set_at", "status", "modified"])
 
 
 register(NewPasswordRequired())
