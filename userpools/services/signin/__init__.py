@@ -11,7 +11,7 @@ from core.errors import InvalidParameterException, ResourceNotFoundException
 from userpools.models import UserPool, UserPoolClient
 from userpools.services import client_auth
 from userpools.services.pools import get_pool
-from userpools.services.signin import challenges, flows
+from userpools.services.signin import challenges, flows, srp_flow  # noqa: F401  (srp_flow registers USER_SRP_AUTH)
 
 __all__ = ["initiate_auth", "respond_to_auth_challenge"]
 
@@ -43,4 +43,8 @@ def initiate_auth(params: dict, *, admin: bool, source_ip: str | None) -> dict:
 def respond_to_auth_challenge(params: dict, *, admin: bool, source_ip: str | None) -> dict:
     """RespondToAuthChallenge / AdminRespondToAuthChallenge."""
     pool, client = _pool_and_client(params, admin=admin)
+    first_factor = flows.find_answer(params["ChallengeName"])
+    if first_factor is not None:
+        responses = params.get("ChallengeResponses") or {}
+        return first_factor(flows.Attempt(pool=pool, client=client, parameters=responses, admin=admin, source_ip=source_ip))
     return challenges.respond(pool, client, params, admin=admin)

@@ -39,7 +39,7 @@ Flow = Callable[[Attempt], dict]
 
 # --- password ----------------------------------------------------------------------------
 
-def _unknown_user(client: UserPoolClient) -> Exception:
+def unknown_user(client: UserPoolClient) -> Exception:
     if client_auth.prevents_user_existence_errors(client):
         return NotAuthorizedException(INCORRECT)
     return UserNotFoundException("User does not exist.")
@@ -60,7 +60,7 @@ def _authenticate(attempt: Attempt, username: str, password: str) -> User:
     if user is None:
         credentials.password_matches(None, password)
         throttle.record_failure(source_ip)
-        raise _unknown_user(attempt.client)
+        raise unknown_user(attempt.client)
     lockout.refuse_if_locked(user)
     if user.status == User.RESET_REQUIRED:
         raise PasswordResetRequiredException("Password reset required for the user")
@@ -68,13 +68,18 @@ def _authenticate(attempt: Attempt, username: str, password: str) -> User:
         lockout.record_failure(user)
         throttle.record_failure(source_ip)
         raise NotAuthorizedException(INCORRECT)
+    refuse_after_proof(user)
+    return user
+
+
+def refuse_after_proof(user: User) -> None:
+    """The refusals Cognito gives only once the password (or SRP proof) is right."""
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")
     if user.status == User.UNCONFIRMED:
         raise UserNotConfirmedException("User is not confirmed.")
     if user.status == User.FORCE_CHANGE_PASSWORD and _temporary_password_expired(user):
         raise NotAuthorizedException("Temporary password has expired and must be reset by an administrator.")
-    return user
 
 
 def password_flow(attempt: Attempt) -> dict:
@@ -114,6 +119,23 @@ _FLOWS: dict[str, tuple[Flow, bool, bool]] = {
     "REFRESH_TOKEN_AUTH": (refresh_flow, True, True),
     "REFRESH_TOKEN": (refresh_flow, True, True),
 }
+
+
+# ChallengeName -> handler, for challenges answered before the user is proven (PASSWORD_VERIFIER):
+# they carry their own state instead of a Session and count failures like a password.
+_FIRST_FACTOR_ANSWERS: dict[str, Flow] = {}
+
+
+def register(name: str, handler: Flow, *, public: bool, admin: bool) -> None:
+    _FLOWS[name] = (handler, public, admin)
+
+
+def register_answer(challenge: str, handler: Flow) -> None:
+    _FIRST_FACTOR_ANSWERS[challenge] = handler
+
+
+def find_answer(challenge: str) -> Flow | None:
+    return _FIRST_FACTOR_ANSWERS.get(challenge)
 
 
 def find(name: str, *, admin: bool) -> Flow | None:
