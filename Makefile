@@ -19,12 +19,19 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# With REDIS_URL set, `run` also starts a Celery worker for triggers, mail and SMS (the production shape).
 run: migrate
 	$(BIN)/python manage.py bootstrap
-	$(BIN)/python manage.py runserver --insecure --noreload $(HOST):$(PORT)
+	@if [ -n "$$REDIS_URL" ]; then \
+		$(BIN)/celery -A config worker -Q triggers,celery -l info & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver --insecure --noreload $(HOST):$(PORT); \
+	else \
+		$(BIN)/python manage.py runserver --insecure --noreload $(HOST):$(PORT); \
+	fi
 
 worker: migrate
-	$(BIN)/celery -A config worker -l info
+	$(BIN)/celery -A config worker -Q triggers,celery -l info
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
