@@ -82,3 +82,13 @@ def whoami(event, context):
     """Says which process ran it, so tests can tell a worker from the caller."""
     event["response"]["pid"] = os.getpid()
     return event
+
+
+def readme_presignup(event, context):
+    """The README's worked example, verbatim, so the guide stays true."""
+    email = event["request"]["userAttributes"].get("email", "")
+    if not email.endswith("@example.com"):
+        raise Exception("Only example.com addresses may sign up")  # -> UserLambdaValidationException
+    event["response"]["autoConfirmUser"] = True
+    event["response"]["autoVerifyEmail"] = True
+    return event

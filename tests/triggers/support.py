@@ -10,6 +10,7 @@ PLUGINS = ",".join(
     for name in (
         "echo", "auto_confirm", "reject", "return_none", "return_text", "return_unserialisable",
         "drop_response", "slow", "context_probe", "count_calls", "flaky_async", "whoami",
+        "readme_presignup",
     )
 )
 

@@ -114,3 +114,18 @@ def test_admin_plugins_page_shows_a_configuration_error(admin_client):
 
 def test_invocations_cannot_be_added_or_edited(admin_client):
     assert admin_client.get(reverse("admin:triggers_triggerinvocation_add")).status_code == 403
+
+
+def test_the_readme_example(tmp_path):
+    pool = make_pool(PreSignUp="arn:aws:lambda:us-east-1:000000000000:function:readme_presignup")
+    event = tmp_path / "event.json"
+    event.write_text('{"userName": "alice", "request": {"userAttributes": {"email": "alice@example.com"}}}')
+    assert json.loads(run(pool.id, "PreSignUp_SignUp", "--event", str(event))) == {
+        "autoConfirmUser": True, "autoVerifyEmail": True,
+    }
+    event.write_text('{"userName": "bob", "request": {"userAttributes": {"email": "bob@elsewhere.org"}}}')
+    with pytest.raises(CommandError) as excinfo:
+        run(pool.id, "PreSignUp_SignUp", "--event", str(event))
+    assert str(excinfo.value) == (
+        "UserLambdaValidationException: PreSignUp failed with error Only example.com addresses may sign up."
+    )
