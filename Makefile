@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PORT
 
-.PHONY: install run test migrate worker
+.PHONY: install run test migrate worker js-e2e
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,5 +33,13 @@ run: migrate
 worker: migrate
 	$(BIN)/celery -A config worker -Q triggers,celery -l info
 
-test: install
+# The real-client tests drive amazon-cognito-identity-js through Node (skipped without node, outside CI).
+JS_E2E := tests/e2e/js
+$(JS_E2E)/node_modules/.package-lock.json: $(JS_E2E)/package-lock.json
+	cd $(JS_E2E) && npm ci --no-audit --no-fund --silent
+
+js-e2e:
+	@if command -v npm >/dev/null; then $(MAKE) -s --no-print-directory $(JS_E2E)/node_modules/.package-lock.json; fi
+
+test: install js-e2e
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
