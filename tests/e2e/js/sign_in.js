@@ -1,0 +1,42 @@
+// Sign a user in with amazon-cognito-identity-js (USER_SRP_AUTH, the SDK's default) against our
+// endpoint, unchanged but for `endpoint`. Input: one JSON argument
+// {endpoint, userPoolId, clientId, username, password[, newPassword]}.
+// Output: one JSON line, {ok: true, username, idTokenUsername, accessTokenClientId} or
+// {ok: false, code, message}. Exit status 0 either way; the Python test judges the result.
+"use strict";
+
+const { AuthenticationDetails, CognitoUser, CognitoUserPool } = require("amazon-cognito-identity-js");
+
+function decodePayload(jwt) {
+  return JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString("utf8"));
+}
+
+function signIn({ endpoint, userPoolId, clientId, username, password, newPassword }) {
+  const pool = new CognitoUserPool({ UserPoolId: userPoolId, ClientId: clientId, endpoint });
+  const user = new CognitoUser({ Username: username, Pool: pool });
+  const details = new AuthenticationDetails({ Username: username, Password: password });
+  return new Promise((resolve) => {
+    const callbacks = {
+      onSuccess(session) {
+        const id = decodePayload(session.getIdToken().getJwtToken());
+        const access = decodePayload(session.getAccessToken().getJwtToken());
+        resolve({ ok: true, username: user.getUsername(), idTokenUsername: id["cognito:username"], accessTokenClientId: access.client_id });
+      },
+      onFailure(error) {
+        resolve({ ok: false, code: error.code || error.name, message: error.message });
+      },
+      newPasswordRequired() {
+        if (!newPassword) {
+          resolve({ ok: false, code: "NEW_PASSWORD_REQUIRED", message: "no newPassword given" });
+          return;
+        }
+        user.completeNewPasswordChallenge(newPassword, {}, callbacks);
+      },
+    };
+    user.authenticateUser(details, callbacks);
+  });
+}
+
+signIn(JSON.parse(process.argv[2])).then((result) => {
+  process.stdout.write(JSON.stringify(result) + "\n");
+});

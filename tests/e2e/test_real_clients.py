@@ -1,0 +1,105 @@
+"""Real Cognito clients, unchanged but for the endpoint, sign users in against the live server:
+amazon-cognito-identity-js (Node; SRP is its default) and pycognito's AWSSRP on a boto3 client.
+
+Node and the npm package are needed for the JS half: `npm ci` runs in tests/e2e/js when its
+node_modules is missing. Without `node` those tests skip, except under CI=true, where they fail.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import ClientError
+from pycognito.aws_srp import AWSSRP
+
+from tests.conftest import error_code
+from tests.userpools.signin_support import PASSWORD, _fresh_throttle_counters, claims, make_client, make_user  # noqa: F401
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+JS_DIR = Path(__file__).parent / "js"
+SRP_FLOWS = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+
+
+@pytest.fixture(scope="session")
+def node() -> str:
+    """The node binary, with the JS client's packages installed."""
+    binary = shutil.which("node")
+    if binary is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("node is required in CI for the amazon-cognito-identity-js tests")
+        pytest.skip("node is not installed")
+    if not (JS_DIR / "node_modules" / "amazon-cognito-identity-js").is_dir():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is needed to install tests/e2e/js")
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS_DIR, check=True, capture_output=True, timeout=300)
+    return binary
+
+
+def js_sign_in(node: str, endpoint: str, pool_id: str, client_id: str, username: str, password: str, **extra) -> dict:
+    request = {"endpoint": endpoint, "userPoolId": pool_id, "clientId": client_id, "username": username, "password": password, **extra}
+    finished = subprocess.run([node, "sign_in.js", json.dumps(request)], cwd=JS_DIR, capture_output=True, text=True, timeout=60)
+    assert finished.returncode == 0, finished.stderr
+    return json.loads(finished.stdout)
+
+
+@pytest.fixture
+def srp_client_id(idp, pool_id):
+    return make_client(idp, pool_id, ExplicitAuthFlows=SRP_FLOWS)["ClientId"]
+
+
+# --- amazon-cognito-identity-js ----------------------------------------------------------------
+
+def test_js_sdk_signs_in_with_the_right_password(node, live_server, idp, pool_id, srp_client_id):
+    make_user(idp, pool_id)
+    result = js_sign_in(node, live_server.url, pool_id, srp_client_id, "alice", PASSWORD)
+    assert result == {"ok": True, "username": "alice", "idTokenUsername": "alice", "accessTokenClientId": srp_client_id}
+
+
+def test_js_sdk_is_refused_with_a_wrong_password(node, live_server, idp, pool_id, srp_client_id):
+    make_user(idp, pool_id)
+    result = js_sign_in(node, live_server.url, pool_id, srp_client_id, "alice", "Wrong#Horse1")
+    assert result == {"ok": False, "code": "NotAuthorizedException", "message": "Incorrect username or password."}
+
+
+def test_js_sdk_completes_new_password_required(node, live_server, idp, pool_id, srp_client_id):
+    make_user(idp, pool_id, password=None)  # temporary password Temp#Pass1
+    result = js_sign_in(node, live_server.url, pool_id, srp_client_id, "alice", "Temp#Pass1", newPassword="Brand#New1")
+    assert result["ok"] is True and result["idTokenUsername"] == "alice"
+    assert js_sign_in(node, live_server.url, pool_id, srp_client_id, "alice", "Brand#New1")["ok"] is True
+
+
+def test_js_sdk_signs_in_by_email_in_an_email_username_pool(node, live_server, idp):
+    pool_id = idp.create_user_pool(PoolName="by-email", UsernameAttributes=["email"])["UserPool"]["Id"]
+    client_id = make_client(idp, pool_id, ExplicitAuthFlows=SRP_FLOWS)["ClientId"]
+    make_user(idp, pool_id, "ann@example.com")
+    result = js_sign_in(node, live_server.url, pool_id, client_id, "ann@example.com", PASSWORD)
+    assert result["ok"] is True and result["idTokenUsername"] == result["username"] != "ann@example.com"
+
+
+# --- pycognito ---------------------------------------------------------------------------------
+
+def test_pycognito_signs_in_with_the_right_password(unsigned_idp, idp, pool_id, srp_client_id):
+    make_user(idp, pool_id)
+    tokens = AWSSRP("alice", PASSWORD, pool_id, srp_client_id, client=unsigned_idp).authenticate_user()
+    assert claims(tokens["AuthenticationResult"]["AccessToken"])["username"] == "alice"
+
+
+def test_pycognito_is_refused_with_a_wrong_password(unsigned_idp, idp, pool_id, srp_client_id):
+    make_user(idp, pool_id)
+    with pytest.raises(ClientError) as excinfo:
+        AWSSRP("alice", "Wrong#Horse1", pool_id, srp_client_id, client=unsigned_idp).authenticate_user()
+    assert error_code(excinfo) == "NotAuthorizedException"
+    assert excinfo.value.response["Error"]["Message"] == "Incorrect username or password."
+
+
+def test_pycognito_with_a_client_secret(unsigned_idp, idp, pool_id):
+    created = make_client(idp, pool_id, ExplicitAuthFlows=SRP_FLOWS, GenerateSecret=True)
+    make_user(idp, pool_id)
+    srp_client = AWSSRP("alice", PASSWORD, pool_id, created["ClientId"], client=unsigned_idp, client_secret=created["ClientSecret"])
+    assert "AccessToken" in srp_client.authenticate_user()["AuthenticationResult"]
