@@ -1,16 +1,37 @@
-"""Celery tasks of the user-pool app. They take JSON values only; with no broker they run eagerly."""
+"""Celery tasks of the user-pool app. They take JSON values only; with no broker they run eagerly.
+
+On a worker, a delivery that fails for a transient reason (the mail server or SMS provider
+unreachable) is retried with exponential backoff; eagerly, the failure reaches the caller as before.
+"""
 from __future__ import annotations
 
-from celery import shared_task
+import smtplib
+
+from celery import Task, shared_task
 
 from userpools import messaging
 
-
-@shared_task
-def deliver_email(to: str, subject: str, body: str) -> None:
-    messaging.deliver_email(to, subject, body)
+TRANSIENT = (OSError, smtplib.SMTPException)  # socket errors, refused/timed-out connections, SMTP replies
+MAX_RETRIES = 5  # 2, 4, 8, 16, 32 s: about a minute before a message is given up
 
 
-@shared_task
-def deliver_sms(phone_number: str, message: str) -> None:
-    messaging.deliver_sms(phone_number, message)
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def deliver_email(self: Task, to: str, subject: str, body: str) -> None:
+    try:
+        messaging.deliver_email(to, subject, body)
+    except TRANSIENT as exc:
+        _retry_with_backoff(self, exc)
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES)
+def deliver_sms(self: Task, phone_number: str, message: str) -> None:
+    try:
+        messaging.deliver_sms(phone_number, message)
+    except TRANSIENT as exc:
+        _retry_with_backoff(self, exc)
+
+
+def _retry_with_backoff(task: Task, exc: Exception) -> None:
+    if task.request.is_eager:
+        raise exc
+    raise task.retry(exc=exc, countdown=2 ** (task.request.retries + 1))
