@@ -127,3 +127,28 @@ def test_asynchronous_trigger_retries_on_the_worker_with_backoff(worker, tmp_pat
         (1, False, "HANDLER_ERROR"), (2, False, "SUCCESS"),
     ]
     assert (rows[1].started_at - rows[0].started_at).total_seconds() >= 2  # the first backoff pause
+
+
+@pytest.fixture
+def sms_file(tmp_path, monkeypatch):
+    """The worker's SMS sender appends to this file; it starts as a directory, so sending fails."""
+    path = tmp_path / "sms.jsonl"
+    path.mkdir()
+    monkeypatch.setenv("SMS_BACKEND", "userpools.sms.FileSmsSender")
+    monkeypatch.setenv("SMS_FILE_PATH", str(path))
+    return path
+
+
+def test_sms_delivery_is_retried_with_backoff_on_the_worker(on_workers, sms_file, tmp_path):
+    from userpools import tasks
+
+    running = Worker(tmp_path / "worker.log")
+    running.start()
+    try:
+        tasks.deliver_sms.delay("+15555550100", "Your code is 123456")
+        time.sleep(1)  # the first attempt fails: the path is a directory
+        sms_file.rmdir()
+        wait_for(lambda: sms_file.is_file() and "123456" in sms_file.read_text(), timeout=10)
+    finally:
+        running.stop()
+    assert "Retry in 2s" in (tmp_path / "worker.log").read_text()
