@@ -6,7 +6,8 @@ Starts nothing itself. Point it at `make run` (or a production deployment) with 
         --endpoint http://127.0.0.1:8000 --threads 4 --requests 200
 
 The baseline row (DescribeUserPool: one signed call, one indexed read) is measured in the same
-run, so the other rows read as "cost over the protocol floor" on this machine.
+run, so the other rows read as "cost over the protocol floor" on this machine. The SRP row (needs
+requirements-dev.txt) times the two server calls only, leaving out the client's own SRP maths.
 """
 from __future__ import annotations
 
@@ -22,6 +23,16 @@ from typing import Callable
 import boto3
 from botocore import UNSIGNED
 from botocore.config import Config
+
+try:
+    import gmpy2
+    from pycognito import aws_srp
+except ImportError:  # the SRP row needs requirements-dev.txt
+    aws_srp = None
+else:
+    # pycognito does its client maths with the builtin pow; GMP keeps the client's share of the
+    # SRP row small, so the row shows the server.
+    aws_srp.pow = lambda base, exponent, modulus: int(gmpy2.powmod(base, exponent, modulus))
 
 PASSWORD = "Bench-Passw0rd!"
 
@@ -43,14 +54,14 @@ def client(endpoint: str, signed: bool = True):
     )
 
 
-def measure(name: str, count: int, threads: int, call: Callable[[int], None]) -> dict:
+def measure(name: str, count: int, threads: int, call: Callable[[int], float | None]) -> dict:
     latencies: list[float] = []
     lock = threading.Lock()
 
     def one(index: int) -> None:
         started = time.perf_counter()
-        call(index)
-        elapsed = time.perf_counter() - started
+        server_seconds = call(index)  # a call may report its server time, leaving out client work
+        elapsed = server_seconds if isinstance(server_seconds, float) else time.perf_counter() - started
         with lock:
             latencies.append(elapsed)
 
@@ -77,7 +88,9 @@ def main() -> None:
 
     pool_id = admin.create_user_pool(PoolName=f"bench-{uuid.uuid4().hex[:8]}")["UserPool"]["Id"]
     client_id = admin.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="bench", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+        UserPoolId=pool_id,
+        ClientName="bench",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
     )["UserPoolClient"]["ClientId"]
     names = [f"user-{i}-{uuid.uuid4().hex[:6]}" for i in range(args.requests)]
     tokens: list[dict] = [{} for _ in names]
@@ -99,6 +112,19 @@ def main() -> None:
     def get_user(i: int) -> None:
         public.get_user(AccessToken=tokens[i]["AccessToken"])
 
+    def srp_sign_in(i: int) -> float:
+        """InitiateAuth(USER_SRP_AUTH) + RespondToAuthChallenge(PASSWORD_VERIFIER); server time only."""
+        srp = aws_srp.AWSSRP(names[i], PASSWORD, pool_id, client_id, client=public)
+        params = srp.get_auth_params()
+        started = time.perf_counter()
+        challenge = public.initiate_auth(ClientId=client_id, AuthFlow="USER_SRP_AUTH", AuthParameters=params)
+        server = time.perf_counter() - started
+        responses = srp.process_challenge(challenge["ChallengeParameters"], params)
+        started = time.perf_counter()
+        result = public.respond_to_auth_challenge(ClientId=client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=responses)
+        assert "AuthenticationResult" in result
+        return server + time.perf_counter() - started
+
     def baseline(i: int) -> None:
         admin.describe_user_pool(UserPoolId=pool_id)
 
@@ -108,6 +134,8 @@ def main() -> None:
         admin.admin_confirm_sign_up(UserPoolId=pool_id, Username=name)
     rows.append(measure("InitiateAuth USER_PASSWORD_AUTH", args.requests, args.threads, sign_in))
     rows.append(measure("InitiateAuth REFRESH_TOKEN_AUTH", args.requests, args.threads, refresh))
+    if aws_srp is not None:
+        rows.append(measure("USER_SRP_AUTH (both steps)", args.requests, args.threads, srp_sign_in))
     rows.append(measure("GetUser", args.requests, args.threads, get_user))
 
     floor = rows[0]["ops"]
