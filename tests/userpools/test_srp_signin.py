@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
 from tests.conftest import error_code
+from tests.userpools.concurrency import run_together
 from tests.userpools.signin_support import (  # noqa: F401  (fixtures)
     PASSWORD,
     _fresh_throttle_counters,
@@ -186,6 +187,16 @@ def test_a_secret_block_answers_once(idp, unsigned_idp, pool_id, client_id):
     with pytest.raises(ClientError) as excinfo:
         answer(unsigned_idp, client_id, responses)
     assert error(excinfo) == INCORRECT
+
+
+def test_concurrent_answers_with_one_secret_block_sign_in_once(idp, unsigned_idp, pool_id, client_id):
+    make_user(idp, pool_id)
+    responses = proof(unsigned_idp, sdk(unsigned_idp, pool_id, client_id))
+    results = run_together([lambda: answer(unsigned_idp, client_id, responses) for _ in range(4)])
+    signed_in = [result for result in results if isinstance(result, dict)]
+    refused = [result for result in results if isinstance(result, ClientError)]
+    assert len(signed_in) == 1 and "AuthenticationResult" in signed_in[0]
+    assert len(refused) == 3 and all(error.response["Error"]["Message"] == INCORRECT[1] for error in refused)
 
 
 def test_a_secret_block_expires_with_the_auth_session(idp, unsigned_idp, pool_id, client_id, fake_clock):

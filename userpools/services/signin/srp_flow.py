@@ -178,9 +178,13 @@ def _names_user(pool: UserPool, username: str, proof: PendingProof, user: User) 
 def _signature_matches(attempt: Attempt, user: User, proof: PendingProof, raw_block: bytes, timestamp: str, signature: str) -> bool:
     if not user.srp_verifier or user.srp_salt != proof.salt:
         return False  # no verifier, or the password changed since the challenge
+    return _verifies(attempt, proof, user.srp_verifier, raw_block, timestamp, signature)
+
+
+def _verifies(attempt: Attempt, proof: PendingProof, verifier_hex: str, raw_block: bytes, timestamp: str, signature: str) -> bool:
     try:
         return srp.verify_claim(
-            name=srp.pool_name(attempt.pool.id), user_id=proof.user_id_for_srp, verifier_hex=user.srp_verifier,
+            name=srp.pool_name(attempt.pool.id), user_id=proof.user_id_for_srp, verifier_hex=verifier_hex,
             big_a=proof.big_a, b=proof.b, big_b_hex=proof.big_b_hex, secret_block=raw_block,
             timestamp=timestamp, signature=signature,
         )
@@ -210,6 +214,9 @@ def prove(attempt: Attempt) -> User:
     _claim_once(attempt, proof)
     user = User.objects.select_related("pool").filter(pool=attempt.pool, sub=proof.user_sub).first() if proof.user_sub else None
     if user is None or not _names_user(attempt.pool, username, proof, user):
+        # The same key derivation as for a real user, so timing does not tell the two apart.
+        _, decoy_verifier = _decoy(attempt.pool, proof.given_username)
+        _verifies(attempt, proof, decoy_verifier, raw_block, timestamp, signature)
         throttle.record_failure(source_ip)
         raise NotAuthorizedException(INCORRECT)
     lockout.refuse_if_locked(user)
