@@ -77,3 +77,7 @@ UnsupportedOperationException = _define("UnsupportedOperationException", "Unsupp
 UserLambdaValidationException = _define("UserLambdaValidationException", "Lambda validation failed.")
 UnexpectedLambdaException = _define("UnexpectedLambdaException", "Lambda invocation failed.")
 InvalidLambdaResponseException = _define("InvalidLambdaResponseException", "Unrecognizable lambda output")
+
+# MFA and devices.
+EnableSoftwareTokenMFAException = _define("EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")
+SoftwareTokenMFANotFoundException = _define("SoftwareTokenMFANotFoundException", "Software Token MFA is not enabled for the user pool.")

@@ -124,3 +124,15 @@ def send_verification_code(pool: UserPool, username: str, code: str, medium: str
     else:
         message = render(template.sms_message, username, code)
         transaction.on_commit(lambda: _queue_sms(destination, message))
+
+
+# --- MFA sign-in codes (SMS_MFA, EMAIL_OTP) ---------------------------------------------------
+
+def send_text(phone_number: str, message: str) -> None:
+    """Queue one text message after commit."""
+    transaction.on_commit(lambda: _queue_sms(phone_number, message))
+
+
+def send_email(to: str, subject: str, body: str) -> None:
+    """Queue one mail after commit."""
+    transaction.on_commit(lambda: _queue_email(to, subject, body))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.errors import LimitExceededException, NotAuthorizedException, UnauthorizedException
 from userpools.models import User, UserPoolClient
-from userpools.services import attributes, passwords, tokens, users
+from userpools.services import attributes, mfa, passwords, tokens, users
 from userpools.services.signin import clock, lockout
 from userpools.services.pools import get_pool
 
@@ -59,7 +59,7 @@ def get_user(access_token: str) -> dict:
         for name, value in attributes.current(user).items()
         if not (definitions.get(name) or {}).get("DeveloperOnlyAttribute") and (readable is None or name in readable)
     }
-    return {"Username": user.username, "UserAttributes": attributes.shape(user, visible)}
+    return {"Username": user.username, "UserAttributes": attributes.shape(user, visible), **mfa.user_settings(user)}
 
 
 # --- attributes ----------------------------------------------------------------------------

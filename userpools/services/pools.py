@@ -39,6 +39,10 @@ _VALID_USERNAME_ATTRIBUTES = {"phone_number", "email"}
 _VERIFIABLE = {"phone_number", "email"}
 
 
+# Written by SetUserPoolMfaConfig only, so UpdateUserPool keeps them.
+_SET_BY_MFA_CONFIG = ("SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "EmailMfaConfiguration")
+
+
 def get_pool(pool_id: str) -> UserPool:
     pool = UserPool.objects.filter(pk=pool_id).first()
     if pool is None:
@@ -122,7 +126,7 @@ def update_pool(pool_id: str, params: dict) -> UserPool:
     if pool is None:
         raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
     config = _settable(params)  # AWS: members left out return to their defaults
-    for key in (*_CREATE_ONLY, "SchemaAttributes", "Domain", "CustomDomain"):
+    for key in (*_CREATE_ONLY, "SchemaAttributes", "Domain", "CustomDomain", *_SET_BY_MFA_CONFIG):
         if key in pool.config:
             config[key] = pool.config[key]
     pool.config = config

@@ -22,7 +22,7 @@ from core.errors import (
 )
 from userpools import messaging
 from userpools.models import User, UserPool
-from userpools.services import attributes, passwords, tokens
+from userpools.services import attributes, mfa, passwords, tokens
 from userpools.services.listing import list_users  # noqa: F401  (part of this module's interface)
 from userpools.services.pools import get_pool
 
@@ -84,6 +84,7 @@ def describe_user(user: User) -> dict:
         "UserLastModifiedDate": user.modified,
         "Enabled": user.enabled,
         "UserStatus": user.status,
+        **mfa.user_settings(user),
     }
 
 

@@ -36,6 +36,7 @@ LIFETIMES = {
     VerificationCode.SIGN_UP: timedelta(hours=24),
     VerificationCode.VERIFY_ATTRIBUTE: timedelta(hours=24),
     VerificationCode.FORGOT_PASSWORD: timedelta(hours=1),
+    VerificationCode.MFA: timedelta(minutes=3),
 }
 MAX_FAILED_ATTEMPTS = 5
 ATTEMPT_LIMIT_MESSAGE = "Attempt limit exceeded, please try after some time."
@@ -94,6 +95,11 @@ def _failure(row: VerificationCode | None, user: User, code: str) -> ServiceErro
         row.save(update_fields=["failed_attempts"])
         return CodeMismatchException("Invalid verification code provided, please try again.")
     return None
+
+
+def code_matches(row: VerificationCode, code: str) -> bool:
+    """Whether `code` is the one `row` holds (expiry and attempts are the caller's to check)."""
+    return codes.code_matches(code, row.code_hash, salt=_salt(row.user, row.purpose, row.attribute))
 
 
 @contextmanager

@@ -1,0 +1,173 @@
+"""The MFA challenges of a sign-in, after NEW_PASSWORD_REQUIRED: MFA_SETUP, SELECT_MFA_TYPE,
+SOFTWARE_TOKEN_MFA, SMS_MFA and EMAIL_OTP.
+
+`mfa.due_challenge` decides which one (if any) the sign-in owes; each stage here is pending
+exactly when it is the one due. Passing one records the factor in the sign-in's progress
+(`mfa`, and `amr` facts such as "mfa" and "otp") so later stages and tokens can tell.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+from django.utils import timezone
+
+from core.errors import (
+    CodeMismatchException,
+    ExpiredCodeException,
+    InvalidParameterException,
+    LimitExceededException,
+    NotAuthorizedException,
+)
+from userpools import messaging
+from userpools.models import SoftwareToken, User, UserPoolClient, VerificationCode
+from userpools.services import attributes, mfa, verification
+from userpools.services.signin import clock, session, stages
+from userpools.services.signin.stages import FailedAnswer, required_response
+
+WRONG_CODE = "Invalid code received for user"
+MAX_CODE_ATTEMPTS = 5
+DEFAULT_SMS_MESSAGE = "Your authentication code is {####}. "
+DEFAULT_EMAIL_SUBJECT = "Your authentication code"
+DEFAULT_EMAIL_MESSAGE = "Your authentication code is {####}."
+# Wire names as literals: this module is imported while `mfa` may still be initialising.
+AMR = {"SOFTWARE_TOKEN_MFA": "otp", "SMS_MFA": "sms", "EMAIL_OTP": "email"}
+
+
+def passed(progress: dict, method: str) -> dict:
+    amr = sorted({*progress.get("amr", ["pwd"]), "mfa", AMR[method]})
+    return {**progress, "mfa": method, "amr": amr}
+
+
+class _Due:
+    name: str
+
+    def is_pending(self, user: User, client: UserPoolClient, progress: dict) -> bool:
+        return mfa.due_challenge(user, progress) == self.name
+
+
+class MfaSetup(_Due):
+    """MFA is required and the user has no factor: set up TOTP (AssociateSoftwareToken and
+    VerifySoftwareToken with this Session), then answer with the Session they return."""
+
+    name = "MFA_SETUP"
+
+    def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
+        return {"MFAS_CAN_SETUP": mfa.compact_json(mfa.setup_choices(user))}
+
+    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str], progress: dict) -> dict:
+        if progress.get("setup") != "SOFTWARE_TOKEN_MFA" or mfa.verified_token(user) is None:
+            raise InvalidParameterException("MFA setup is not complete: verify a software token with this session first.")
+        return passed(progress, "SOFTWARE_TOKEN_MFA")
+
+
+class SelectMfaType(_Due):
+    """Several factors are on and none is preferred: the user names one as ANSWER."""
+
+    name = "SELECT_MFA_TYPE"
+
+    def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
+        return {"MFAS_CAN_CHOOSE": mfa.compact_json(mfa.choices(user))}
+
+    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str], progress: dict) -> dict:
+        answer = required_response(responses, "ANSWER")
+        if answer not in mfa.choices(user):
+            raise InvalidParameterException(f"Invalid MFA type {answer}.")
+        return {**progress, "choice": answer}
+
+
+class SoftwareTokenMfa(_Due):
+    """A code from the user's authenticator app, as SOFTWARE_TOKEN_MFA_CODE."""
+
+    name = "SOFTWARE_TOKEN_MFA"
+
+    def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
+        return {}
+
+    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str], progress: dict) -> dict:
+        code = required_response(responses, "SOFTWARE_TOKEN_MFA_CODE")
+        row = SoftwareToken.objects.select_for_update().filter(user=user, verified=True).first()
+        if row is None:
+            raise NotAuthorizedException(session.INVALID)
+        if not mfa.check_totp(row, code, clock.now()):
+            raise FailedAnswer(CodeMismatchException(WRONG_CODE), lambda: mfa.record_totp_failure(row.pk))
+        return passed(progress, self.name)
+
+
+class _CodeByMessage(_Due):
+    """A one-time code sent when the challenge is issued (short-lived, one live code per user)."""
+
+    attribute: str
+    medium: str
+    answer: str
+
+    def send(self, user: User, code: str, destination: str) -> None:
+        raise NotImplementedError
+
+    def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
+        destination = attributes.current(user)[self.attribute]
+        _refuse_if_sending_too_often(user)
+        code = verification.issue_code(user, VerificationCode.MFA, self.attribute)
+        self.send(user, code, destination)
+        return {
+            "CODE_DELIVERY_DELIVERY_MEDIUM": self.medium,
+            "CODE_DELIVERY_DESTINATION": verification.mask(self.medium, destination),
+        }
+
+    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str], progress: dict) -> dict:
+        code = required_response(responses, self.answer)
+        row = VerificationCode.objects.select_for_update().filter(user=user, purpose=VerificationCode.MFA, attribute=self.attribute).first()
+        if row is None or row.expires_at <= timezone.now():
+            raise ExpiredCodeException("The code has expired. Sign in again to receive a new code.")
+        if row.failed_attempts >= MAX_CODE_ATTEMPTS:
+            raise LimitExceededException(mfa.ATTEMPT_LIMIT)
+        if not verification.code_matches(row, code):
+            count = VerificationCode.objects.filter(pk=row.pk)
+            raise FailedAnswer(CodeMismatchException(WRONG_CODE), lambda: count.update(failed_attempts=F("failed_attempts") + 1))
+        row.delete()
+        return passed(progress, self.name)
+
+
+class SmsMfa(_CodeByMessage):
+    name = "SMS_MFA"
+    attribute = "phone_number"
+    medium = messaging.SMS
+    answer = "SMS_MFA_CODE"
+
+    def send(self, user: User, code: str, destination: str) -> None:
+        config = user.pool.config
+        template = (config.get("SmsMfaConfiguration") or {}).get("SmsAuthenticationMessage") or config.get("SmsAuthenticationMessage") or DEFAULT_SMS_MESSAGE
+        messaging.send_text(destination, messaging.render(template, user.username, code))
+
+
+class EmailOtp(_CodeByMessage):
+    name = "EMAIL_OTP"
+    attribute = "email"
+    medium = messaging.EMAIL
+    answer = "EMAIL_OTP_CODE"
+
+    def send(self, user: User, code: str, destination: str) -> None:
+        template = user.pool.config.get("EmailMfaConfiguration") or {}
+        subject = template.get("Subject") or DEFAULT_EMAIL_SUBJECT
+        body = template.get("Message") or DEFAULT_EMAIL_MESSAGE
+        messaging.send_email(destination, subject, messaging.render(body, user.username, code))
+
+
+def _refuse_if_sending_too_often(user: User) -> None:
+    """At most MFA_CODE_SEND_LIMIT codes per user per window, shared by all app servers."""
+    limit = getattr(settings, "MFA_CODE_SEND_LIMIT", 10)
+    window = getattr(settings, "MFA_CODE_SEND_WINDOW_SECONDS", 900)
+    key = f"mfa:code-sends:{user.pk}:{int(clock.now().timestamp()) // window}"
+    cache.add(key, 0, timeout=2 * window)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=2 * window)
+        sent = 1
+    if sent > limit:
+        raise LimitExceededException(mfa.ATTEMPT_LIMIT)
+
+
+# Cognito's order: set-up before choice before the factors themselves.
+for _stage in (MfaSetup(), SelectMfaType(), SoftwareTokenMfa(), SmsMfa(), EmailOtp()):
+    stages.register(_stage)
