@@ -9,3 +9,4 @@ from userpools.api import aws_signup  # noqa: F401
 from userpools.api import aws_signin  # noqa: F401
 from userpools.api import aws_account  # noqa: F401
 from userpools.api import aws_mfa  # noqa: F401
+from userpools.api import aws_devices  # noqa: F401

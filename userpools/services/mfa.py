@@ -323,7 +323,7 @@ def due_challenge(user: User, progress: dict) -> str | None:
     turned on gets one they can receive (a phone number, a verified authenticator) or else must
     set one up. Several factors and no preference: the user chooses.
     """
-    if progress.get("mfa") or progress.get("device_authenticated"):
+    if progress.get("mfa") or progress.get("mfa_skipped_by_device"):
         return None
     pool_mode = mode(user.pool)
     if pool_mode == OFF:

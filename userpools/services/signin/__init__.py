@@ -12,6 +12,7 @@ from userpools.models import UserPool, UserPoolClient
 from userpools.services import client_auth
 from userpools.services.pools import get_pool
 from userpools.services.signin import challenges, flows, srp_flow  # noqa: F401  (srp_flow registers USER_SRP_AUTH)
+from userpools.services.signin import device_stages  # noqa: F401  (device challenges: before MFA, which they may skip)
 from userpools.services.signin import mfa_stages  # noqa: F401  (registers the MFA challenges after NEW_PASSWORD_REQUIRED)
 
 __all__ = ["initiate_auth", "respond_to_auth_challenge"]

@@ -6,7 +6,7 @@ from django.db import transaction
 from core.errors import InvalidParameterException, NotAuthorizedException
 from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import client_auth, users
-from userpools.services.signin import controller, session, stages
+from userpools.services.signin import controller, device_stages, session, stages
 from userpools.services.signin.stages import required_response
 
 
@@ -32,7 +32,7 @@ def respond(pool: UserPool, client: UserPoolClient, params: dict, *, admin: bool
     stage = stages.find(name)
     if stage is None:
         raise InvalidParameterException(f"Unsupported challenge name {name}")
-    token = params.get("Session")
+    token = params.get("Session") or device_stages.resumable_session(client, name, responses)
     if not token:
         raise InvalidParameterException("Missing required parameter Session")
     username = required_response(responses, "USERNAME")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from userpools.models import User, UserPoolClient
-from userpools.services import tokens
+from userpools.services import devices, tokens
 from userpools.services.signin import session, stages
 
 
@@ -17,9 +17,13 @@ def next_step(user: User, client: UserPoolClient, *, admin: bool, auth_time: dat
     stage = stages.next_pending(user, client, progress)
     if stage is not None:
         parameters = stage.parameters(user, client, progress)
-        return {
-            "ChallengeName": stage.name,
-            "Session": session.issue(client, user, stage.name, admin=admin, auth_time=auth_time, progress=progress),
-            "ChallengeParameters": parameters,
-        }
-    return {"ChallengeParameters": {}, "AuthenticationResult": tokens.issue_tokens(user, client, auth_time=auth_time)}
+        token = session.issue(client, user, stage.name, admin=admin, auth_time=auth_time, progress=progress)
+        issued = getattr(stage, "issued", None)  # optional hook: a stage that must find its Session again
+        if issued is not None:
+            issued(client, progress, token)
+        return {"ChallengeName": stage.name, "Session": token, "ChallengeParameters": parameters}
+    result = tokens.issue_tokens(user, client, auth_time=auth_time)
+    device = devices.new_device_metadata(user, progress)
+    if device is not None:
+        result["NewDeviceMetadata"] = device
+    return {"ChallengeParameters": {}, "AuthenticationResult": result}

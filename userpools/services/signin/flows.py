@@ -17,7 +17,7 @@ from core.errors import (
     UserNotFoundException,
 )
 from userpools.models import User, UserPool, UserPoolClient
-from userpools.services import client_auth, passwords, tokens, users
+from userpools.services import client_auth, devices, passwords, tokens, users
 from userpools.services.signin import clock, controller, credentials, lockout, throttle
 from userpools.services.signin.stages import required_response
 
@@ -91,7 +91,7 @@ def password_flow(attempt: Attempt) -> dict:
     auth_time = clock.now()
     with transaction.atomic():
         lockout.record_success(user)
-        return controller.next_step(user, attempt.client, admin=attempt.admin, auth_time=auth_time)
+        return controller.next_step(user, attempt.client, admin=attempt.admin, auth_time=auth_time, progress=devices.first_factor_progress(attempt.parameters))
 
 
 # --- refresh -----------------------------------------------------------------------------

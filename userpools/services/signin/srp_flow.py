@@ -35,7 +35,7 @@ from django.db import transaction
 from core.errors import InvalidParameterException, NotAuthorizedException, PasswordResetRequiredException
 from userpools import srp
 from userpools.models import User, UserPool, UserPoolClient
-from userpools.services import client_auth, users
+from userpools.services import client_auth, devices, users
 from userpools.services.signin import clock, controller, flows, lockout, throttle
 from userpools.services.signin.flows import INCORRECT, Attempt
 from userpools.services.signin.stages import required_response
@@ -236,7 +236,7 @@ def password_verifier_answer(attempt: Attempt) -> dict:
     auth_time = clock.now()
     with transaction.atomic():
         lockout.record_success(user)
-        return controller.next_step(user, attempt.client, admin=attempt.admin, auth_time=auth_time)
+        return controller.next_step(user, attempt.client, admin=attempt.admin, auth_time=auth_time, progress=devices.first_factor_progress(attempt.parameters))
 
 
 flows.register("USER_SRP_AUTH", user_srp_flow, public=True, admin=True)
