@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from awsapi import registry
+from awsapi.output import prune
 from awsapi.validation import validate
 from core import errors
 from core.net import client_ip
@@ -56,7 +57,7 @@ def dispatch(request: HttpRequest) -> dict:
     validate(op.model.input_shape, params)
     if context.principal is not None:
         iam.authorize(context.principal, op.action, op.resource(params))
-    return op.handler(params, context) or {}
+    return prune(op.model.output_shape, op.handler(params, context) or {})
 
 
 def signed_headers(request: HttpRequest) -> dict[str, str]:

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from awsapi import registry
+from awsapi.output import prune
 from awsapi.registry import COGNITO_IDP, CallContext, Operation
 from awsapi.validation import validate
 from core import errors
@@ -181,7 +182,7 @@ class RouteView(APIView):
         principal = request.user if route.auth == SIGV4 else None
         if principal is not None:
             iam.authorize(principal, op.action, op.resource(params))
-        output = op.handler(params, CallContext(principal=principal, source_ip=client_ip(request.META))) or {}
+        output = prune(op.model.output_shape, op.handler(params, CallContext(principal=principal, source_ip=client_ip(request.META))) or {})
         if not output:
             return Response(status=204)
         return Response(output, status=route.status)
