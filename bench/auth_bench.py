@@ -12,6 +12,10 @@ requirements-dev.txt) times the two server calls only, leaving out the client's 
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import hmac
+import struct
 import os
 import statistics
 import threading
@@ -54,6 +58,14 @@ def client(endpoint: str, signed: bool = True):
     )
 
 
+def totp(secret_base32: str, at: float) -> str:
+    """RFC 6238 code (SHA-1, 30 s, 6 digits), computed here so the bench trusts no server code."""
+    key = base64.b32decode(secret_base32 + "=" * (-len(secret_base32) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(at) // 30), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
 def measure(name: str, count: int, threads: int, call: Callable[[int], float | None]) -> dict:
     latencies: list[float] = []
     lock = threading.Lock()
@@ -92,6 +104,8 @@ def main() -> None:
         ClientName="bench",
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
     )["UserPoolClient"]["ClientId"]
+    # Optional MFA: only users who enrol in TOTP (the last row) get the SOFTWARE_TOKEN_MFA challenge.
+    admin.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="OPTIONAL", SoftwareTokenMfaConfiguration={"Enabled": True})
     names = [f"user-{i}-{uuid.uuid4().hex[:6]}" for i in range(args.requests)]
     tokens: list[dict] = [{} for _ in names]
 
@@ -125,9 +139,33 @@ def main() -> None:
         assert "AuthenticationResult" in result
         return server + time.perf_counter() - started
 
+    secrets: list[str] = ["" for _ in names]
+
+    def enrol_totp(i: int) -> None:
+        token = tokens[i]["AccessToken"]
+        secrets[i] = public.associate_software_token(AccessToken=token)["SecretCode"]
+        public.verify_software_token(AccessToken=token, UserCode=totp(secrets[i], time.time()))
+        public.set_user_mfa_preference(AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
+
+    def totp_sign_in(i: int) -> None:
+        """Password, then the SOFTWARE_TOKEN_MFA challenge; the next step's code (one-step drift
+        is allowed) so it cannot collide with the step used at enrolment."""
+        challenge = public.initiate_auth(
+            ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": names[i], "PASSWORD": PASSWORD}
+        )
+        result = public.respond_to_auth_challenge(
+            ClientId=client_id,
+            ChallengeName="SOFTWARE_TOKEN_MFA",
+            Session=challenge["Session"],
+            ChallengeResponses={"USERNAME": names[i], "SOFTWARE_TOKEN_MFA_CODE": totp(secrets[i], time.time() + 30)},
+        )
+        assert "AuthenticationResult" in result
+
     def baseline(i: int) -> None:
         admin.describe_user_pool(UserPoolId=pool_id)
 
+    for i in range(20):  # warm every server process (imports, connections, key caches) before timing
+        baseline(i)
     rows = [measure("baseline: DescribeUserPool", args.requests, args.threads, baseline)]
     rows.append(measure("SignUp", args.requests, args.threads, sign_up))
     for name in names:  # confirmation is not under test
@@ -137,6 +175,9 @@ def main() -> None:
     if aws_srp is not None:
         rows.append(measure("USER_SRP_AUTH (both steps)", args.requests, args.threads, srp_sign_in))
     rows.append(measure("GetUser", args.requests, args.threads, get_user))
+    for i in range(len(names)):  # enrolment is not under test
+        enrol_totp(i)
+    rows.append(measure("TOTP sign-in (both steps)", args.requests, args.threads, totp_sign_in))
 
     floor = rows[0]["ops"]
     print(f"endpoint {args.endpoint}, {args.threads} threads, {args.requests} calls per operation, {os.cpu_count()} cores")
