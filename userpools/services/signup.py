@@ -17,6 +17,7 @@ from core.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
+from triggers import events
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
 from userpools.services import attributes, client_auth, passwords, users, verification
 
@@ -68,15 +69,31 @@ def sign_up(params: dict) -> SignUpResult:
     values = attributes.validate(pool, given, creating=True)
     attributes.check_required(pool, values)
     passwords.check_password(passwords.pool_policy(pool.config), password)
+    decision = events.pre_sign_up(
+        pool, "PreSignUp_SignUp", username, values, client_id=client.client_id,
+        validation_data=params.get("ValidationData"), client_metadata=params.get("ClientMetadata"),
+    )
+    values.update(_auto_verified(decision, values))
     attributes.lock_sign_in_values(pool, values)
-    user = users.insert_user(pool, username, sub, password, status=User.UNCONFIRMED, taken_message="User already exists")
+    status = User.CONFIRMED if decision.auto_confirm else User.UNCONFIRMED
+    user = users.insert_user(pool, username, sub, password, status=status, taken_message="User already exists")
     attributes.claim_unique_values(pool, user, values)
     attributes.write(user, values)
-    target = code_attribute(pool, values)
+    target = None if decision.auto_confirm else code_attribute(pool, values)
     delivery = None
     if target:
         delivery = verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target])
     return SignUpResult(user, delivery)
+
+
+def _auto_verified(decision: events.SignUpDecision, values: dict[str, str]) -> dict[str, str]:
+    """The verified flags a PreSignUp trigger asked for, for contacts the user gave."""
+    flags = {}
+    if decision.auto_verify_email and values.get("email"):
+        flags["email_verified"] = "true"
+    if decision.auto_verify_phone and values.get("phone_number"):
+        flags["phone_number_verified"] = "true"
+    return flags
 
 
 def _find(client: UserPoolClient, username: str) -> User | None:
@@ -112,6 +129,8 @@ def confirm_sign_up(params: dict) -> None:
             attributes.write(confirmed, {flag: "true"})
         confirmed.status = User.CONFIRMED
         confirmed.save(update_fields=["status", "modified"])
+        events.post_confirmation(confirmed, "PostConfirmation_ConfirmSignUp", client_id=client.client_id,
+                                 client_metadata=params.get("ClientMetadata"))
 
 
 @transaction.atomic

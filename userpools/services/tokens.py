@@ -24,6 +24,7 @@ from joserfc.jws import extract_compact
 
 from core import crypto
 from core.errors import NotAuthorizedException, UnauthorizedException, UnsupportedOperationException, UnsupportedTokenTypeException
+from triggers import events
 from userpools import keys
 from userpools.models import RefreshToken, User, UserPool, UserPoolClient
 from userpools.services import attributes, client_auth
@@ -192,15 +193,23 @@ def _sign(pool: UserPool, claims: dict[str, Any]) -> str:
     return jwt.encode(header, claims, keys.private_key(signing_key), algorithms=[keys.ALGORITHM], default_type=None)
 
 
-def _signed_tokens(user: User, client: UserPoolClient, origin_jti: str, auth_time: datetime, now: datetime) -> dict:
+def _signed_tokens(user: User, client: UserPoolClient, origin_jti: str, auth_time: datetime, now: datetime, source: str) -> dict:
     subject = _subject(user, client, origin_jti, auth_time, now)
     access_lifetime = client_auth.token_lifetime_seconds(client, "AccessToken")
     id_lifetime = client_auth.token_lifetime_seconds(client, "IdToken")
+    claims = events.TokenClaims(
+        id_claims=id_token_claims(subject, id_lifetime, str(uuid.uuid4())),
+        access_claims=access_token_claims(subject, access_lifetime, str(uuid.uuid4())),
+        groups=[group.name for group in subject.groups],
+        role_arns=[group.role_arn for group in subject.groups if group.role_arn],
+        preferred_role=preferred_role(subject.groups),
+    )
+    events.pre_token_generation(user, client.client_id, source, claims)
     return {
-        "AccessToken": _sign(user.pool, access_token_claims(subject, access_lifetime, str(uuid.uuid4()))),
+        "AccessToken": _sign(user.pool, claims.access_claims),
         "ExpiresIn": access_lifetime,
         "TokenType": "Bearer",
-        "IdToken": _sign(user.pool, id_token_claims(subject, id_lifetime, str(uuid.uuid4()))),
+        "IdToken": _sign(user.pool, claims.id_claims),
     }
 
 
@@ -208,13 +217,17 @@ def _hash(refresh_token: str) -> str:
     return hashlib.sha256(refresh_token.encode()).hexdigest()
 
 
-def issue_tokens(user: User, client: UserPoolClient, *, auth_time: datetime | None = None, with_refresh: bool = True) -> dict:
+def issue_tokens(
+    user: User, client: UserPoolClient, *, auth_time: datetime | None = None, with_refresh: bool = True,
+    source: str = "TokenGeneration_Authentication",
+) -> dict:
     """The AuthenticationResult of a completed sign-in: access and ID tokens, and a new
-    refresh token (stored hashed) unless `with_refresh` is False."""
+    refresh token (stored hashed) unless `with_refresh` is False. `source` is the pre token
+    generation trigger's source for this sign-in."""
     now = timezone.now()
     auth_time = auth_time or now
     origin_jti = str(uuid.uuid4())
-    result = _signed_tokens(user, client, origin_jti, auth_time, now)
+    result = _signed_tokens(user, client, origin_jti, auth_time, now, source)
     if with_refresh:
         refresh_token = secrets.token_urlsafe(96)
         RefreshToken.objects.create(
@@ -249,7 +262,7 @@ def refresh(client: UserPoolClient, refresh_token: str) -> dict:
     row = _live_refresh_row(client, refresh_token)
     if not row.user.enabled:
         raise NotAuthorizedException("User is disabled.")
-    return _signed_tokens(row.user, client, row.origin_jti, row.auth_time, timezone.now())
+    return _signed_tokens(row.user, client, row.origin_jti, row.auth_time, timezone.now(), "TokenGeneration_RefreshTokens")
 
 
 # --- verifying -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ instead, found through the (pool, name, value) index of UserAttribute.
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 
 from django.db import IntegrityError, transaction
@@ -165,6 +166,19 @@ def insert_user(pool: UserPool, username: str, sub: uuid.UUID, password: str, *,
             )
     except IntegrityError:
         raise UsernameExistsException(taken_message) from None
+
+
+def create_migrated_user(pool: UserPool, given_username: str, password: str | None, values: dict[str, str], status: str) -> User:
+    """A user brought over by a UserMigration trigger, with the attributes it returned."""
+    values = dict(values)
+    username, sub = _sign_in_identity(pool, given_username, values)
+    values.pop("sub", None)
+    values = attributes.validate(pool, values, creating=True)
+    attributes.lock_sign_in_values(pool, values)
+    user = insert_user(pool, username, sub, password or secrets.token_urlsafe(32), status=status, taken_message="User account already exists")
+    attributes.claim_unique_values(pool, user, values)
+    attributes.write(user, values)
+    return user
 
 
 @transaction.atomic

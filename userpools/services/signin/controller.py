@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from triggers import events
 from userpools.models import User, UserPoolClient
 from userpools.services import devices, tokens
 from userpools.services.signin import session, stages
@@ -22,6 +23,7 @@ def next_step(user: User, client: UserPoolClient, *, admin: bool, auth_time: dat
         if issued is not None:
             issued(client, progress, token)
         return {"ChallengeName": stage.name, "Session": token, "ChallengeParameters": parameters}
+    events.post_authentication(user, client_id=client.client_id)
     result = tokens.issue_tokens(user, client, auth_time=auth_time)
     device = devices.new_device_metadata(user, progress)
     if device is not None:

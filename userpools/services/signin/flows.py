@@ -16,6 +16,7 @@ from core.errors import (
     UserNotConfirmedException,
     UserNotFoundException,
 )
+from triggers import events
 from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import client_auth, devices, passwords, tokens, users
 from userpools.services.signin import clock, controller, credentials, lockout, throttle
@@ -56,11 +57,12 @@ def _authenticate(attempt: Attempt, username: str, password: str) -> User:
     """The user whose password this is, or the error Cognito gives (counting failures)."""
     source_ip = None if attempt.admin else attempt.source_ip
     throttle.refuse_if_throttled(source_ip)
-    user = users.find_user(attempt.pool, username)
+    user = users.find_user(attempt.pool, username) or migrated_user(attempt, username, password)
     if user is None:
         credentials.password_matches(None, password)
         throttle.record_failure(source_ip)
         raise unknown_user(attempt.client)
+    events.pre_authentication(attempt.pool, user, username, client_id=attempt.client.client_id)
     lockout.refuse_if_locked(user)
     if user.status == User.RESET_REQUIRED:
         raise PasswordResetRequiredException("Password reset required for the user")
@@ -70,6 +72,17 @@ def _authenticate(attempt: Attempt, username: str, password: str) -> User:
         raise NotAuthorizedException(INCORRECT)
     refuse_after_proof(user)
     return user
+
+
+def migrated_user(attempt: Attempt, username: str, password: str) -> User | None:
+    """A user the pool's UserMigration function vouches for (it checked the password against the
+    legacy system), created here with that password; None when there is no such function."""
+    migration = events.user_migration(attempt.pool, "UserMigration_Authentication", username,
+                                      client_id=attempt.client.client_id, password=password)
+    if migration is None:
+        return None
+    with transaction.atomic():
+        return users.create_migrated_user(attempt.pool, username, password, migration.attributes, migration.final_status)
 
 
 def refuse_after_proof(user: User) -> None:

@@ -1,0 +1,154 @@
+"""Life-cycle triggers end to end through boto3: the handler gets Cognito's event and its
+answer has Cognito's effect; a failing handler fails the operation and writes nothing."""
+from __future__ import annotations
+
+import jwt
+import pytest
+from botocore.exceptions import ClientError
+from django.core import mail
+from django.test import override_settings
+
+from tests.conftest import error_code
+from tests.userpools.mailbox import mailbox  # noqa: F401  (fixture)
+from tests.triggers.lifecycle_plugins import PLUGINS, SEEN
+from userpools.models import User
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "Secret#Pass1"
+FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+
+
+def arn(name: str) -> str:
+    return f"arn:aws:lambda:us-east-1:000000000000:function:{name}"
+
+
+@pytest.fixture(autouse=True)
+def plugins():
+    SEEN.clear()
+    with override_settings(TRIGGER_PLUGINS=PLUGINS, TRIGGER_TIMEOUT_SECONDS=2, TRIGGER_ATTEMPTS=1):
+        yield
+
+
+def pool_with(idp, **lambda_config) -> tuple[str, str]:
+    pool_id = idp.create_user_pool(PoolName="triggers", AutoVerifiedAttributes=["email"], LambdaConfig=lambda_config)["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS)["UserPoolClient"]["ClientId"]
+    return pool_id, client_id
+
+
+def sign_in(unsigned_idp, client_id, username, password=PASSWORD) -> dict:
+    return unsigned_idp.initiate_auth(
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": password}
+    )["AuthenticationResult"]
+
+
+def confirmed_user(idp, pool_id, username="alice"):
+    idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "email", "Value": f"{username}@example.com"}])
+    idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
+
+
+def test_pre_sign_up_auto_confirms_and_verifies(idp, unsigned_idp):
+    pool_id, client_id = pool_with(idp, PreSignUp=arn("auto_confirm_company"))
+    result = unsigned_idp.sign_up(ClientId=client_id, Username="bob", Password=PASSWORD,
+                                  UserAttributes=[{"Name": "email", "Value": "bob@example.com"}],
+                                  ValidationData=[{"Name": "invite", "Value": "x1"}], ClientMetadata={"src": "web"})
+    assert result["UserConfirmed"] is True and "CodeDeliveryDetails" not in result
+    assert mail.outbox == []  # no code: the user is already confirmed
+    event = SEEN[-1]
+    assert event["triggerSource"] == "PreSignUp_SignUp" and event["userPoolId"] == pool_id and event["userName"] == "bob"
+    assert event["callerContext"]["clientId"] == client_id and event["region"] == "us-east-1"
+    assert event["request"]["userAttributes"] == {"email": "bob@example.com"}
+    assert event["request"]["validationData"] == {"invite": "x1"} and event["request"]["clientMetadata"] == {"src": "web"}
+    user = idp.admin_get_user(UserPoolId=pool_id, Username="bob")
+    assert user["UserStatus"] == "CONFIRMED"
+    assert {a["Name"]: a["Value"] for a in user["UserAttributes"]}["email_verified"] == "true"
+    assert "AccessToken" in sign_in(unsigned_idp, client_id, "bob")
+
+
+def test_pre_sign_up_error_refuses_and_creates_nothing(idp, unsigned_idp):
+    pool_id, client_id = pool_with(idp, PreSignUp=arn("auto_confirm_company"))
+    with pytest.raises(ClientError) as excinfo:
+        unsigned_idp.sign_up(ClientId=client_id, Username="eve", Password=PASSWORD,
+                             UserAttributes=[{"Name": "email", "Value": "eve@example.org"}])
+    assert error_code(excinfo) == "UserLambdaValidationException"
+    assert excinfo.value.response["Error"]["Message"] == "PreSignUp failed with error No sign-ups from example.org."
+    assert not User.objects.filter(pool_id=pool_id).exists()
+
+
+def test_post_confirmation_sees_the_confirmed_user_and_its_failure_rolls_back(idp, unsigned_idp, mailbox):
+    pool_id, client_id = pool_with(idp, PostConfirmation=arn("refuse"))
+    unsigned_idp.sign_up(ClientId=client_id, Username="carol", Password=PASSWORD,
+                         UserAttributes=[{"Name": "email", "Value": "carol@example.com"}])
+    code = mailbox.last_code("carol@example.com")
+    with pytest.raises(ClientError) as excinfo:
+        unsigned_idp.confirm_sign_up(ClientId=client_id, Username="carol", ConfirmationCode=code)
+    assert error_code(excinfo) == "UserLambdaValidationException"
+    assert SEEN[-1]["triggerSource"] == "PostConfirmation_ConfirmSignUp"
+    assert SEEN[-1]["request"]["userAttributes"]["cognito:user_status"] == "CONFIRMED"
+    assert User.objects.get(pool_id=pool_id, username="carol").status == "UNCONFIRMED"  # nothing stayed written
+
+    idp.update_user_pool(UserPoolId=pool_id, AutoVerifiedAttributes=["email"], LambdaConfig={"PostConfirmation": arn("record")})
+    unsigned_idp.confirm_sign_up(ClientId=client_id, Username="carol", ConfirmationCode=code)  # the code is still good
+    assert User.objects.get(pool_id=pool_id, username="carol").status == "CONFIRMED"
+
+
+def test_pre_and_post_authentication(idp, unsigned_idp):
+    pool_id, client_id = pool_with(idp, PreAuthentication=arn("record"), PostAuthentication=arn("record"))
+    confirmed_user(idp, pool_id)
+    sign_in(unsigned_idp, client_id, "alice")
+    assert [event["triggerSource"] for event in SEEN] == ["PreAuthentication_Authentication", "PostAuthentication_Authentication"]
+    assert SEEN[0]["request"]["userAttributes"]["email"] == "alice@example.com"
+    assert SEEN[1]["request"]["newDeviceUsed"] is False
+
+    idp.update_user_pool(UserPoolId=pool_id, LambdaConfig={"PreAuthentication": arn("refuse")})
+    with pytest.raises(ClientError) as excinfo:
+        sign_in(unsigned_idp, client_id, "alice")
+    assert error_code(excinfo) == "UserLambdaValidationException"
+    assert excinfo.value.response["Error"]["Message"] == "PreAuthentication failed with error Not today."
+
+
+def test_pre_token_generation_v1_changes_the_id_token(idp, unsigned_idp):
+    pool_id, client_id = pool_with(idp, PreTokenGeneration=arn("claims_v1"))
+    confirmed_user(idp, pool_id)
+    tokens = sign_in(unsigned_idp, client_id, "alice")
+    claims = jwt.decode(tokens["IdToken"], options={"verify_signature": False})
+    assert claims["tenant"] == "acme" and "email" not in claims
+    assert claims["iss"].endswith(pool_id)  # protected claims cannot be changed
+    assert claims["cognito:groups"] == ["from-trigger"]
+    access = jwt.decode(tokens["AccessToken"], options={"verify_signature": False})
+    assert access["cognito:groups"] == ["from-trigger"] and "tenant" not in access
+    assert SEEN[-1]["triggerSource"] == "TokenGeneration_Authentication" and SEEN[-1]["version"] == "1"
+
+    refreshed = unsigned_idp.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH",
+                                           AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]})["AuthenticationResult"]
+    assert jwt.decode(refreshed["IdToken"], options={"verify_signature": False})["tenant"] == "acme"
+    assert SEEN[-1]["triggerSource"] == "TokenGeneration_RefreshTokens"
+
+
+def test_pre_token_generation_v2_changes_the_access_token(idp, unsigned_idp):
+    pool_id, client_id = pool_with(idp, PreTokenGenerationConfig={"LambdaVersion": "V2_0", "LambdaArn": arn("claims_v2")})
+    confirmed_user(idp, pool_id)
+    tokens = sign_in(unsigned_idp, client_id, "alice")
+    access = jwt.decode(tokens["AccessToken"], options={"verify_signature": False})
+    assert access["tenant"] == "acme" and access["scope"].split() == ["aws.cognito.signin.user.admin", "orders/read"]
+    assert jwt.decode(tokens["IdToken"], options={"verify_signature": False})["plan"] == "gold"
+    assert SEEN[-1]["version"] == "2" and SEEN[-1]["request"]["scopes"] == ["aws.cognito.signin.user.admin"]
+
+
+def test_user_migration_on_sign_in(idp, unsigned_idp):
+    pool_id, client_id = pool_with(idp, UserMigration=arn("migrate"))
+    tokens = sign_in(unsigned_idp, client_id, "legacy-lee", "Legacy#Pass1")
+    assert "AccessToken" in tokens
+    event = SEEN[-1]
+    assert event["triggerSource"] == "UserMigration_Authentication" and event["request"]["password"] == "Legacy#Pass1"
+    user = idp.admin_get_user(UserPoolId=pool_id, Username="legacy-lee")
+    assert user["UserStatus"] == "CONFIRMED"
+    assert {a["Name"]: a["Value"] for a in user["UserAttributes"]}["email"] == "lee@example.com"
+    SEEN.clear()
+    sign_in(unsigned_idp, client_id, "legacy-lee", "Legacy#Pass1")  # now a user of ours: no migration
+    assert SEEN == []
+
+    with pytest.raises(ClientError) as excinfo:
+        sign_in(unsigned_idp, client_id, "stranger", "Whatever#1")
+    assert error_code(excinfo) == "UserLambdaValidationException"
+    assert not User.objects.filter(pool_id=pool_id, username="stranger").exists()

@@ -1,0 +1,201 @@
+"""Cognito's trigger events for the user life cycle: each function builds one trigger's
+`request`, runs it through `runner.invoke`, and turns its `response` into plain values the
+calling service applies. A trigger that is not configured costs one dictionary lookup.
+
+(The custom-auth challenge triggers live in challenge_events.py.)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.errors import InvalidLambdaResponseException
+from triggers import runner
+
+# Claims a token-generation trigger may not change (Cognito ignores such attempts).
+PROTECTED_CLAIMS = frozenset({
+    "acr", "amr", "aud", "auth_time", "azp", "exp", "iat", "identities", "iss", "sub", "token_use", "nonce",
+    "at_hash", "cognito:username", "client_id", "jti", "origin_jti", "event_id", "username", "scope", "version",
+})
+
+
+def user_attributes(user, values: dict[str, str] | None = None) -> dict[str, str]:
+    """The `userAttributes` of an event: the stored attributes plus sub and cognito:user_status."""
+    from userpools.services import attributes  # services import this module; import lazily
+
+    current = dict(values) if values is not None else attributes.current(user)
+    if user is not None:
+        current.setdefault("sub", str(user.sub))
+        current["cognito:user_status"] = user.status
+    return current
+
+
+def _flag(response: dict | None, name: str) -> bool:
+    value = (response or {}).get(name)
+    if value is not None and not isinstance(value, bool):
+        raise InvalidLambdaResponseException("Unrecognizable lambda output")
+    return bool(value)
+
+
+# --- PreSignUp ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SignUpDecision:
+    auto_confirm: bool = False
+    auto_verify_email: bool = False
+    auto_verify_phone: bool = False
+
+
+def pre_sign_up(pool, source: str, username: str, values: dict[str, str], *, client_id: str | None,
+                validation_data: list[dict] | None = None, client_metadata: dict | None = None) -> SignUpDecision:
+    """PreSignUp_SignUp / PreSignUp_AdminCreateUser, before the user exists."""
+    request = {
+        "userAttributes": dict(values),
+        "validationData": {item["Name"]: item.get("Value", "") for item in validation_data} if validation_data else None,
+        "clientMetadata": client_metadata or {},
+    }
+    response = runner.invoke(
+        pool, source, request, user_name=username, client_id=client_id,
+        response={"autoConfirmUser": False, "autoVerifyEmail": False, "autoVerifyPhone": False},
+    )
+    if response is None:
+        return SignUpDecision()
+    return SignUpDecision(_flag(response, "autoConfirmUser"), _flag(response, "autoVerifyEmail"), _flag(response, "autoVerifyPhone"))
+
+
+# --- PostConfirmation, Pre/PostAuthentication -----------------------------------------------------
+
+def post_confirmation(user, source: str, *, client_id: str | None, client_metadata: dict | None = None) -> None:
+    """PostConfirmation_ConfirmSignUp / PostConfirmation_ConfirmForgotPassword."""
+    request = {"userAttributes": user_attributes(user), "clientMetadata": client_metadata or {}}
+    runner.invoke(user.pool, source, request, user_name=user.username, client_id=client_id)
+
+
+def pre_authentication(pool, user, username: str, *, client_id: str, validation_data: dict | None = None,
+                       client_metadata: dict | None = None, user_not_found: bool = False) -> None:
+    """PreAuthentication_Authentication, before the password is checked. A raising handler
+    refuses the sign-in (UserLambdaValidationException)."""
+    request: dict[str, Any] = {
+        "userAttributes": user_attributes(user) if user is not None else {},
+        "validationData": validation_data or {},
+        "clientMetadata": client_metadata or {},
+    }
+    if user_not_found:
+        request["userNotFound"] = True
+    runner.invoke(pool, "PreAuthentication_Authentication", request,
+                  user_name=user.username if user is not None else username, client_id=client_id)
+
+
+def post_authentication(user, *, client_id: str, new_device_used: bool = False, client_metadata: dict | None = None) -> None:
+    """PostAuthentication_Authentication, once the sign-in has succeeded."""
+    request = {"userAttributes": user_attributes(user), "newDeviceUsed": new_device_used, "clientMetadata": client_metadata or {}}
+    runner.invoke(user.pool, "PostAuthentication_Authentication", request, user_name=user.username, client_id=client_id)
+
+
+# --- TokenGeneration ------------------------------------------------------------------------------
+
+@dataclass
+class TokenClaims:
+    """The claims about to be signed, changed in place by the pre token generation trigger."""
+
+    id_claims: dict[str, Any]
+    access_claims: dict[str, Any]
+    groups: list[str] = field(default_factory=list)
+    role_arns: list[str] = field(default_factory=list)
+    preferred_role: str | None = None
+
+
+def _override(claims: dict[str, Any], details: dict | None) -> None:
+    details = details or {}
+    for name, value in (details.get("claimsToAddOrOverride") or {}).items():
+        if name not in PROTECTED_CLAIMS:
+            claims[name] = value
+    for name in details.get("claimsToSuppress") or []:
+        if name not in PROTECTED_CLAIMS:
+            claims.pop(name, None)
+
+
+def _override_groups(tokens: TokenClaims, details: dict | None) -> None:
+    if not details:
+        return
+    overrides = {
+        "cognito:groups": details.get("groupsToOverride"),
+        "cognito:roles": details.get("iamRolesToOverride"),
+        "cognito:preferred_role": details.get("preferredRole"),
+    }
+    for name, value in overrides.items():
+        if value is None:
+            continue
+        targets = (tokens.id_claims, tokens.access_claims) if name == "cognito:groups" else (tokens.id_claims,)
+        for claims in targets:
+            if value == []:
+                claims.pop(name, None)
+            else:
+                claims[name] = value
+
+
+def _scopes(access_claims: dict[str, Any], details: dict) -> None:
+    scopes = (access_claims.get("scope") or "").split()
+    scopes += [scope for scope in details.get("scopesToAdd") or [] if scope not in scopes]
+    suppressed = set(details.get("scopesToSuppress") or [])
+    access_claims["scope"] = " ".join(scope for scope in scopes if scope not in suppressed)
+
+
+def pre_token_generation(user, client_id: str, source: str, tokens: TokenClaims, *, client_metadata: dict | None = None) -> None:
+    """TokenGeneration_*: V1 events change the ID token and groups; V2 events also the access token and scopes."""
+    request = {
+        "userAttributes": user_attributes(user),
+        "groupConfiguration": {
+            "groupsToOverride": list(tokens.groups),
+            "iamRolesToOverride": list(tokens.role_arns),
+            "preferredRole": tokens.preferred_role,
+        },
+        "clientMetadata": client_metadata or {},
+    }
+    if runner.configured_function(user.pool, "PreTokenGeneration") is None:
+        return
+    if runner.configured_function(user.pool, "PreTokenGeneration").event_version != "1":
+        request["scopes"] = (tokens.access_claims.get("scope") or "").split()
+    response = runner.invoke(user.pool, source, request, user_name=user.username, client_id=client_id)
+    if not response:
+        return
+    if "claimsAndScopeOverrideDetails" in response:  # V2 and later
+        details = response.get("claimsAndScopeOverrideDetails") or {}
+        _override(tokens.id_claims, details.get("idTokenGeneration"))
+        access = details.get("accessTokenGeneration") or {}
+        _override(tokens.access_claims, access)
+        _scopes(tokens.access_claims, access)
+        _override_groups(tokens, details.get("groupOverrideDetails"))
+        return
+    details = response.get("claimsOverrideDetails") or {}
+    _override(tokens.id_claims, details)
+    _override_groups(tokens, details.get("groupOverrideDetails"))
+
+
+# --- UserMigration --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Migration:
+    attributes: dict[str, str]
+    final_status: str  # CONFIRMED or RESET_REQUIRED
+    message_action: str | None
+
+
+def user_migration(pool, source: str, username: str, *, client_id: str | None, password: str | None = None,
+                   validation_data: dict | None = None, client_metadata: dict | None = None) -> Migration | None:
+    """UserMigration_Authentication / _ForgotPassword for a user we do not know: the legacy
+    system's answer, or None when no migration function is configured."""
+    request: dict[str, Any] = {"validationData": validation_data or {}, "clientMetadata": client_metadata or {}}
+    if password is not None:
+        request["password"] = password
+    response = runner.invoke(pool, source, request, user_name=username, client_id=client_id,
+                             response={"userAttributes": None, "finalUserStatus": None, "messageAction": None})
+    if response is None:
+        return None
+    values = response.get("userAttributes")
+    if not isinstance(values, dict):
+        raise InvalidLambdaResponseException("Unrecognizable lambda output")
+    status = response.get("finalUserStatus") or ("RESET_REQUIRED" if password is None else "CONFIRMED")
+    if status not in ("CONFIRMED", "RESET_REQUIRED"):
+        raise InvalidLambdaResponseException("Unrecognizable lambda output")
+    return Migration({str(k): str(v) for k, v in values.items()}, status, response.get("messageAction"))
