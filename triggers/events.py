@@ -199,3 +199,54 @@ def user_migration(pool, source: str, username: str, *, client_id: str | None, p
     if status not in ("CONFIRMED", "RESET_REQUIRED"):
         raise InvalidLambdaResponseException("Unrecognizable lambda output")
     return Migration({str(k): str(v) for k, v in values.items()}, status, response.get("messageAction"))
+
+
+# --- CustomMessage --------------------------------------------------------------------------------
+
+CODE_PARAMETER = "{####}"
+USERNAME_PARAMETER = "{username}"
+# Which CustomMessage source a code of each purpose is sent under.
+CUSTOM_MESSAGE_SOURCES = {
+    "SIGN_UP": "CustomMessage_SignUp",
+    "RESEND": "CustomMessage_ResendCode",
+    "FORGOT_PASSWORD": "CustomMessage_ForgotPassword",
+    "VERIFY_ATTRIBUTE": "CustomMessage_VerifyUserAttribute",
+    "UPDATE_ATTRIBUTE": "CustomMessage_UpdateUserAttribute",
+    "MFA": "CustomMessage_Authentication",
+    "INVITATION": "CustomMessage_AdminCreateUser",
+}
+
+
+@dataclass(frozen=True)
+class CustomMessage:
+    """Message texts a CustomMessage trigger chose, still holding the {####} placeholder; None keeps the pool's."""
+
+    email_subject: str | None = None
+    email_message: str | None = None
+    sms_message: str | None = None
+
+
+def custom_message(user, source: str, *, client_id: str | None = None, client_metadata: dict | None = None) -> CustomMessage | None:
+    """CustomMessage_*: the handler rewrites the mail/text around the code placeholder. A message
+    without the placeholder would lose the code, so it is ignored (the pool's text is used)."""
+    if runner.configured_function(user.pool, "CustomMessage") is None:
+        return None
+    request: dict[str, Any] = {
+        "userAttributes": user_attributes(user),
+        "codeParameter": CODE_PARAMETER,
+        "linkParameter": "{##Click Here##}",
+        "clientMetadata": client_metadata or {},
+    }
+    if source == "CustomMessage_AdminCreateUser":
+        request["usernameParameter"] = USERNAME_PARAMETER
+    response = runner.invoke(user.pool, source, request, user_name=user.username, client_id=client_id,
+                             response={"smsMessage": None, "emailMessage": None, "emailSubject": None})
+    if not response:
+        return None
+
+    def carrying_code(name: str) -> str | None:
+        value = response.get(name)
+        return value if isinstance(value, str) and CODE_PARAMETER in value else None
+
+    subject = response.get("emailSubject")
+    return CustomMessage(subject if isinstance(subject, str) and subject else None, carrying_code("emailMessage"), carrying_code("smsMessage"))

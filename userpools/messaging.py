@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils.html import strip_tags
 
+from triggers.events import CustomMessage
 from userpools.models import UserPool
 from userpools.sms import get_sms_sender
 
@@ -114,9 +115,18 @@ def verification_template(pool: UserPool) -> VerificationMessage:
     )
 
 
-def send_verification_code(pool: UserPool, username: str, code: str, medium: str, destination: str) -> None:
-    """Queue a message carrying a one-time code to `destination` by EMAIL or SMS, after commit."""
+def send_verification_code(
+    pool: UserPool, username: str, code: str, medium: str, destination: str, custom: CustomMessage | None = None
+) -> None:
+    """Queue a message carrying a one-time code to `destination` by EMAIL or SMS, after commit.
+    `custom` holds the texts a CustomMessage trigger chose, which win over the pool's."""
     template = verification_template(pool)
+    if custom is not None:
+        template = VerificationMessage(
+            custom.email_subject or template.email_subject,
+            custom.email_message or template.email_message,
+            custom.sms_message or template.sms_message,
+        )
     if medium == EMAIL:
         subject = render(template.email_subject, username, code)
         body = render(template.email_message, username, code)

@@ -58,7 +58,16 @@ def migrate(event, context):
     return event
 
 
+def branded_message(event, context):
+    SEEN.append(event)
+    code = event["request"]["codeParameter"]
+    event["response"]["emailSubject"] = f"Welcome to Acme ({event['triggerSource']})"
+    event["response"]["emailMessage"] = f"Hello {event['userName']}, your Acme code is {code}."
+    event["response"]["smsMessage"] = "no code here, so the pool's own text is kept"
+    return event
+
+
 PLUGINS = ",".join(
     f"{name}=tests.triggers.lifecycle_plugins:{name}"
-    for name in ("auto_confirm_company", "record", "refuse", "claims_v1", "claims_v2", "migrate")
+    for name in ("auto_confirm_company", "record", "refuse", "claims_v1", "claims_v2", "migrate", "branded_message")
 )

@@ -152,3 +152,19 @@ def test_user_migration_on_sign_in(idp, unsigned_idp):
         sign_in(unsigned_idp, client_id, "stranger", "Whatever#1")
     assert error_code(excinfo) == "UserLambdaValidationException"
     assert not User.objects.filter(pool_id=pool_id, username="stranger").exists()
+
+
+def test_custom_message_rewrites_the_code_mail(idp, unsigned_idp, mailbox):
+    pool_id, client_id = pool_with(idp, CustomMessage=arn("branded_message"))
+    unsigned_idp.sign_up(ClientId=client_id, Username="dora", Password=PASSWORD,
+                         UserAttributes=[{"Name": "email", "Value": "dora@example.com"}])
+    sent = mailbox.mails("dora@example.com")[-1]
+    assert sent["Subject"] == "Welcome to Acme (CustomMessage_SignUp)"
+    body = sent.get_payload(decode=True).decode()
+    assert body.startswith("Hello dora, your Acme code is ") and "{####}" not in body
+    unsigned_idp.confirm_sign_up(ClientId=client_id, Username="dora", ConfirmationCode=mailbox.last_code("dora@example.com"))
+
+    unsigned_idp.forgot_password(ClientId=client_id, Username="dora")
+    assert mailbox.mails("dora@example.com")[-1]["Subject"] == "Welcome to Acme (CustomMessage_ForgotPassword)"
+    assert SEEN[-1]["request"]["codeParameter"] == "{####}"
+    assert SEEN[-1]["request"]["userAttributes"]["email"] == "dora@example.com"

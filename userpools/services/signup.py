@@ -152,4 +152,4 @@ def resend_confirmation_code(params: dict) -> dict:
     target = code_attribute(pool, values)
     if target is None:
         raise InvalidParameterException("Auto verification not turned on.")
-    return verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target])
+    return verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target], message_source=events.CUSTOM_MESSAGE_SOURCES["RESEND"])

@@ -28,6 +28,7 @@ from core.errors import (
     LimitExceededException,
     ServiceError,
 )
+from triggers import events
 from userpools import codes, messaging
 from userpools.models import User, UserPool, VerificationCode
 from userpools.services import attributes, tokens
@@ -155,10 +156,15 @@ def delivery_details(attribute: str, destination: str) -> dict:
     return {"Destination": mask(medium, destination), "DeliveryMedium": medium, "AttributeName": attribute}
 
 
-def send_code(pool: UserPool, user: User, purpose: str, attribute: str, destination: str, pending_value: str = "") -> dict:
-    """Issue a code and mail/text it after commit; returns CodeDeliveryDetails."""
+def send_code(
+    pool: UserPool, user: User, purpose: str, attribute: str, destination: str, pending_value: str = "",
+    *, message_source: str | None = None,
+) -> dict:
+    """Issue a code and mail/text it after commit; returns CodeDeliveryDetails. The pool's
+    CustomMessage trigger (source by purpose, or `message_source`) may rewrite the message."""
     code = issue_code(user, purpose, attribute, pending_value)
-    messaging.send_verification_code(pool, user.username, code, MEDIUM_OF[attribute], destination)
+    custom = events.custom_message(user, message_source or events.CUSTOM_MESSAGE_SOURCES[purpose])
+    messaging.send_verification_code(pool, user.username, code, MEDIUM_OF[attribute], destination, custom)
     return delivery_details(attribute, destination)
 
 
@@ -175,7 +181,8 @@ def send_attribute_code(user: User, attribute: str, value: str | None = None, *,
     if not destination:
         raise InvalidParameterException(f"User has no attribute matching {attribute}")
     pending_value = destination if pending else ""
-    return send_code(user.pool, user, VerificationCode.VERIFY_ATTRIBUTE, attribute, destination, pending_value)
+    source = events.CUSTOM_MESSAGE_SOURCES["UPDATE_ATTRIBUTE" if pending or value is not None else "VERIFY_ATTRIBUTE"]
+    return send_code(user.pool, user, VerificationCode.VERIFY_ATTRIBUTE, attribute, destination, pending_value, message_source=source)
 
 
 def simulated_details(pool: UserPool, username: str) -> dict:
