@@ -63,6 +63,16 @@ def pre_sign_up(pool, source: str, username: str, values: dict[str, str], *, cli
     return SignUpDecision(_flag(response, "autoConfirmUser"), _flag(response, "autoVerifyEmail"), _flag(response, "autoVerifyPhone"))
 
 
+def verified_flags(decision: SignUpDecision, values: dict[str, str]) -> dict[str, str]:
+    """The verified flags a PreSignUp trigger asked for, for the contacts the user has."""
+    flags = {}
+    if decision.auto_verify_email and values.get("email"):
+        flags["email_verified"] = "true"
+    if decision.auto_verify_phone and values.get("phone_number"):
+        flags["phone_number_verified"] = "true"
+    return flags
+
+
 # --- PostConfirmation, Pre/PostAuthentication -----------------------------------------------------
 
 def post_confirmation(user, source: str, *, client_id: str | None, client_metadata: dict | None = None) -> None:

@@ -50,10 +50,11 @@ LEGACY_USERS = {"legacy-lee": ("Legacy#Pass1", {"email": "lee@example.com", "ema
 def migrate(event, context):
     SEEN.append(event)
     known = LEGACY_USERS.get(event["userName"])
-    if known is None or known[0] != event["request"].get("password"):
+    checks_password = event["triggerSource"] == "UserMigration_Authentication"
+    if known is None or (checks_password and known[0] != event["request"].get("password")):
         raise Exception("Bad password")
     event["response"]["userAttributes"] = dict(known[1])
-    event["response"]["finalUserStatus"] = "CONFIRMED"
+    event["response"]["finalUserStatus"] = "CONFIRMED" if checks_password else "RESET_REQUIRED"
     event["response"]["messageAction"] = "SUPPRESS"
     return event
 

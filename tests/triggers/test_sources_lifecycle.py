@@ -168,3 +168,31 @@ def test_custom_message_rewrites_the_code_mail(idp, unsigned_idp, mailbox):
     assert mailbox.mails("dora@example.com")[-1]["Subject"] == "Welcome to Acme (CustomMessage_ForgotPassword)"
     assert SEEN[-1]["request"]["codeParameter"] == "{####}"
     assert SEEN[-1]["request"]["userAttributes"]["email"] == "dora@example.com"
+
+
+def test_admin_create_user_runs_pre_sign_up_and_confirmations_run_post_confirmation(idp, unsigned_idp, mailbox):
+    pool_id, client_id = pool_with(idp, PreSignUp=arn("record"), PostConfirmation=arn("record"))
+    idp.admin_create_user(UserPoolId=pool_id, Username="fay", MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "email", "Value": "fay@example.com"}, {"Name": "email_verified", "Value": "true"}])
+    assert SEEN[-1]["triggerSource"] == "PreSignUp_AdminCreateUser"
+    assert SEEN[-1]["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="fay", Password=PASSWORD, Permanent=True)
+
+    unsigned_idp.forgot_password(ClientId=client_id, Username="fay")
+    unsigned_idp.confirm_forgot_password(ClientId=client_id, Username="fay", Password="Newer#Pass2",
+                                         ConfirmationCode=mailbox.last_code("fay@example.com"))
+    assert SEEN[-1]["triggerSource"] == "PostConfirmation_ConfirmForgotPassword"
+
+    unsigned_idp.sign_up(ClientId=client_id, Username="gil", Password=PASSWORD)
+    idp.admin_confirm_sign_up(UserPoolId=pool_id, Username="gil")
+    assert SEEN[-1]["triggerSource"] == "PostConfirmation_ConfirmSignUp" and SEEN[-1]["userName"] == "gil"
+
+
+def test_user_migration_on_forgot_password(idp, unsigned_idp, mailbox):
+    pool_id, client_id = pool_with(idp, UserMigration=arn("migrate"))
+    details = unsigned_idp.forgot_password(ClientId=client_id, Username="legacy-lee")["CodeDeliveryDetails"]
+    assert details["DeliveryMedium"] == "EMAIL" and SEEN[-1]["triggerSource"] == "UserMigration_ForgotPassword"
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="legacy-lee")["UserStatus"] == "RESET_REQUIRED"
+    unsigned_idp.confirm_forgot_password(ClientId=client_id, Username="legacy-lee", Password="Fresh#Pass3",
+                                         ConfirmationCode=mailbox.last_code("lee@example.com"))
+    assert "AccessToken" in sign_in(unsigned_idp, client_id, "legacy-lee", "Fresh#Pass3")

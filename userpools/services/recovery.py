@@ -15,6 +15,7 @@ from core.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
+from triggers import events
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
 from userpools.services import attributes, client_auth, passwords, tokens, users, verification
 from userpools.services.pools import get_pool
@@ -65,7 +66,7 @@ def forgot_password(params: dict) -> dict:
     client = _client(params)
     pool = client.pool
     hide = client_auth.prevents_user_existence_errors(client)
-    user = users.find_user(pool, params["Username"], lock=True)
+    user = users.find_user(pool, params["Username"], lock=True) or _migrated_for_reset(client, params)
     if user is None:
         if hide:
             return verification.simulated_details(pool, params["Username"])
@@ -83,6 +84,15 @@ def forgot_password(params: dict) -> dict:
         raise InvalidParameterException(NO_CONTACT_MESSAGE)
     attribute, destination = contact
     return verification.send_code(pool, user, VerificationCode.FORGOT_PASSWORD, attribute, destination)
+
+
+def _migrated_for_reset(client, params: dict) -> User | None:
+    """UserMigration_ForgotPassword: a legacy user comes over without a password, in RESET_REQUIRED."""
+    migration = events.user_migration(client.pool, "UserMigration_ForgotPassword", params["Username"], client_id=client.client_id,
+                                      client_metadata=params.get("ClientMetadata"))
+    if migration is None:
+        return None
+    return users.create_migrated_user(client.pool, params["Username"], None, migration.attributes, "RESET_REQUIRED")
 
 
 def confirm_forgot_password(params: dict) -> None:
@@ -107,6 +117,8 @@ def confirm_forgot_password(params: dict) -> None:
         reset.status = User.CONFIRMED
         reset.save(update_fields=[*passwords.PASSWORD_FIELDS, "password_set_at", "status", "modified"])
         tokens.end_sessions(reset)
+        events.post_confirmation(reset, "PostConfirmation_ConfirmForgotPassword", client_id=client.client_id,
+                                 client_metadata=params.get("ClientMetadata"))
 
 
 @transaction.atomic

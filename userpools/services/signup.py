@@ -73,7 +73,7 @@ def sign_up(params: dict) -> SignUpResult:
         pool, "PreSignUp_SignUp", username, values, client_id=client.client_id,
         validation_data=params.get("ValidationData"), client_metadata=params.get("ClientMetadata"),
     )
-    values.update(_auto_verified(decision, values))
+    values.update(events.verified_flags(decision, values))
     attributes.lock_sign_in_values(pool, values)
     status = User.CONFIRMED if decision.auto_confirm else User.UNCONFIRMED
     user = users.insert_user(pool, username, sub, password, status=status, taken_message="User already exists")
@@ -84,16 +84,6 @@ def sign_up(params: dict) -> SignUpResult:
     if target:
         delivery = verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target])
     return SignUpResult(user, delivery)
-
-
-def _auto_verified(decision: events.SignUpDecision, values: dict[str, str]) -> dict[str, str]:
-    """The verified flags a PreSignUp trigger asked for, for contacts the user gave."""
-    flags = {}
-    if decision.auto_verify_email and values.get("email"):
-        flags["email_verified"] = "true"
-    if decision.auto_verify_phone and values.get("phone_number"):
-        flags["phone_number_verified"] = "true"
-    return flags
 
 
 def _find(client: UserPoolClient, username: str) -> User | None:

@@ -21,6 +21,7 @@ from core.errors import (
     UserNotFoundException,
     UsernameExistsException,
 )
+from triggers import events
 from userpools import messaging
 from userpools.models import User, UserPool
 from userpools.services import attributes, mfa, passwords, tokens
@@ -198,6 +199,9 @@ def admin_create_user(pool_id: str, params: dict) -> User:
     password = _temporary_password(pool, params.get("TemporaryPassword"))
     suppress = params.get("MessageAction") == "SUPPRESS"
     mediums = [] if suppress else _delivery_mediums(params, values)
+    decision = events.pre_sign_up(pool, "PreSignUp_AdminCreateUser", username, values, client_id=None,
+                                  validation_data=params.get("ValidationData"), client_metadata=params.get("ClientMetadata"))
+    values.update(events.verified_flags(decision, values))
     attributes.lock_sign_in_values(pool, values)
     user = insert_user(pool, username, sub, password, status=User.FORCE_CHANGE_PASSWORD, taken_message="User account already exists")
     attributes.claim_unique_values(pool, user, values, force_alias=bool(params.get("ForceAliasCreation")))
@@ -261,6 +265,7 @@ def confirm_sign_up(pool_id: str, username: str) -> None:
         raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status}")
     user.status = User.CONFIRMED
     user.save(update_fields=["status", "modified"])
+    events.post_confirmation(user, "PostConfirmation_ConfirmSignUp", client_id=None)
 
 
 # --- attributes ----------------------------------------------------------------------------

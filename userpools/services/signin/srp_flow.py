@@ -33,6 +33,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from core.errors import InvalidParameterException, NotAuthorizedException, PasswordResetRequiredException
+from triggers import events
 from userpools import srp
 from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import client_auth, devices, users
@@ -133,6 +134,7 @@ def password_verifier_challenge(attempt: Attempt, username: str, big_a: int) -> 
         salt, verifier = _decoy(attempt.pool, username)
         user_sub, user_id = "", username
     else:
+        events.pre_authentication(attempt.pool, user, username, client_id=attempt.client.client_id)
         lockout.refuse_if_locked(user)
         if user.status == User.RESET_REQUIRED:
             raise PasswordResetRequiredException("Password reset required for the user")
