@@ -36,3 +36,22 @@ def constant_time_equals(a: str | bytes, b: str | bytes) -> bool:
     if isinstance(b, str):
         b = b.encode()
     return hmac.compare_digest(a, b)
+
+
+class Encrypted:
+    """A model attribute kept encrypted in the text field `field_name` (empty means None).
+
+        secret = Encrypted("secret_encrypted")
+    """
+
+    def __init__(self, field_name: str):
+        self.field_name = field_name
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        stored = getattr(instance, self.field_name)
+        return decrypt(stored) if stored else None
+
+    def __set__(self, instance, value: str | None) -> None:
+        setattr(instance, self.field_name, encrypt(value) if value else "")

@@ -30,10 +30,4 @@ class AccessKey(models.Model):
     def __str__(self) -> str:
         return self.access_key_id
 
-    @property
-    def secret(self) -> str:
-        return crypto.decrypt(self.secret_encrypted)
-
-    @secret.setter
-    def secret(self, value: str) -> None:
-        self.secret_encrypted = crypto.encrypt(value)
+    secret = crypto.Encrypted("secret_encrypted")

@@ -49,13 +49,7 @@ class UserPoolClient(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.client_id})"
 
-    @property
-    def secret(self) -> str | None:
-        return crypto.decrypt(self.secret_encrypted) if self.secret_encrypted else None
-
-    @secret.setter
-    def secret(self, value: str | None) -> None:
-        self.secret_encrypted = crypto.encrypt(value) if value else ""
+    secret = crypto.Encrypted("secret_encrypted")
 
 
 class User(models.Model):
@@ -185,13 +179,7 @@ class SigningKey(models.Model):
     def __str__(self) -> str:
         return self.kid
 
-    @property
-    def private_key_pem(self) -> str:
-        return crypto.decrypt(self.private_key_encrypted)
-
-    @private_key_pem.setter
-    def private_key_pem(self, value: str) -> None:
-        self.private_key_encrypted = crypto.encrypt(value)
+    private_key_pem = crypto.Encrypted("private_key_encrypted")
 
 
 class VerificationCode(models.Model):
@@ -243,13 +231,7 @@ class SoftwareToken(models.Model):
     failed_attempts = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
 
-    @property
-    def secret(self) -> str:
-        return crypto.decrypt(self.secret_encrypted)
-
-    @secret.setter
-    def secret(self, value: str) -> None:
-        self.secret_encrypted = crypto.encrypt(value)
+    secret = crypto.Encrypted("secret_encrypted")
 
 
 class Device(models.Model):
