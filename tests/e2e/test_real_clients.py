@@ -103,3 +103,27 @@ def test_pycognito_with_a_client_secret(unsigned_idp, idp, pool_id):
     make_user(idp, pool_id)
     srp_client = AWSSRP("alice", PASSWORD, pool_id, created["ClientId"], client=unsigned_idp, client_secret=created["ClientSecret"])
     assert "AccessToken" in srp_client.authenticate_user()["AuthenticationResult"]
+
+
+def test_js_sdk_answers_the_totp_challenge(node, live_server, idp, pool_id, srp_client_id):
+    import time
+
+    from tests.userpools.mfa_support import configure_mfa, rfc6238
+    from userpools.models import User, UserPoolClient
+    from userpools.services import tokens
+
+    configure_mfa(idp, pool_id, "OPTIONAL", totp=True)
+    make_user(idp, pool_id)
+    user = User.objects.get(pool_id=pool_id, username="alice")
+    access_token = tokens.issue_tokens(user, UserPoolClient.objects.get(pk=srp_client_id))["AccessToken"]
+    secret = idp.associate_software_token(AccessToken=access_token)["SecretCode"]
+    idp.verify_software_token(AccessToken=access_token, UserCode=rfc6238(secret, time.time()))
+    idp.set_user_mfa_preference(AccessToken=access_token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True})
+
+    asked = js_sign_in(node, live_server.url, pool_id, srp_client_id, "alice", PASSWORD)
+    assert asked == {"ok": False, "code": "SOFTWARE_TOKEN_MFA", "message": "no totpCode given"}
+    # The next time step's code (one step of drift is allowed) cannot collide with enrolment's.
+    result = js_sign_in(node, live_server.url, pool_id, srp_client_id, "alice", PASSWORD, totpCode=rfc6238(secret, time.time() + 30))
+    assert result["ok"] is True and result["idTokenUsername"] == "alice"
+    wrong = js_sign_in(node, live_server.url, pool_id, srp_client_id, "alice", PASSWORD, totpCode="000000")
+    assert wrong["ok"] is False and wrong["code"] == "CodeMismatchException"

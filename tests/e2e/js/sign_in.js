@@ -1,6 +1,6 @@
 // Sign a user in with amazon-cognito-identity-js (USER_SRP_AUTH, the SDK's default) against our
 // endpoint, unchanged but for `endpoint`. Input: one JSON argument
-// {endpoint, userPoolId, clientId, username, password[, newPassword]}.
+// {endpoint, userPoolId, clientId, username, password[, newPassword][, totpCode]}.
 // Output: one JSON line, {ok: true, username, idTokenUsername, accessTokenClientId} or
 // {ok: false, code, message}. Exit status 0 either way; the Python test judges the result.
 "use strict";
@@ -11,7 +11,7 @@ function decodePayload(jwt) {
   return JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString("utf8"));
 }
 
-function signIn({ endpoint, userPoolId, clientId, username, password, newPassword }) {
+function signIn({ endpoint, userPoolId, clientId, username, password, newPassword, totpCode }) {
   const pool = new CognitoUserPool({ UserPoolId: userPoolId, ClientId: clientId, endpoint });
   const user = new CognitoUser({ Username: username, Pool: pool });
   const details = new AuthenticationDetails({ Username: username, Password: password });
@@ -31,6 +31,13 @@ function signIn({ endpoint, userPoolId, clientId, username, password, newPasswor
           return;
         }
         user.completeNewPasswordChallenge(newPassword, {}, callbacks);
+      },
+      totpRequired(challengeName) {
+        if (!totpCode) {
+          resolve({ ok: false, code: challengeName, message: "no totpCode given" });
+          return;
+        }
+        user.sendMFACode(totpCode, callbacks, "SOFTWARE_TOKEN_MFA");
       },
     };
     user.authenticateUser(details, callbacks);
