@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
 from tests.conftest import error_code
+from tests.userpools.mailbox import mailbox  # noqa: F401  (fixture)
 from tests.userpools.signin_support import PASSWORD, _fresh_throttle_counters, claims, make_client, make_user  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -127,3 +128,15 @@ def test_js_sdk_answers_the_totp_challenge(node, live_server, idp, pool_id, srp_
     assert result["ok"] is True and result["idTokenUsername"] == "alice"
     wrong = js_sign_in(node, live_server.url, pool_id, srp_client_id, "alice", PASSWORD, totpCode="000000")
     assert wrong["ok"] is False and wrong["code"] == "CodeMismatchException"
+
+
+def test_js_sdk_answers_the_sms_challenge_from_the_text_it_received(node, live_server, idp, pool_id, srp_client_id, mailbox):
+    from tests.userpools.mfa_support import configure_mfa
+
+    phone = "+15555550199"
+    configure_mfa(idp, pool_id, "OPTIONAL", sms=True)
+    make_user(idp, pool_id, attributes={"phone_number": phone, "phone_number_verified": "true"})
+    idp.admin_set_user_mfa_preference(UserPoolId=pool_id, Username="alice", SMSMfaSettings={"Enabled": True, "PreferredMfa": True})
+    result = js_sign_in(node, live_server.url, pool_id, srp_client_id, "alice", PASSWORD, smsFile=str(mailbox.sms_file), phone=phone)
+    assert result["ok"] is True and result["idTokenUsername"] == "alice"
+    assert mailbox.texts(phone)[-1]["message"].startswith("Your sign-in code is ")

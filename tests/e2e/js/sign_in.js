@@ -1,17 +1,25 @@
 // Sign a user in with amazon-cognito-identity-js (USER_SRP_AUTH, the SDK's default) against our
 // endpoint, unchanged but for `endpoint`. Input: one JSON argument
-// {endpoint, userPoolId, clientId, username, password[, newPassword][, totpCode]}.
+// {endpoint, userPoolId, clientId, username, password[, newPassword][, totpCode][, smsFile, phone]}
+// (smsFile: the file SMS sender's JSON lines, where the SMS_MFA code is read as a user would).
 // Output: one JSON line, {ok: true, username, idTokenUsername, accessTokenClientId} or
 // {ok: false, code, message}. Exit status 0 either way; the Python test judges the result.
 "use strict";
 
+const fs = require("fs");
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = require("amazon-cognito-identity-js");
 
 function decodePayload(jwt) {
   return JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString("utf8"));
 }
 
-function signIn({ endpoint, userPoolId, clientId, username, password, newPassword, totpCode }) {
+function lastCodeTo(smsFile, phone) {
+  const texts = fs.readFileSync(smsFile, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+  const mine = texts.filter((text) => text.to === phone);
+  return mine.length ? (mine[mine.length - 1].message.match(/\b(\d{6})\b/) || [])[1] : undefined;
+}
+
+function signIn({ endpoint, userPoolId, clientId, username, password, newPassword, totpCode, smsFile, phone }) {
   const pool = new CognitoUserPool({ UserPoolId: userPoolId, ClientId: clientId, endpoint });
   const user = new CognitoUser({ Username: username, Pool: pool });
   const details = new AuthenticationDetails({ Username: username, Password: password });
@@ -31,6 +39,14 @@ function signIn({ endpoint, userPoolId, clientId, username, password, newPasswor
           return;
         }
         user.completeNewPasswordChallenge(newPassword, {}, callbacks);
+      },
+      mfaRequired(challengeName) {
+        const code = smsFile && lastCodeTo(smsFile, phone);
+        if (!code) {
+          resolve({ ok: false, code: challengeName, message: "no text message with a code" });
+          return;
+        }
+        user.sendMFACode(code, callbacks);
       },
       totpRequired(challengeName) {
         if (!totpCode) {
