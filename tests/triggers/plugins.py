@@ -92,3 +92,66 @@ def readme_presignup(event, context):
     event["response"]["autoConfirmUser"] = True
     event["response"]["autoVerifyEmail"] = True
     return event
+
+
+# --- custom authentication: a maths question per round (CUSTOM_AUTH tests) ----------------------
+
+CHALLENGE_EVENTS: list[dict] = []  # every challenge-trigger event received, newest last
+MATHS_ATTEMPTS = 3  # wrong answers allowed per sign-in before the flow fails
+
+
+def _define_maths(event, rounds: int):
+    CHALLENGE_EVENTS.append(event)
+    history = event["request"]["session"]
+    response = event["response"]
+    response["issueTokens"] = response["failAuthentication"] = False
+    last = history[-1] if history else None
+    solved = sum(1 for entry in history if entry["challengeName"] == "CUSTOM_CHALLENGE" and entry["challengeResult"])
+    wrong = sum(1 for entry in history if entry["challengeName"] == "CUSTOM_CHALLENGE" and not entry["challengeResult"])
+    if last is not None and last["challengeName"] == "SRP_A":
+        response["challengeName"] = "PASSWORD_VERIFIER"
+    elif last is not None and last["challengeName"] == "PASSWORD_VERIFIER" and not last["challengeResult"]:
+        response["failAuthentication"] = True
+    elif solved >= rounds and not event["request"]["userNotFound"]:
+        response["issueTokens"] = True
+    elif wrong >= MATHS_ATTEMPTS:
+        response["failAuthentication"] = True
+    else:
+        response["challengeName"] = "CUSTOM_CHALLENGE"
+    return event
+
+
+def define_maths(event, context):
+    """One right answer signs in; three wrong ones fail the sign-in."""
+    return _define_maths(event, rounds=1)
+
+
+def define_maths_twice(event, context):
+    """Two right answers sign in."""
+    return _define_maths(event, rounds=2)
+
+
+def create_maths(event, context):
+    CHALLENGE_EVENTS.append(event)
+    number = len(event["request"]["session"]) + 2
+    event["response"]["publicChallengeParameters"] = {"question": f"{number} * {number + 1}"}
+    event["response"]["privateChallengeParameters"] = {"answer": str(number * (number + 1))}
+    event["response"]["challengeMetadata"] = f"MATHS-{number}"
+    return event
+
+
+def verify_maths(event, context):
+    CHALLENGE_EVENTS.append(event)
+    expected = event["request"]["privateChallengeParameters"]["answer"]
+    event["response"]["answerCorrect"] = event["request"]["challengeAnswer"] == expected
+    return event
+
+
+def define_fail(event, context):
+    CHALLENGE_EVENTS.append(event)
+    event["response"]["failAuthentication"] = True
+    return event
+
+
+def create_broken(event, context):
+    raise Exception("The question bank is closed")

@@ -11,6 +11,7 @@ PLUGINS = ",".join(
         "echo", "auto_confirm", "reject", "return_none", "return_text", "return_unserialisable",
         "drop_response", "slow", "context_probe", "count_calls", "flaky_async", "whoami",
         "readme_presignup",
+        "define_maths", "define_maths_twice", "create_maths", "verify_maths", "define_fail", "create_broken",
     )
 )
 
