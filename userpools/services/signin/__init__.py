@@ -14,6 +14,7 @@ from userpools.services.pools import get_pool
 from userpools.services.signin import challenges, flows, srp_flow  # noqa: F401  (srp_flow registers USER_SRP_AUTH)
 from userpools.services.signin import device_stages  # noqa: F401  (device challenges: before MFA, which they may skip)
 from userpools.services.signin import mfa_stages  # noqa: F401  (registers the MFA challenges after NEW_PASSWORD_REQUIRED)
+from userpools.services.signin import custom_auth  # noqa: F401  (CUSTOM_AUTH; after srp_flow: it continues PASSWORD_VERIFIER inside custom sign-ins)
 
 __all__ = ["initiate_auth", "respond_to_auth_challenge"]
 
@@ -47,6 +48,6 @@ def respond_to_auth_challenge(params: dict, *, admin: bool, source_ip: str | Non
     pool, client = _pool_and_client(params, admin=admin)
     first_factor = flows.find_answer(params["ChallengeName"])
     if first_factor is not None:
-        responses = params.get("ChallengeResponses") or {}
+        responses = {**(params.get("ChallengeResponses") or {}), custom_auth.SESSION_KEY: params.get("Session") or ""}
         return first_factor(flows.Attempt(pool=pool, client=client, parameters=responses, admin=admin, source_ip=source_ip))
     return challenges.respond(pool, client, params, admin=admin)
