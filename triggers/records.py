@@ -3,16 +3,17 @@
 A failing trigger rolls back the caller's transaction, and the record of that failure must not go
 with it. A second connection cannot help on SQLite (the caller holds the only write lock), so rows
 made inside a transaction wait in a per-thread buffer and are written once no transaction is open:
-after the commit, at the end of the request, or at the next record made outside a transaction.
+after the commit, when the view has returned (before the response goes out, so a client that has
+its answer never races the write), after a Celery task, or at the next record made outside one.
 """
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import Any, Callable
 
-from django.core.signals import request_finished
 from django.db import DatabaseError, connection, transaction
+from django.http import HttpRequest, HttpResponse
 
 from triggers.models import TriggerInvocation
 
@@ -46,5 +47,19 @@ def flush(**_: Any) -> None:
         log.exception("could not record %d trigger invocation(s)", len(batch))
 
 
+def flush_after_view(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """Middleware: rows buffered by a rolled-back operation are written before the response leaves."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        try:
+            return get_response(request)
+        finally:
+            flush()
+
+    return middleware
+
+
 def connect_signals() -> None:
-    request_finished.connect(flush, dispatch_uid="triggers.records.flush")
+    from celery.signals import task_postrun
+
+    task_postrun.connect(flush, weak=False, dispatch_uid="triggers.records.flush")

@@ -16,6 +16,7 @@ from tests.conftest import error_code
 from tests.triggers import plugins
 from tests.triggers.support import PLUGINS, arn
 from tests.userpools.signin_support import PASSWORD, _fresh_throttle_counters, claims, make_client, make_user  # noqa: F401
+from triggers.models import TriggerInvocation
 from userpools.models import User
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -214,6 +215,9 @@ def test_raising_handler_is_a_validation_error_and_writes_nothing(idp, unsigned_
         start(unsigned_idp, client_id)
     assert error(excinfo) == ("UserLambdaValidationException", "CreateAuthChallenge failed with error The question bank is closed.")
     assert User.objects.values().get(pk=user.pk) == before
+    # The failure's record is written before the answer leaves, not after (a write racing the client).
+    outcomes = TriggerInvocation.objects.filter(trigger_source="CreateAuthChallenge_Authentication").values_list("outcome", flat=True)
+    assert list(outcomes) == ["HANDLER_ERROR"]
 
 
 def test_failed_sign_in_leaves_the_user_untouched(idp, unsigned_idp):

@@ -175,7 +175,7 @@ def test_failure_rolls_back_the_operation_but_not_its_record():
         with transaction.atomic():
             Group.objects.create(pool=pool, name="made-before-the-trigger")
             invoke(pool)
-    records.flush()  # what the end of the request does
+    records.flush()  # what the middleware does once the view returns
     assert not Group.objects.filter(pool=pool).exists()
     assert TriggerInvocation.objects.get().outcome == "HANDLER_ERROR"
 
