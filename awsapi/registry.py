@@ -22,6 +22,7 @@ class AwsService:
 
 
 COGNITO_IDP = AwsService("AWSCognitoIdentityProviderService", "cognito-idp", "cognito-idp")
+KMS = AwsService("TrentService", "kms", "kms")
 
 
 @dataclass
@@ -55,6 +56,9 @@ class Operation:
     def resource(self, params: dict) -> str:
         if "UserPoolId" in params:
             return f"arn:aws:cognito-idp:{settings.REGION}:{settings.ACCOUNT_ID}:userpool/{params['UserPoolId']}"
+        if self.service is KMS and "KeyId" in params:
+            key_id = params["KeyId"]
+            return key_id if key_id.startswith("arn:") else f"arn:aws:kms:{settings.REGION}:{settings.ACCOUNT_ID}:key/{key_id}"
         return params.get("ResourceArn") or "*"
 
 
@@ -90,4 +94,5 @@ def service_model(name: str):
 
 @functools.cache
 def _load_handlers() -> None:
-    import userpools.api.aws  # noqa: F401  (registers its operations)
+    import kms.api  # noqa: F401  (each registers its operations)
+    import userpools.api.aws  # noqa: F401

@@ -153,4 +153,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # It logs every data key it makes at INFO: noise on every custom-sender message.
+    "loggers": {"aws_encryption_sdk": {"level": "WARNING"}},
 }

@@ -81,3 +81,10 @@ InvalidLambdaResponseException = _define("InvalidLambdaResponseException", "Unre
 # MFA and devices.
 EnableSoftwareTokenMFAException = _define("EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA")
 SoftwareTokenMFANotFoundException = _define("SoftwareTokenMFANotFoundException", "Software Token MFA is not enabled for the user pool.")
+
+# KMS (the part the custom senders' handlers call to decrypt their codes).
+NotFoundException = _define("NotFoundException", "Key not found.")
+InvalidCiphertextException = _define("InvalidCiphertextException", "")
+IncorrectKeyException = _define("IncorrectKeyException", "The key ID in the request does not identify the key that encrypted the ciphertext.")
+InvalidKeyUsageException = _define("InvalidKeyUsageException", "The request is not valid for the key's usage.")
+ValidationException = _define("ValidationException", "The request is not valid.")

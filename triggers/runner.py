@@ -243,7 +243,8 @@ def _record(
     started: Any, began: float, answer: dict[str, Any],
 ) -> None:
     outcome, error = _OUTCOMES[answer["status"]], str(answer.get("error", ""))
-    if outcome == TriggerInvocation.Outcome.SUCCESS and not _has_response(answer.get("result")):
+    # An asynchronous trigger's answer is ignored (a sender returns nothing), so any answer is a success.
+    if synchronous and outcome == TriggerInvocation.Outcome.SUCCESS and not _has_response(answer.get("result")):
         outcome, error = TriggerInvocation.Outcome.INVALID_RESPONSE, "Unrecognizable lambda output"
     records.record(
         pool_id=pool_id,

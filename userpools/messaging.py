@@ -1,9 +1,14 @@
-"""Messages to users: invitations from AdminCreateUser, rendered from the pool's templates.
+"""Messages that carry a secret to a user: verification and MFA codes, and the temporary password
+of an AdminCreateUser invitation. `send_secret` is the one way out, called inside the service's
+transaction:
 
-Services call `send_invitation` inside their transaction; delivery is queued with
-`transaction.on_commit`, so a rolled-back request never mails anyone. The Celery tasks in
-`userpools.tasks` call `deliver_email` / `deliver_sms`, which use Django's mail backend and
-the configured SMS sender. Passwords are never logged here.
+1. a medium whose pool names a custom sender trigger (CustomEmailSender/CustomSMSSender) is
+   handed to it, the secret encrypted, and we send nothing ourselves;
+2. otherwise the pool's CustomMessage trigger may rewrite the texts around the {####} placeholder;
+3. the mail or text is queued with `transaction.on_commit`, so a rolled-back request reaches nobody.
+
+The Celery tasks in `userpools.tasks` call `deliver_email` / `deliver_sms`, which use Django's mail
+backend and the configured SMS sender. Secrets are never logged here.
 """
 from __future__ import annotations
 
@@ -15,52 +20,99 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils.html import strip_tags
 
-from triggers.events import CustomMessage
-from userpools.models import UserPool
+from triggers import events, senders
+from userpools.models import User, UserPool
 from userpools.sms import get_sms_sender
 
 log = logging.getLogger(__name__)
 
-PASSWORD_PLACEHOLDER = "{####}"
+SECRET_PLACEHOLDER = "{####}"
 USERNAME_PLACEHOLDER = "{username}"
-DEFAULT_INVITE_SUBJECT = "Your temporary password"
-DEFAULT_INVITE_MESSAGE = "Your username is {username} and temporary password is {####}."
 EMAIL = "EMAIL"
 SMS = "SMS"
 
+# Purposes, as CustomMessage trigger sources know them (triggers.events.CUSTOM_MESSAGE_SOURCES).
+INVITATION = "INVITATION"
+MFA = "MFA"
+
 
 @dataclass(frozen=True)
-class Invitation:
+class Texts:
+    """A message's email subject and body and its SMS text, with the {####} placeholder."""
+
     email_subject: str
     email_message: str
     sms_message: str
 
+    def overridden_by(self, custom: events.CustomMessage | None) -> Texts:
+        if custom is None:
+            return self
+        return Texts(custom.email_subject or self.email_subject, custom.email_message or self.email_message,
+                     custom.sms_message or self.sms_message)
 
-def invitation_template(pool: UserPool) -> Invitation:
+
+DEFAULT_INVITE_SUBJECT = "Your temporary password"
+DEFAULT_INVITE_MESSAGE = "Your username is {username} and temporary password is {####}."
+DEFAULT_VERIFICATION_SUBJECT = "Your verification code"
+DEFAULT_VERIFICATION_MESSAGE = "Your verification code is {####}."
+
+
+def invitation_texts(pool: UserPool) -> Texts:
     template = (pool.config.get("AdminCreateUserConfig") or {}).get("InviteMessageTemplate") or {}
-    return Invitation(
+    return Texts(
         email_subject=template.get("EmailSubject") or DEFAULT_INVITE_SUBJECT,
         email_message=template.get("EmailMessage") or DEFAULT_INVITE_MESSAGE,
         sms_message=template.get("SMSMessage") or DEFAULT_INVITE_MESSAGE,
     )
 
 
-def render(text: str, username: str, password: str) -> str:
-    return text.replace(USERNAME_PLACEHOLDER, username).replace(PASSWORD_PLACEHOLDER, password)
+def verification_texts(pool: UserPool) -> Texts:
+    """The pool's VerificationMessageTemplate, else its legacy Email/Sms*Verification* members,
+    else Cognito's defaults."""
+    config = pool.config
+    template = config.get("VerificationMessageTemplate") or {}
+    return Texts(
+        email_subject=template.get("EmailSubject") or config.get("EmailVerificationSubject") or DEFAULT_VERIFICATION_SUBJECT,
+        email_message=template.get("EmailMessage") or config.get("EmailVerificationMessage") or DEFAULT_VERIFICATION_MESSAGE,
+        sms_message=template.get("SmsMessage") or config.get("SmsVerificationMessage") or DEFAULT_VERIFICATION_MESSAGE,
+    )
 
 
-def send_invitation(pool: UserPool, username: str, password: str, contacts: dict[str, str], mediums: list[str]) -> None:
-    """Queue the invitation to `contacts` ({"EMAIL": address, "SMS": number}) after commit.
+def render(text: str, username: str, secret: str) -> str:
+    return text.replace(USERNAME_PLACEHOLDER, username).replace(SECRET_PLACEHOLDER, secret)
 
-    As in Cognito, a template without the {####} placeholder is not delivered.
+
+def send_secret(
+    user: User, purpose: str, secret: str, contacts: dict[str, str], texts: Texts, *,
+    username: str | None = None, client_id: str | None = None, client_metadata: dict | None = None,
+    message_source: str | None = None,
+) -> None:
+    """Deliver `secret` to each of `contacts` ({EMAIL: address, SMS: number}) after commit.
+
+    `purpose` names the trigger sources (CustomMessage_SignUp, CustomEmailSender_SignUp, ...);
+    `message_source` overrides the CustomMessage one. `username` is what {username} shows (an
+    invitation shows the name the admin gave). As on Cognito, a text without {####} is not sent.
     """
-    template = invitation_template(pool)
-    if EMAIL in mediums and contacts.get(EMAIL) and PASSWORD_PLACEHOLDER in template.email_message:
-        args = (contacts[EMAIL], render(template.email_subject, username, password), render(template.email_message, username, password))
-        transaction.on_commit(lambda: _queue_email(*args))
-    if SMS in mediums and contacts.get(SMS) and PASSWORD_PLACEHOLDER in template.sms_message:
-        args_sms = (contacts[SMS], render(template.sms_message, username, password))
-        transaction.on_commit(lambda: _queue_sms(*args_sms))
+    source = message_source or events.CUSTOM_MESSAGE_SOURCES[purpose]
+    ours: dict[str, str] = {}
+    for medium, destination in contacts.items():
+        if not destination:
+            continue
+        sender = senders.sender_for(user.pool, medium)
+        if sender is None:
+            ours[medium] = destination
+        else:
+            senders.send_through_sender(user, sender, source, secret, client_id=client_id, client_metadata=client_metadata)
+    if not ours:
+        return
+    texts = texts.overridden_by(events.custom_message(user, source, client_id=client_id, client_metadata=client_metadata))
+    shown = username or user.username
+    if ours.get(EMAIL) and SECRET_PLACEHOLDER in texts.email_message:
+        email = (ours[EMAIL], render(texts.email_subject, shown, secret), render(texts.email_message, shown, secret))
+        transaction.on_commit(lambda: _queue_email(*email))
+    if ours.get(SMS) and SECRET_PLACEHOLDER in texts.sms_message:
+        text = (ours[SMS], render(texts.sms_message, shown, secret))
+        transaction.on_commit(lambda: _queue_sms(*text))
 
 
 def _queue_email(to: str, subject: str, body: str) -> None:
@@ -87,62 +139,3 @@ def deliver_email(to: str, subject: str, body: str) -> None:
 def deliver_sms(phone_number: str, message: str) -> None:
     get_sms_sender().send(phone_number, message)
     log.info("Sent a text message to a user")
-
-
-# --- verification codes (sign-up, recovery, attribute verification) ---------------------------
-
-CODE_PLACEHOLDER = "{####}"
-DEFAULT_VERIFICATION_SUBJECT = "Your verification code"
-DEFAULT_VERIFICATION_MESSAGE = "Your verification code is {####}."
-
-
-@dataclass(frozen=True)
-class VerificationMessage:
-    email_subject: str
-    email_message: str
-    sms_message: str
-
-
-def verification_template(pool: UserPool) -> VerificationMessage:
-    """The pool's VerificationMessageTemplate, else its legacy Email/Sms*Verification* members,
-    else Cognito's defaults."""
-    config = pool.config
-    template = config.get("VerificationMessageTemplate") or {}
-    return VerificationMessage(
-        email_subject=template.get("EmailSubject") or config.get("EmailVerificationSubject") or DEFAULT_VERIFICATION_SUBJECT,
-        email_message=template.get("EmailMessage") or config.get("EmailVerificationMessage") or DEFAULT_VERIFICATION_MESSAGE,
-        sms_message=template.get("SmsMessage") or config.get("SmsVerificationMessage") or DEFAULT_VERIFICATION_MESSAGE,
-    )
-
-
-def send_verification_code(
-    pool: UserPool, username: str, code: str, medium: str, destination: str, custom: CustomMessage | None = None
-) -> None:
-    """Queue a message carrying a one-time code to `destination` by EMAIL or SMS, after commit.
-    `custom` holds the texts a CustomMessage trigger chose, which win over the pool's."""
-    template = verification_template(pool)
-    if custom is not None:
-        template = VerificationMessage(
-            custom.email_subject or template.email_subject,
-            custom.email_message or template.email_message,
-            custom.sms_message or template.sms_message,
-        )
-    if medium == EMAIL:
-        subject = render(template.email_subject, username, code)
-        body = render(template.email_message, username, code)
-        transaction.on_commit(lambda: _queue_email(destination, subject, body))
-    else:
-        message = render(template.sms_message, username, code)
-        transaction.on_commit(lambda: _queue_sms(destination, message))
-
-
-# --- MFA sign-in codes (SMS_MFA, EMAIL_OTP) ---------------------------------------------------
-
-def send_text(phone_number: str, message: str) -> None:
-    """Queue one text message after commit."""
-    transaction.on_commit(lambda: _queue_sms(phone_number, message))
-
-
-def send_email(to: str, subject: str, body: str) -> None:
-    """Queue one mail after commit."""
-    transaction.on_commit(lambda: _queue_email(to, subject, body))

@@ -196,3 +196,54 @@ def test_user_migration_on_forgot_password(idp, unsigned_idp, mailbox):
     unsigned_idp.confirm_forgot_password(ClientId=client_id, Username="legacy-lee", Password="Fresh#Pass3",
                                          ConfirmationCode=mailbox.last_code("lee@example.com"))
     assert "AccessToken" in sign_in(unsigned_idp, client_id, "legacy-lee", "Fresh#Pass3")
+
+
+def test_custom_message_rewrites_the_invitation_with_the_given_username(idp, unsigned_idp, mailbox):
+    pool_id, client_id = pool_with(idp, CustomMessage=arn("branded_message"))
+    idp.admin_create_user(UserPoolId=pool_id, Username="hal", UserAttributes=[{"Name": "email", "Value": "hal@example.com"}],
+                          ClientMetadata={"inviter": "ops"})
+    event = SEEN[-1]
+    assert event["triggerSource"] == "CustomMessage_AdminCreateUser"
+    assert event["request"]["usernameParameter"] == "{username}" and event["request"]["clientMetadata"] == {"inviter": "ops"}
+    sent = mailbox.mails("hal@example.com")[-1]
+    assert sent["Subject"] == "Welcome to Acme (CustomMessage_AdminCreateUser)"
+    body = sent.get_payload(decode=True).decode()
+    prefix = "Hello hal, your Acme code is "
+    assert body.startswith(prefix) and body.endswith(".")
+    answer = unsigned_idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                        AuthParameters={"USERNAME": "hal", "PASSWORD": body[len(prefix):-1]})
+    assert answer["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
+
+
+def test_custom_message_rewrites_the_email_mfa_code(idp, unsigned_idp, mailbox):
+    pool_id, client_id = pool_with(idp, CustomMessage=arn("branded_message"))
+    idp.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="OPTIONAL",
+                                 EmailMfaConfiguration={"Subject": "Sign-in code", "Message": "Your code is {####}"})
+    idp.admin_create_user(UserPoolId=pool_id, Username="ida", MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "email", "Value": "ida@example.com"}, {"Name": "email_verified", "Value": "true"}])
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="ida", Password=PASSWORD, Permanent=True)
+    idp.admin_set_user_mfa_preference(UserPoolId=pool_id, Username="ida", EmailMfaSettings={"Enabled": True})
+    challenge = unsigned_idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                           AuthParameters={"USERNAME": "ida", "PASSWORD": PASSWORD})
+    assert challenge["ChallengeName"] == "EMAIL_OTP"
+    assert SEEN[-1]["triggerSource"] == "CustomMessage_Authentication" and SEEN[-1]["callerContext"]["clientId"] == client_id
+    assert mailbox.mails("ida@example.com")[-1]["Subject"] == "Welcome to Acme (CustomMessage_Authentication)"
+    result = unsigned_idp.respond_to_auth_challenge(
+        ClientId=client_id, ChallengeName="EMAIL_OTP", Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": "ida", "EMAIL_OTP_CODE": mailbox.last_code("ida@example.com")})
+    assert "AuthenticationResult" in result
+
+
+def test_changing_an_email_sends_the_update_message_and_asking_again_the_verify_one(idp, unsigned_idp, mailbox):
+    pool_id, client_id = pool_with(idp, CustomMessage=arn("branded_message"))
+    idp.admin_create_user(UserPoolId=pool_id, Username="jo", MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "email", "Value": "jo@example.com"}, {"Name": "email_verified", "Value": "true"}])
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="jo", Password=PASSWORD, Permanent=True)
+    token = sign_in(unsigned_idp, client_id, "jo")["AccessToken"]
+    unsigned_idp.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "email", "Value": "jo@example.org"}],
+                                        ClientMetadata={"reason": "moved"})
+    assert SEEN[-1]["triggerSource"] == "CustomMessage_UpdateUserAttribute"
+    assert SEEN[-1]["request"]["clientMetadata"] == {"reason": "moved"} and SEEN[-1]["callerContext"]["clientId"] == client_id
+    unsigned_idp.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
+    assert SEEN[-1]["triggerSource"] == "CustomMessage_VerifyUserAttribute"
+    unsigned_idp.verify_user_attribute(AccessToken=token, AttributeName="email", Code=mailbox.last_code("jo@example.org"))

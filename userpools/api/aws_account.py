@@ -11,7 +11,7 @@ def get_user(params: dict, ctx: CallContext) -> dict:
 
 @operation(COGNITO_IDP)
 def update_user_attributes(params: dict, ctx: CallContext) -> dict:
-    deliveries = account.update_user_attributes(params["AccessToken"], params["UserAttributes"])
+    deliveries = account.update_user_attributes(params["AccessToken"], params["UserAttributes"], params.get("ClientMetadata"))
     return {"CodeDeliveryDetailsList": deliveries}
 
 

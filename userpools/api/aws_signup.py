@@ -43,7 +43,8 @@ def admin_reset_user_password(params: dict, ctx: CallContext) -> dict:
 
 @operation(COGNITO_IDP)
 def get_user_attribute_verification_code(params: dict, ctx: CallContext) -> dict:
-    return {"CodeDeliveryDetails": verification.get_attribute_verification_code(params["AccessToken"], params["AttributeName"])}
+    return {"CodeDeliveryDetails": verification.get_attribute_verification_code(
+        params["AccessToken"], params["AttributeName"], params.get("ClientMetadata"))}
 
 
 @operation(COGNITO_IDP)

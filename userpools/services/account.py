@@ -83,7 +83,7 @@ def _waits_for_verification(user: User, name: str) -> bool:
 
 
 @transaction.atomic
-def update_user_attributes(access_token: str, updates: list[dict]) -> list[dict]:
+def update_user_attributes(access_token: str, updates: list[dict], client_metadata: dict | None = None) -> list[dict]:
     """UpdateUserAttributes. A changed email or phone number becomes unverified; when the pool
     auto-verifies it, a code goes to the new value and its CodeDeliveryDetails are returned.
     A blank value deletes the attribute.
@@ -103,16 +103,17 @@ def update_user_attributes(access_token: str, updates: list[dict]) -> list[dict]
     if deletions:
         attributes.delete(user, deletions)
     user.save(update_fields=["modified"])
-    sent = [_send_code(user, name, waiting.get(name)) for name in changed_contacts if _auto_verified(user, name)]
-    return sent
+    return [
+        _send_code(user, name, waiting.get(name), client.client_id if client else None, client_metadata)
+        for name in changed_contacts if _auto_verified(user, name)
+    ]
 
 
-def _send_code(user: User, name: str, pending_value: str | None) -> dict:
+def _send_code(user: User, name: str, pending_value: str | None, client_id: str | None, client_metadata: dict | None) -> dict:
     from userpools.services import verification  # imports this module's neighbours; avoid a cycle
 
-    if pending_value is not None:
-        return verification.send_attribute_code(user, name, pending_value, pending=True)
-    return verification.send_attribute_code(user, name)
+    return verification.send_attribute_code(user, name, pending_value, pending=pending_value is not None, updating=True,
+                                            client_id=client_id, client_metadata=client_metadata)
 
 
 @transaction.atomic

@@ -86,6 +86,10 @@ def _settable(params: dict) -> dict:
     auto = config.get("AutoVerifiedAttributes") or []
     if set(auto) - _VERIFIABLE:
         raise InvalidParameterException("AutoVerifiedAttributes may only contain email and phone_number.")
+    lambda_config = config.get("LambdaConfig") or {}
+    if (lambda_config.get("CustomEmailSender") or lambda_config.get("CustomSMSSender")) and not lambda_config.get("KMSKeyID"):
+        # The senders get their codes encrypted under this key; without it there is nothing to send.
+        raise InvalidParameterException("KMSKeyID is required when CustomEmailSender or CustomSMSSender is configured.")
     return config
 
 

@@ -83,7 +83,8 @@ def forgot_password(params: dict) -> dict:
             return verification.simulated_details(pool, params["Username"])
         raise InvalidParameterException(NO_CONTACT_MESSAGE)
     attribute, destination = contact
-    return verification.send_code(pool, user, VerificationCode.FORGOT_PASSWORD, attribute, destination)
+    return verification.send_code(pool, user, VerificationCode.FORGOT_PASSWORD, attribute, destination,
+                                  client_id=client.client_id, client_metadata=params.get("ClientMetadata"))
 
 
 def _migrated_for_reset(client, params: dict) -> User | None:

@@ -82,7 +82,8 @@ def sign_up(params: dict) -> SignUpResult:
     target = None if decision.auto_confirm else code_attribute(pool, values)
     delivery = None
     if target:
-        delivery = verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target])
+        delivery = verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target],
+                                          client_id=client.client_id, client_metadata=params.get("ClientMetadata"))
     return SignUpResult(user, delivery)
 
 
@@ -142,4 +143,5 @@ def resend_confirmation_code(params: dict) -> dict:
     target = code_attribute(pool, values)
     if target is None:
         raise InvalidParameterException("Auto verification not turned on.")
-    return verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target], message_source=events.CUSTOM_MESSAGE_SOURCES["RESEND"])
+    return verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target], message_source=events.CUSTOM_MESSAGE_SOURCES["RESEND"],
+                                  client_id=client.client_id, client_metadata=params.get("ClientMetadata"))

@@ -140,8 +140,12 @@ def _delivery_mediums(params: dict, values: dict[str, str]) -> list[str]:
     return list(requested)
 
 
-def _contacts(values: dict[str, str]) -> dict[str, str]:
-    return {messaging.EMAIL: values.get("email", ""), messaging.SMS: values.get("phone_number", "")}
+def _invite(user: User, params: dict, password: str, values: dict[str, str], mediums: list[str]) -> None:
+    """The invitation (CustomMessage_AdminCreateUser, or the custom senders), showing the given name."""
+    contacts = {messaging.EMAIL: values.get("email", ""), messaging.SMS: values.get("phone_number", "")}
+    messaging.send_secret(user, messaging.INVITATION, password, {medium: contacts[medium] for medium in mediums},
+                          messaging.invitation_texts(user.pool), username=params["Username"],
+                          client_metadata=params.get("ClientMetadata"))
 
 
 def _temporary_password(pool: UserPool, given: str | None) -> str:
@@ -207,7 +211,7 @@ def admin_create_user(pool_id: str, params: dict) -> User:
     attributes.claim_unique_values(pool, user, values, force_alias=bool(params.get("ForceAliasCreation")))
     attributes.write(user, values)
     if mediums:
-        messaging.send_invitation(pool, params["Username"], password, _contacts(values), mediums)
+        _invite(user, params, password, values, mediums)
     return user
 
 
@@ -222,7 +226,7 @@ def _resend_invitation(pool: UserPool, params: dict) -> User:
     values = attributes.current(user)
     mediums = _delivery_mediums(params, values)
     if mediums:
-        messaging.send_invitation(pool, params["Username"], password, _contacts(values), mediums)
+        _invite(user, params, password, values, mediums)
     return user
 
 

@@ -158,22 +158,25 @@ def delivery_details(attribute: str, destination: str) -> dict:
 
 def send_code(
     pool: UserPool, user: User, purpose: str, attribute: str, destination: str, pending_value: str = "",
-    *, message_source: str | None = None,
+    *, message_source: str | None = None, client_id: str | None = None, client_metadata: dict | None = None,
 ) -> dict:
     """Issue a code and mail/text it after commit; returns CodeDeliveryDetails. The pool's
-    CustomMessage trigger (source by purpose, or `message_source`) may rewrite the message."""
+    CustomMessage trigger (source by purpose, or `message_source`) may rewrite the message, or
+    its custom sender deliver it."""
     code = issue_code(user, purpose, attribute, pending_value)
-    custom = events.custom_message(user, message_source or events.CUSTOM_MESSAGE_SOURCES[purpose])
-    messaging.send_verification_code(pool, user.username, code, MEDIUM_OF[attribute], destination, custom)
+    messaging.send_secret(user, purpose, code, {MEDIUM_OF[attribute]: destination}, messaging.verification_texts(pool),
+                          message_source=message_source, client_id=client_id, client_metadata=client_metadata)
     return delivery_details(attribute, destination)
 
 
-def send_attribute_code(user: User, attribute: str, value: str | None = None, *, pending: bool = False) -> dict:
+def send_attribute_code(user: User, attribute: str, value: str | None = None, *, pending: bool = False,
+                        updating: bool = False, client_id: str | None = None, client_metadata: dict | None = None) -> dict:
     """Send a VERIFY_ATTRIBUTE code for email/phone_number (to `value`, default the current one).
 
     Used by GetUserAttributeVerificationCode and by UpdateUserAttributes when a contact
-    attribute changes. With `pending`, `value` is not written yet: redeeming the code writes it
-    (AttributesRequireVerificationBeforeUpdate). Call inside the caller's transaction.
+    attribute changes (`updating`: the message is CustomMessage_UpdateUserAttribute). With `pending`,
+    `value` is not written yet: redeeming the code writes it (AttributesRequireVerificationBeforeUpdate).
+    Call inside the caller's transaction.
     """
     if attribute not in MEDIUM_OF:
         raise InvalidParameterException(f"Invalid attribute name: {attribute} cannot be verified.")
@@ -181,8 +184,9 @@ def send_attribute_code(user: User, attribute: str, value: str | None = None, *,
     if not destination:
         raise InvalidParameterException(f"User has no attribute matching {attribute}")
     pending_value = destination if pending else ""
-    source = events.CUSTOM_MESSAGE_SOURCES["UPDATE_ATTRIBUTE" if pending or value is not None else "VERIFY_ATTRIBUTE"]
-    return send_code(user.pool, user, VerificationCode.VERIFY_ATTRIBUTE, attribute, destination, pending_value, message_source=source)
+    source = events.CUSTOM_MESSAGE_SOURCES["UPDATE_ATTRIBUTE" if updating or pending else "VERIFY_ATTRIBUTE"]
+    return send_code(user.pool, user, VerificationCode.VERIFY_ATTRIBUTE, attribute, destination, pending_value,
+                     message_source=source, client_id=client_id, client_metadata=client_metadata)
 
 
 def simulated_details(pool: UserPool, username: str) -> dict:
@@ -206,11 +210,11 @@ def simulated_details(pool: UserPool, username: str) -> dict:
 # --- the signed-in user's own attributes -----------------------------------------------------
 
 @transaction.atomic
-def get_attribute_verification_code(access_token: str, attribute: str) -> dict:
+def get_attribute_verification_code(access_token: str, attribute: str, client_metadata: dict | None = None) -> dict:
     """GetUserAttributeVerificationCode: a code to the user's email or phone number."""
-    user, _ = tokens.authenticate_access_token(access_token)
+    user, claims = tokens.authenticate_access_token(access_token)
     locked = User.objects.select_for_update().select_related("pool").get(pk=user.pk)
-    return send_attribute_code(locked, attribute)
+    return send_attribute_code(locked, attribute, client_id=claims.get("client_id"), client_metadata=client_metadata)
 
 
 def verify_attribute(access_token: str, attribute: str, code: str) -> None:

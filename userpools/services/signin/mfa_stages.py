@@ -101,14 +101,15 @@ class _CodeByMessage(_Due):
     medium: str
     answer: str
 
-    def send(self, user: User, code: str, destination: str) -> None:
+    def texts(self, user: User) -> messaging.Texts:
         raise NotImplementedError
 
     def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
         destination = attributes.current(user)[self.attribute]
         _refuse_if_sending_too_often(user)
         code = verification.issue_code(user, VerificationCode.MFA, self.attribute)
-        self.send(user, code, destination)
+        # CustomMessage_Authentication may rewrite it; a custom sender delivers it instead.
+        messaging.send_secret(user, messaging.MFA, code, {self.medium: destination}, self.texts(user), client_id=client.client_id)
         return {
             "CODE_DELIVERY_DELIVERY_MEDIUM": self.medium,
             "CODE_DELIVERY_DESTINATION": verification.mask(self.medium, destination),
@@ -134,10 +135,10 @@ class SmsMfa(_CodeByMessage):
     medium = messaging.SMS
     answer = "SMS_MFA_CODE"
 
-    def send(self, user: User, code: str, destination: str) -> None:
+    def texts(self, user: User) -> messaging.Texts:
         config = user.pool.config
         template = (config.get("SmsMfaConfiguration") or {}).get("SmsAuthenticationMessage") or config.get("SmsAuthenticationMessage") or DEFAULT_SMS_MESSAGE
-        messaging.send_text(destination, messaging.render(template, user.username, code))
+        return messaging.Texts(DEFAULT_EMAIL_SUBJECT, DEFAULT_EMAIL_MESSAGE, template)
 
 
 class EmailOtp(_CodeByMessage):
@@ -146,11 +147,9 @@ class EmailOtp(_CodeByMessage):
     medium = messaging.EMAIL
     answer = "EMAIL_OTP_CODE"
 
-    def send(self, user: User, code: str, destination: str) -> None:
+    def texts(self, user: User) -> messaging.Texts:
         template = user.pool.config.get("EmailMfaConfiguration") or {}
-        subject = template.get("Subject") or DEFAULT_EMAIL_SUBJECT
-        body = template.get("Message") or DEFAULT_EMAIL_MESSAGE
-        messaging.send_email(destination, subject, messaging.render(body, user.username, code))
+        return messaging.Texts(template.get("Subject") or DEFAULT_EMAIL_SUBJECT, template.get("Message") or DEFAULT_EMAIL_MESSAGE, DEFAULT_SMS_MESSAGE)
 
 
 def _refuse_if_sending_too_often(user: User) -> None:
