@@ -24,14 +24,22 @@ def send_through_sender(user: Any, sender: str, message_source: str, secret: str
                         client_metadata: dict | None = None) -> None:
     """Queue the sender trigger for `secret` (a code, or an invitation's temporary password), under the
     source matching the CustomMessage one (CustomMessage_SignUp -> CustomEmailSender_SignUp, ...)."""
+    source = message_source.replace("CustomMessage", sender, 1)
+    request = sender_request(user.pool, source, secret, user_attributes(user), client_metadata)
+    runner.invoke(user.pool, source, request, user_name=user.username, client_id=client_id, synchronous=False, lambda_config_key=sender)
+
+
+def sender_request(pool: Any, source: str, secret: str, attributes: dict[str, str], client_metadata: dict | None = None) -> dict:
+    """The event `request` of a sender source, with `secret` encrypted under the pool's KMSKeyID."""
     from kms import envelope  # the Encryption SDK loads only for pools that use a sender
 
-    pool = user.pool
-    source = message_source.replace("CustomMessage", sender, 1)
-    request = {
-        "type": _REQUEST_TYPES[sender],
+    return {
+        "type": _REQUEST_TYPES[runner.config_key_for(source)],
         "code": envelope.encrypt_secret(pool.config["LambdaConfig"]["KMSKeyID"], secret, {"userpool-id": pool.id}),
         "clientMetadata": client_metadata or {},
-        "userAttributes": user_attributes(user),
+        "userAttributes": attributes,
     }
-    runner.invoke(pool, source, request, user_name=user.username, client_id=client_id, synchronous=False, lambda_config_key=sender)
+
+
+def is_sender_source(source: str) -> bool:
+    return runner.config_key_for(source) in _REQUEST_TYPES

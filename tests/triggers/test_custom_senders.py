@@ -3,7 +3,11 @@ through our KMS endpoint with the AWS Encryption SDK, unchanged; the code it get
 send nothing ourselves for a medium that has a sender."""
 from __future__ import annotations
 
+import json
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from tests.triggers.lifecycle_plugins import PLUGINS as LIFECYCLE_PLUGINS, SEEN
@@ -120,3 +124,17 @@ def test_a_failing_sender_is_recorded_and_the_operation_stands(idp, unsigned_idp
     assert SENT == []
     assert idp.admin_get_user(UserPoolId=pool_id, Username="eve")["UserStatus"] == "UNCONFIRMED"
     assert TriggerInvocation.objects.get(trigger_source="CustomEmailSender_SignUp").outcome == "HANDLER_ERROR"
+
+
+def test_invoketrigger_encrypts_a_sample_secret_for_the_handler(idp, tmp_path):
+    pool_id, _ = sender_pool(idp, CustomSMSSender=SENDER)
+    (tmp_path / "event.json").write_text(json.dumps({"userName": "zed", "request": {"userAttributes": {"phone_number": PHONE}}}))
+    out = StringIO()
+    call_command("invoketrigger", pool_id, "CustomSMSSender_ForgotPassword", "--event", str(tmp_path / "event.json"),
+                 "--secret", "424242", stdout=out)
+    assert out.getvalue().strip() == "CustomSMSSender_ForgotPassword: SUCCESS"
+    sent = last_sent("CustomSMSSender_ForgotPassword")
+    assert sent["secret"] == "424242" and sent["event"]["userName"] == "zed"
+    assert sent["event"]["request"]["type"] == "customSMSSenderRequestV1"
+    with pytest.raises(CommandError, match="needs --secret"):
+        call_command("invoketrigger", pool_id, "CustomSMSSender_ForgotPassword", "--event", str(tmp_path / "event.json"))

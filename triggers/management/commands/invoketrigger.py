@@ -10,7 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.errors import ServiceError
-from triggers import runner
+from triggers import runner, senders
+from triggers.conf import trigger_settings
+from triggers.models import TriggerInvocation
 from userpools.models import UserPool
 
 
@@ -27,6 +29,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--user-name", help="overrides the event's userName")
         parser.add_argument("--client-id", help="overrides the event's callerContext.clientId")
+        parser.add_argument("--secret", help="for CustomEmailSender_*/CustomSMSSender_*: the code to encrypt into request.code")
 
     def handle(self, *args: Any, **options: Any) -> None:
         pool = UserPool.objects.filter(id=options["pool_id"]).first()
@@ -39,6 +42,9 @@ class Command(BaseCommand):
         is_event = isinstance(event.get("request"), dict)
         request = event["request"] if is_event else event
         caller = (event.get("callerContext") or {}) if is_event else {}
+        if senders.is_sender_source(source):
+            self._send(pool, source, request, event, options)
+            return
         try:
             response = runner.invoke(
                 pool, source, request,
@@ -49,6 +55,18 @@ class Command(BaseCommand):
         except ServiceError as error:
             raise CommandError(f"{error.error_type}: {error.message}") from None
         self.stdout.write(json.dumps(response, indent=2, sort_keys=True))
+
+    def _send(self, pool: UserPool, source: str, request: dict, event: dict, options: dict[str, Any]) -> None:
+        """Senders run asynchronously, as the service runs them: queued, then retried on failure."""
+        if not options["secret"]:
+            raise CommandError(f"{source} needs --secret, the code the handler should decrypt.")
+        request = senders.sender_request(pool, source, options["secret"], request.get("userAttributes") or {}, request.get("clientMetadata"))
+        user_name = options["user_name"] or event.get("userName")
+        runner.invoke(pool, source, request, user_name=user_name, client_id=options["client_id"],
+                      synchronous=False, lambda_config_key=runner.config_key_for(source))
+        latest = TriggerInvocation.objects.filter(pool_id=pool.id, trigger_source=source).order_by("-id").first()
+        outcome = f"{latest.outcome} {latest.error}".strip() if latest and not trigger_settings().use_workers else "queued"
+        self.stdout.write(f"{source}: {outcome}")
 
 
 def _read_event(path: str) -> dict:
