@@ -247,3 +247,19 @@ def test_changing_an_email_sends_the_update_message_and_asking_again_the_verify_
     unsigned_idp.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
     assert SEEN[-1]["triggerSource"] == "CustomMessage_VerifyUserAttribute"
     unsigned_idp.verify_user_attribute(AccessToken=token, AttributeName="email", Code=mailbox.last_code("jo@example.org"))
+
+
+def test_admin_changing_an_email_sends_a_code_unless_it_marks_it_verified(idp, unsigned_idp, mailbox):
+    pool_id, client_id = pool_with(idp, CustomMessage=arn("branded_message"))
+    idp.admin_create_user(UserPoolId=pool_id, Username="kim", MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "email", "Value": "kim@example.com"}, {"Name": "email_verified", "Value": "true"}])
+    idp.admin_update_user_attributes(UserPoolId=pool_id, Username="kim", UserAttributes=[{"Name": "email", "Value": "kim@example.org"}],
+                                     ClientMetadata={"by": "support"})
+    assert SEEN[-1]["triggerSource"] == "CustomMessage_UpdateUserAttribute" and SEEN[-1]["request"]["clientMetadata"] == {"by": "support"}
+    assert mailbox.mails("kim@example.org")[-1]["Subject"] == "Welcome to Acme (CustomMessage_UpdateUserAttribute)"
+    shown = {a["Name"]: a["Value"] for a in idp.admin_get_user(UserPoolId=pool_id, Username="kim")["UserAttributes"]}
+    assert shown["email"] == "kim@example.org" and shown["email_verified"] == "false"
+
+    idp.admin_update_user_attributes(UserPoolId=pool_id, Username="kim", UserAttributes=[
+        {"Name": "email", "Value": "kim@example.net"}, {"Name": "email_verified", "Value": "true"}])
+    assert mailbox.mails("kim@example.net") == []

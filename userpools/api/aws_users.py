@@ -39,7 +39,7 @@ def admin_enable_user(params: dict, ctx: CallContext) -> dict:
 
 @operation(COGNITO_IDP)
 def admin_update_user_attributes(params: dict, ctx: CallContext) -> dict:
-    users.update_attributes(params["UserPoolId"], params["Username"], params["UserAttributes"])
+    users.update_attributes(params["UserPoolId"], params["Username"], params["UserAttributes"], params.get("ClientMetadata"))
     return {}
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.errors import LimitExceededException, NotAuthorizedException, UnauthorizedException
 from userpools.models import User, UserPoolClient
-from userpools.services import attributes, mfa, passwords, tokens, users
+from userpools.services import attribute_updates, attributes, mfa, passwords, tokens, users
 from userpools.services.signin import clock, lockout
 from userpools.services.pools import get_pool
 
@@ -72,16 +72,6 @@ def _changes(user: User, updates: list[dict]) -> tuple[dict[str, str], list[str]
     return values, deletions
 
 
-def _auto_verified(user: User, name: str) -> bool:
-    return name in (user.pool.config.get("AutoVerifiedAttributes") or [])
-
-
-def _waits_for_verification(user: User, name: str) -> bool:
-    """AttributesRequireVerificationBeforeUpdate: keep the old, verified value until the new one is verified."""
-    settings = user.pool.config.get("UserAttributeUpdateSettings") or {}
-    return name in (settings.get("AttributesRequireVerificationBeforeUpdate") or []) and _auto_verified(user, name)
-
-
 @transaction.atomic
 def update_user_attributes(access_token: str, updates: list[dict], client_metadata: dict | None = None) -> list[dict]:
     """UpdateUserAttributes. A changed email or phone number becomes unverified; when the pool
@@ -92,28 +82,11 @@ def update_user_attributes(access_token: str, updates: list[dict], client_metada
     user = User.objects.select_for_update().select_related("pool").get(pk=user.pk)
     values, deletions = _changes(user, updates)
     _check_writable(client, [*values, *deletions])
-    existing = attributes.current(user)
-    changed_contacts = [name for name in attributes.VERIFIED_FLAG if name in values and values[name] != existing.get(name)]
-    waiting = {name: values.pop(name) for name in changed_contacts if _waits_for_verification(user, name)}
-    for name in changed_contacts:
-        if name not in waiting:
-            values[attributes.VERIFIED_FLAG[name]] = "false"
-    attributes.claim_unique_values(user.pool, user, {**existing, **values}, only=set(values))
-    attributes.write(user, values)
+    sent = attribute_updates.apply(user, values, client_id=client.client_id if client else None, client_metadata=client_metadata)
     if deletions:
         attributes.delete(user, deletions)
     user.save(update_fields=["modified"])
-    return [
-        _send_code(user, name, waiting.get(name), client.client_id if client else None, client_metadata)
-        for name in changed_contacts if _auto_verified(user, name)
-    ]
-
-
-def _send_code(user: User, name: str, pending_value: str | None, client_id: str | None, client_metadata: dict | None) -> dict:
-    from userpools.services import verification  # imports this module's neighbours; avoid a cycle
-
-    return verification.send_attribute_code(user, name, pending_value, pending=pending_value is not None, updating=True,
-                                            client_id=client_id, client_metadata=client_metadata)
+    return sent
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from core.errors import (
 from triggers import events
 from userpools import messaging
 from userpools.models import User, UserPool
-from userpools.services import attributes, mfa, passwords, tokens
+from userpools.services import attribute_updates, attributes, mfa, passwords, tokens
 from userpools.services.listing import list_users  # noqa: F401  (part of this module's interface)
 from userpools.services.pools import get_pool
 
@@ -275,18 +275,12 @@ def confirm_sign_up(pool_id: str, username: str) -> None:
 # --- attributes ----------------------------------------------------------------------------
 
 @transaction.atomic
-def update_attributes(pool_id: str, username: str, updates: list[dict]) -> None:
-    """AdminUpdateUserAttributes. A changed email/phone_number is unverified unless the
-    request also sets its *_verified flag."""
+def update_attributes(pool_id: str, username: str, updates: list[dict], client_metadata: dict | None = None) -> None:
+    """AdminUpdateUserAttributes, by the rules of `attribute_updates` (codes go out as for the user's own update)."""
     pool = get_pool(pool_id)
     user = require_user(pool, username, lock=True)
     values = attributes.validate(pool, attributes.as_dict(updates), creating=False)
-    existing = attributes.current(user)
-    for name, flag in attributes.VERIFIED_FLAG.items():
-        if name in values and values[name] != existing.get(name) and flag not in values:
-            values[flag] = "false"
-    attributes.claim_unique_values(pool, user, {**existing, **values}, only=set(values))
-    attributes.write(user, values)
+    attribute_updates.apply(user, values, client_metadata=client_metadata)
     _touch(user)
 
 
