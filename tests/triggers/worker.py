@@ -44,9 +44,10 @@ def test_database_url() -> str:
 
 
 class Worker:
-    def __init__(self, log_path: Path):
+    def __init__(self, log_path: Path, plugins: str = PLUGINS):
         self.name = f"trigger-test-{uuid.uuid4().hex[:8]}@localhost"
         self.log_path = log_path
+        self.plugins = plugins
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> None:
@@ -56,7 +57,7 @@ class Worker:
             "DATABASE_URL": test_database_url(),
             "DB_CONN_MAX_AGE": "0",
             "REDIS_URL": settings.REDIS_URL,
-            "TRIGGER_PLUGINS": PLUGINS,
+            "TRIGGER_PLUGINS": self.plugins,
             "PYTHONPATH": str(ROOT),
         }
         command = [
