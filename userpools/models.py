@@ -225,6 +225,8 @@ class SoftwareToken(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="software_token")
     secret_encrypted = models.TextField()
+    # A secret from AssociateSoftwareToken awaiting VerifySoftwareToken; the verified one keeps working meanwhile.
+    pending_secret_encrypted = models.TextField(blank=True, default="")
     verified = models.BooleanField(default=False)
     friendly_name = models.CharField(max_length=128, blank=True, default="")
     last_step = models.BigIntegerField(null=True, blank=True)  # the last accepted TOTP time step
@@ -232,6 +234,7 @@ class SoftwareToken(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     secret = crypto.Encrypted("secret_encrypted")
+    pending_secret = crypto.Encrypted("pending_secret_encrypted")
 
 
 class Device(models.Model):

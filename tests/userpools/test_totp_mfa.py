@@ -184,3 +184,26 @@ def test_password_then_new_password_then_mfa(idp, unsigned_idp, pool_id, client_
         ClientId=client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=first["Session"], ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": PASSWORD}
     )
     assert second["ChallengeName"] == "MFA_SETUP"
+
+
+def test_a_new_association_waits_for_verification_and_the_old_authenticator_keeps_working(idp, unsigned_idp, pool_id, client_id, fake_clock):
+    configure_mfa(idp, pool_id, "OPTIONAL", totp=True)
+    old_secret = enrol(idp, unsigned_idp, pool_id, client_id, fake_clock)
+    challenge = sign_in(unsigned_idp, client_id)
+    access = answer(unsigned_idp, client_id, challenge, code(old_secret, fake_clock))["AuthenticationResult"]["AccessToken"]
+    new_secret = unsigned_idp.associate_software_token(AccessToken=access)["SecretCode"]
+    assert new_secret != old_secret
+    fake_clock.advance(seconds=30)
+
+    # Not verified yet: the old authenticator still answers, and the pending secret survives that sign-in.
+    challenge = sign_in(unsigned_idp, client_id)
+    assert challenge["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
+    assert "AuthenticationResult" in answer(unsigned_idp, client_id, challenge, code(old_secret, fake_clock))
+    assert unsigned_idp.verify_software_token(AccessToken=access, UserCode=code(new_secret, fake_clock))["Status"] == "SUCCESS"
+    fake_clock.advance(seconds=30)
+
+    challenge = sign_in(unsigned_idp, client_id)
+    with pytest.raises(ClientError) as excinfo:
+        answer(unsigned_idp, client_id, challenge, code(old_secret, fake_clock))
+    assert error_code(excinfo) == "CodeMismatchException"
+    assert "AuthenticationResult" in answer(unsigned_idp, client_id, challenge, code(new_secret, fake_clock))

@@ -235,15 +235,17 @@ def _next_session(user: User, setup: tuple, extra: dict) -> str:
 @transaction.atomic
 def associate_software_token(access_token: str | None, session_token: str | None) -> dict:
     """AssociateSoftwareToken: a new secret for the user's authenticator app. It takes effect
-    when VerifySoftwareToken accepts a code made from it (until then TOTP is not usable)."""
+    when VerifySoftwareToken accepts a code made from it; a verified authenticator keeps working
+    until then, so an abandoned enrolment never switches a user's MFA off."""
     user, setup = _by_token_or_session(access_token, session_token)
     _require_totp_pool(user)
     secret = totp.new_secret()
     row = SoftwareToken.objects.select_for_update().filter(user=user).first() or SoftwareToken(user=user)
-    row.secret = secret
-    row.verified = False
-    row.last_step = None
-    row.failed_attempts = 0
+    row.pending_secret = secret
+    if not row.verified:
+        row.secret = secret
+        row.last_step = None
+        row.failed_attempts = 0
     row.save()
     result = {"SecretCode": secret}
     if setup is not None:
@@ -272,17 +274,27 @@ def record_totp_failure(row_pk: int) -> None:
         cache.set(_totp_wait_key(row), clock.now().timestamp(), timeout=MAX_TOTP_DELAY_SECONDS)
 
 
-def check_totp(row: SoftwareToken, code: str, at: datetime) -> bool:
-    """Check a code against a row-locked authenticator; a match uses up its time step.
-    The caller records a failure (`record_totp_failure`) in a transaction that commits."""
+def check_totp(row: SoftwareToken, code: str, at: datetime, *, enrolling: bool = False) -> bool:
+    """Check a code against a row-locked authenticator (`enrolling`: against its pending secret,
+    which then replaces the old one); a match uses up its time step. The caller records a failure
+    (`record_totp_failure`) in a transaction that commits."""
     _refuse_if_throttled(row)
-    step = totp.matching_step(row.secret, code, at.timestamp(), row.last_step)
+    secret = enrolment_secret(row) if enrolling else row.secret
+    step = totp.matching_step(secret, code, at.timestamp(), None if enrolling else row.last_step)
     if step is None:
         return False
+    if enrolling:
+        row.secret, row.pending_secret = secret, None
     row.last_step = step
     row.failed_attempts = 0
-    row.save(update_fields=["last_step", "failed_attempts"])
+    row.save(update_fields=["secret_encrypted", "pending_secret_encrypted", "last_step", "failed_attempts"])
     return True
+
+
+def enrolment_secret(row: SoftwareToken) -> str | None:
+    """The secret VerifySoftwareToken checks: the pending one (rows from before pending secrets
+    existed kept an unverified secret in place)."""
+    return row.pending_secret or (None if row.verified else row.secret)
 
 
 
@@ -294,9 +306,9 @@ def verify_software_token(access_token: str | None, session_token: str | None, c
     with transaction.atomic():
         locked = User.objects.select_for_update().select_related("pool").get(pk=user.pk)
         row = SoftwareToken.objects.select_for_update().filter(user=locked).first()
-        if row is None:
+        if row is None or not enrolment_secret(row):
             raise InvalidParameterException("User has not associated a software token.")
-        accepted = check_totp(row, code, clock.now())
+        accepted = check_totp(row, code, clock.now(), enrolling=True)
         if accepted:
             row.verified = True
             if friendly_name:
