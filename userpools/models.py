@@ -7,6 +7,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 
 from core import crypto
 
@@ -116,7 +118,9 @@ class UserAttribute(models.Model):
                 fields=["pool", "name", "value"],
                 name="attribute_lookup",
                 opclasses=[_PATTERN_OPS, _PATTERN_OPS, _PATTERN_OPS],
-            )
+            ),
+            # Sign-in by email or alias in case-insensitive pools: WHERE LOWER(value) = ...
+            models.Index(F("pool"), F("name"), Lower("value"), name="attribute_lookup_folded"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 
 from django.db import connection
+from django.db.models.functions import Lower
 
 from core.errors import AliasExistsException, InvalidParameterException, UsernameExistsException
 from userpools import schema
@@ -106,8 +107,14 @@ def remove(user: User, names: Iterable[str]) -> None:
 
 
 def holders(pool: UserPool, name: str, value: str, *, exclude: User | None = None) -> list[User]:
-    """Users of the pool whose attribute `name` is exactly `value` (an index lookup)."""
-    rows = UserAttribute.objects.filter(pool=pool, name=name, value=value).select_related("user")
+    """Users of the pool whose attribute `name` is `value`, ignoring case where the pool ignores
+    it for usernames (Cognito treats email and alias sign-in the same way); an index lookup."""
+    rows = UserAttribute.objects.filter(pool=pool, name=name)
+    if pool.case_sensitive:
+        rows = rows.filter(value=value)
+    else:
+        rows = rows.alias(folded=Lower("value")).filter(folded=value.lower())
+    rows = rows.select_related("user")
     if exclude is not None and exclude.pk:
         rows = rows.exclude(user_id=exclude.pk)
     return [row.user for row in rows[:10]]
@@ -178,7 +185,8 @@ def lock_sign_in_values(pool: UserPool, values: dict[str, str]) -> None:
     the transaction; SQLite serialises writers anyway."""
     if connection.vendor != "postgresql":
         return
-    keys = sorted(f"{pool.pk}:{name}:{values[name]}" for name in username_attribute_names(pool) if values.get(name))
+    fold = (lambda value: value) if pool.case_sensitive else str.lower
+    keys = sorted(f"{pool.pk}:{name}:{fold(values[name])}" for name in username_attribute_names(pool) if values.get(name))
     with connection.cursor() as cursor:
         for key in keys:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
