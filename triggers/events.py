@@ -82,13 +82,13 @@ def post_confirmation(user, source: str, *, client_id: str | None, client_metada
 
 
 def pre_authentication(pool, user, username: str, *, client_id: str, validation_data: dict | None = None,
-                       client_metadata: dict | None = None, user_not_found: bool = False) -> None:
+                       user_not_found: bool = False) -> None:
     """PreAuthentication_Authentication, before the password is checked. A raising handler
-    refuses the sign-in (UserLambdaValidationException)."""
+    refuses the sign-in (UserLambdaValidationException). Its event has no clientMetadata:
+    InitiateAuth's ClientMetadata arrives as `validationData`."""
     request: dict[str, Any] = {
         "userAttributes": user_attributes(user) if user is not None else {},
         "validationData": validation_data or {},
-        "clientMetadata": client_metadata or {},
     }
     if user_not_found:
         request["userNotFound"] = True

@@ -155,3 +155,14 @@ def define_fail(event, context):
 
 def create_broken(event, context):
     raise Exception("The question bank is closed")
+
+
+# --- sign-in sources: which trigger got what (test_sources_signin.py, test_custom_auth.py) --------
+
+SIGN_IN_EVENTS: list[dict] = []  # every event record_sign_in received, newest last
+
+
+def record_sign_in(event, context):
+    """Carries on as usual and keeps the event, for any sign-in trigger."""
+    SIGN_IN_EVENTS.append(event)
+    return event

@@ -23,3 +23,6 @@ def arn(name: str, qualifier: str = "") -> str:
 def make_pool(**lambda_config) -> UserPool:
     pool_id = "us-east-1_" + secrets.token_hex(5)[:9]
     return UserPool.objects.create(id=pool_id, name="trigger-pool", config={"LambdaConfig": lambda_config})
+
+# The sign-in recorder (plugins.SIGN_IN_EVENTS), for test_sources_signin.py and test_custom_auth.py.
+PLUGINS += ",record_sign_in=tests.triggers.plugins:record_sign_in"

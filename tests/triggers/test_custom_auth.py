@@ -2,7 +2,7 @@
 question per round, tests/triggers/plugins.py): the events they get, one and two rounds, a wrong
 answer then a right one, failAuthentication, CUSTOM_AUTH with SRP_A (pycognito's AWSSRP maths),
 unknown users, and the refusals (flow not enabled, no Define function, a raising handler), with
-nothing written when the sign-in fails."""
+nothing written when the sign-in fails; and where each request's ClientMetadata goes."""
 from __future__ import annotations
 
 import base64
@@ -30,6 +30,7 @@ MATHS = {"DefineAuthChallenge": arn("define_maths"), "CreateAuthChallenge": arn(
 @pytest.fixture(autouse=True)
 def registered_plugins():
     plugins.CHALLENGE_EVENTS.clear()
+    plugins.SIGN_IN_EVENTS.clear()
     with override_settings(TRIGGER_PLUGINS=PLUGINS, TRIGGER_TIMEOUT_SECONDS=3, TRIGGER_ATTEMPTS=1):
         yield
 
@@ -56,10 +57,10 @@ def solve(challenge: dict) -> str:
     return str(int(left) * int(right))
 
 
-def answer(unsigned_idp, client_id: str, challenge: dict, value: str, username: str = "alice") -> dict:
+def answer(unsigned_idp, client_id: str, challenge: dict, value: str, username: str = "alice", **extra) -> dict:
     return unsigned_idp.respond_to_auth_challenge(
         ClientId=client_id, ChallengeName="CUSTOM_CHALLENGE", Session=challenge["Session"],
-        ChallengeResponses={"USERNAME": username, "ANSWER": value},
+        ChallengeResponses={"USERNAME": username, "ANSWER": value}, **extra,
     )
 
 
@@ -231,6 +232,33 @@ def test_failed_sign_in_leaves_the_user_untouched(idp, unsigned_idp):
     assert User.objects.values().get(pool_id=pool_id, username="alice") == before
 
 
+# --- ClientMetadata ------------------------------------------------------------------------------
+
+RECORDED = {"PreAuthentication": arn("record_sign_in"), "PostAuthentication": arn("record_sign_in"),
+            "PreTokenGeneration": arn("record_sign_in")}
+
+
+def client_metadata(source: str) -> list[dict]:
+    return [event["request"]["clientMetadata"] for event in plugins.CHALLENGE_EVENTS + plugins.SIGN_IN_EVENTS
+            if event["triggerSource"] == source]
+
+
+def test_client_metadata_reaches_the_triggers_of_the_answer_that_carries_it(idp, unsigned_idp):
+    _, client_id = custom_pool(idp, **RECORDED)
+    # InitiateAuth's ClientMetadata is PreAuthentication's validationData, and reaches no other trigger.
+    first = unsigned_idp.initiate_auth(ClientId=client_id, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "alice"},
+                                       ClientMetadata={"step": "initiate"})
+    (pre,) = plugins.SIGN_IN_EVENTS
+    assert pre["triggerSource"] == "PreAuthentication_Authentication" and pre["request"]["validationData"] == {"step": "initiate"}
+    retry = answer(unsigned_idp, client_id, first, "0", ClientMetadata={"step": "wrong"})
+    answer(unsigned_idp, client_id, retry, solve(retry), ClientMetadata={"step": "right"})
+    assert client_metadata("DefineAuthChallenge_Authentication") == [{}, {"step": "wrong"}, {"step": "right"}]
+    assert client_metadata("CreateAuthChallenge_Authentication") == [{}, {"step": "wrong"}]
+    assert client_metadata("VerifyAuthChallengeResponse_Authentication") == [{"step": "wrong"}, {"step": "right"}]
+    assert client_metadata("PostAuthentication_Authentication") == [{"step": "right"}]
+    assert client_metadata("TokenGeneration_Authentication") == [{"step": "right"}]
+
+
 # --- CUSTOM_AUTH with SRP_A ---------------------------------------------------------------------
 
 def srp_client(idp, pool_id: str, client_id: str, password: str = PASSWORD) -> AWSSRP:
@@ -281,3 +309,17 @@ def test_srp_answer_without_its_session_cannot_skip_the_custom_challenge(idp, un
     with pytest.raises(ClientError) as excinfo:
         unsigned_idp.respond_to_auth_challenge(ClientId=client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=responses)
     assert error(excinfo) == INCORRECT
+
+
+def test_custom_auth_with_srp_passes_the_verifier_answers_metadata_and_pre_authenticates_once(idp, unsigned_idp):
+    pool_id, client_id = custom_pool(idp, **RECORDED)
+    srp = srp_client(idp, pool_id, client_id)
+    params = {**srp.get_auth_params(), "CHALLENGE_NAME": "SRP_A"}
+    verifier = unsigned_idp.initiate_auth(ClientId=client_id, AuthFlow="CUSTOM_AUTH", AuthParameters=params,
+                                          ClientMetadata={"step": "initiate"})
+    assert [event["triggerSource"] for event in plugins.SIGN_IN_EVENTS] == ["PreAuthentication_Authentication"]
+    unsigned_idp.respond_to_auth_challenge(ClientId=client_id, ChallengeName="PASSWORD_VERIFIER", Session=verifier["Session"],
+                                           ChallengeResponses=srp.process_challenge(verifier["ChallengeParameters"], params),
+                                           ClientMetadata={"step": "password"})
+    assert client_metadata("DefineAuthChallenge_Authentication") == [{}, {"step": "password"}]
+    assert client_metadata("CreateAuthChallenge_Authentication") == [{"step": "password"}]

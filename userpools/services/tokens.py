@@ -193,7 +193,8 @@ def _sign(pool: UserPool, claims: dict[str, Any]) -> str:
     return jwt.encode(header, claims, keys.private_key(signing_key), algorithms=[keys.ALGORITHM], default_type=None)
 
 
-def _signed_tokens(user: User, client: UserPoolClient, origin_jti: str, auth_time: datetime, now: datetime, source: str) -> dict:
+def _signed_tokens(user: User, client: UserPoolClient, origin_jti: str, auth_time: datetime, now: datetime, source: str,
+                   client_metadata: dict[str, str] | None = None) -> dict:
     subject = _subject(user, client, origin_jti, auth_time, now)
     access_lifetime = client_auth.token_lifetime_seconds(client, "AccessToken")
     id_lifetime = client_auth.token_lifetime_seconds(client, "IdToken")
@@ -204,7 +205,7 @@ def _signed_tokens(user: User, client: UserPoolClient, origin_jti: str, auth_tim
         role_arns=[group.role_arn for group in subject.groups if group.role_arn],
         preferred_role=preferred_role(subject.groups),
     )
-    events.pre_token_generation(user, client.client_id, source, claims)
+    events.pre_token_generation(user, client.client_id, source, claims, client_metadata=client_metadata)
     return {
         "AccessToken": _sign(user.pool, claims.access_claims),
         "ExpiresIn": access_lifetime,
@@ -219,15 +220,15 @@ def _hash(refresh_token: str) -> str:
 
 def issue_tokens(
     user: User, client: UserPoolClient, *, auth_time: datetime | None = None, with_refresh: bool = True,
-    source: str = "TokenGeneration_Authentication",
+    source: str = "TokenGeneration_Authentication", client_metadata: dict[str, str] | None = None,
 ) -> dict:
     """The AuthenticationResult of a completed sign-in: access and ID tokens, and a new
-    refresh token (stored hashed) unless `with_refresh` is False. `source` is the pre token
-    generation trigger's source for this sign-in."""
+    refresh token (stored hashed) unless `with_refresh` is False. `source` and `client_metadata`
+    are what the pre token generation trigger is told about this sign-in."""
     now = timezone.now()
     auth_time = auth_time or now
     origin_jti = str(uuid.uuid4())
-    result = _signed_tokens(user, client, origin_jti, auth_time, now, source)
+    result = _signed_tokens(user, client, origin_jti, auth_time, now, source, client_metadata)
     if with_refresh:
         refresh_token = secrets.token_urlsafe(96)
         RefreshToken.objects.create(
@@ -258,7 +259,8 @@ def refresh_token_owner(client: UserPoolClient, refresh_token: str) -> User:
 
 def refresh(client: UserPoolClient, refresh_token: str) -> dict:
     """REFRESH_TOKEN_AUTH: new access and ID tokens of the same sign-in (same origin_jti
-    and auth_time); no new refresh token."""
+    and auth_time); no new refresh token. InitiateAuth's ClientMetadata does not reach the pre token
+    generation trigger (Cognito passes it to PreAuthentication and UserMigration only)."""
     row = _live_refresh_row(client, refresh_token)
     if not row.user.enabled:
         raise NotAuthorizedException("User is disabled.")

@@ -1,6 +1,6 @@
 """Sign-in as a resumable stage machine: InitiateAuth starts a flow that proves who the user is;
-pending stages (NEW_PASSWORD_REQUIRED now; SRP, MFA, custom challenges later) are answered
-through RespondToAuthChallenge with an opaque Session; the last step issues tokens.
+pending stages (new password, devices, MFA) are answered through RespondToAuthChallenge with an
+opaque Session; the last step issues tokens.
 
 `initiate_auth` and `respond_to_auth_challenge` serve both the public and the admin API
 (`admin=True`: the request is IAM-signed and names its UserPoolId).
@@ -11,12 +11,43 @@ from core.errors import InvalidParameterException, ResourceNotFoundException
 from userpools.models import UserPool, UserPoolClient
 from userpools.services import client_auth
 from userpools.services.pools import get_pool
-from userpools.services.signin import challenges, flows, srp_flow  # noqa: F401  (srp_flow registers USER_SRP_AUTH)
-from userpools.services.signin import device_stages  # noqa: F401  (device challenges: before MFA, which they may skip)
-from userpools.services.signin import mfa_stages  # noqa: F401  (registers the MFA challenges after NEW_PASSWORD_REQUIRED)
-from userpools.services.signin import custom_auth  # noqa: F401  (CUSTOM_AUTH; after srp_flow: it continues PASSWORD_VERIFIER inside custom sign-ins)
+from userpools.services.signin import challenges, custom_auth, flows, srp_flow
+from userpools.services.signin import device_stages, mfa_stages  # noqa: F401  (register their stages)
+from userpools.services.signin.flows import Attempt, Flow
 
 __all__ = ["initiate_auth", "respond_to_auth_challenge"]
+
+
+def _password_verifier(attempt: Attempt) -> dict:
+    """PASSWORD_VERIFIER answers two flows: USER_SRP_AUTH's challenge, and the SRP round a
+    CUSTOM_AUTH sign-in asked for. Only the Session tells them apart, so the choice is made here,
+    once, and not by whichever module happened to register the challenge last."""
+    pending = custom_auth.custom_session(attempt)
+    if pending is None:
+        return srp_flow.password_verifier_answer(attempt)
+    return custom_auth.password_verifier_round(attempt, pending)
+
+
+# AuthFlow -> (handler, served by InitiateAuth, served by AdminInitiateAuth)
+_FLOWS: dict[str, tuple[Flow, bool, bool]] = {
+    "USER_PASSWORD_AUTH": (flows.password_flow, True, False),
+    "ADMIN_USER_PASSWORD_AUTH": (flows.password_flow, False, True),
+    "ADMIN_NO_SRP_AUTH": (flows.password_flow, False, True),
+    "USER_SRP_AUTH": (srp_flow.user_srp_flow, True, True),
+    "CUSTOM_AUTH": (custom_auth.custom_auth_flow, True, True),
+    "REFRESH_TOKEN_AUTH": (flows.refresh_flow, True, True),
+    "REFRESH_TOKEN": (flows.refresh_flow, True, True),
+}
+_ADMIN_ONLY = {"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"}
+_PUBLIC_ONLY = {"USER_PASSWORD_AUTH"}
+
+# ChallengeName -> handler, for answers that come before the user is proven: they carry their
+# own state (a SECRET_BLOCK, a custom sign-in's history) and count failures like a password. Every
+# other challenge is a stage after the first factor (challenges.respond).
+_FIRST_FACTOR_ANSWERS: dict[str, Flow] = {
+    srp_flow.CHALLENGE: _password_verifier,
+    custom_auth.CUSTOM_CHALLENGE: custom_auth.custom_challenge_answer,
+}
 
 
 def _pool_and_client(params: dict, *, admin: bool) -> tuple[UserPool, UserPoolClient]:
@@ -34,20 +65,24 @@ def initiate_auth(params: dict, *, admin: bool, source_ip: str | None) -> dict:
     """InitiateAuth / AdminInitiateAuth: the response members (challenge or AuthenticationResult)."""
     pool, client = _pool_and_client(params, admin=admin)
     name = params["AuthFlow"]
-    if flows.served(name, admin=admin):
+    if name not in (_PUBLIC_ONLY if admin else _ADMIN_ONLY):  # accepted by this API, implemented or not
         client_auth.require_flow(client, name)
-    flow = flows.find(name, admin=admin)
-    if flow is None:
+    handler, public, for_admin = _FLOWS.get(name, (None, False, False))
+    if not (for_admin if admin else public):
         raise InvalidParameterException("Initiate Auth method not supported.")
-    attempt = flows.Attempt(pool=pool, client=client, parameters=params.get("AuthParameters") or {}, admin=admin, source_ip=source_ip)
-    return flow(attempt)
+    attempt = Attempt(pool=pool, client=client, parameters=params.get("AuthParameters") or {}, admin=admin,
+                      source_ip=source_ip, validation_data=params.get("ClientMetadata") or {})
+    return handler(attempt)
 
 
 def respond_to_auth_challenge(params: dict, *, admin: bool, source_ip: str | None) -> dict:
     """RespondToAuthChallenge / AdminRespondToAuthChallenge."""
     pool, client = _pool_and_client(params, admin=admin)
-    first_factor = flows.find_answer(params["ChallengeName"])
+    name = params["ChallengeName"]
+    attempt = Attempt(pool=pool, client=client, parameters=params.get("ChallengeResponses") or {}, admin=admin,
+                      source_ip=source_ip, client_metadata=params.get("ClientMetadata") or {},
+                      challenge_name=name, session=params.get("Session"))
+    first_factor = _FIRST_FACTOR_ANSWERS.get(name)
     if first_factor is not None:
-        responses = {**(params.get("ChallengeResponses") or {}), custom_auth.SESSION_KEY: params.get("Session") or ""}
-        return first_factor(flows.Attempt(pool=pool, client=client, parameters=responses, admin=admin, source_ip=source_ip))
-    return challenges.respond(pool, client, params, admin=admin)
+        return first_factor(attempt)
+    return challenges.respond(attempt)

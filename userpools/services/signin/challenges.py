@@ -4,9 +4,10 @@ from __future__ import annotations
 from django.db import transaction
 
 from core.errors import InvalidParameterException, NotAuthorizedException
-from userpools.models import User, UserPool, UserPoolClient
+from userpools.models import User, UserPool
 from userpools.services import client_auth, users
 from userpools.services.signin import controller, device_stages, session, stages
+from userpools.services.signin.flows import Attempt
 from userpools.services.signin.stages import required_response
 
 
@@ -26,30 +27,30 @@ def _session_user(pool: UserPool, pending: session.PendingChallenge, username: s
     return user
 
 
-def respond(pool: UserPool, client: UserPoolClient, params: dict, *, admin: bool) -> dict:
-    name = params["ChallengeName"]
-    responses = params.get("ChallengeResponses") or {}
+def respond(attempt: Attempt) -> dict:
+    """The answer to a stage after the first factor (the Attempt's ChallengeName)."""
+    name, client, responses = attempt.challenge_name, attempt.client, attempt.parameters
     stage = stages.find(name)
     if stage is None:
         raise InvalidParameterException(f"Unsupported challenge name {name}")
-    token = params.get("Session") or device_stages.resumable_session(client, name, responses)
+    token = attempt.session or device_stages.resumable_session(client, name, responses)
     if not token:
         raise InvalidParameterException("Missing required parameter Session")
     username = required_response(responses, "USERNAME")
     client_auth.check_secret_hash(client, username, responses.get("SECRET_HASH"))
-    pending = session.read(token, client, admin=admin)
+    pending = session.read(token, client, admin=attempt.admin)
     if pending.challenge != name:
         raise NotAuthorizedException(session.INVALID)
     try:
         with transaction.atomic():
             # The row lock makes a Session good for one answer even when two arrive at once.
-            user = _session_user(pool, pending, username, lock=True)
+            user = _session_user(attempt.pool, pending, username, lock=True)
             if not user.enabled:
                 raise NotAuthorizedException("User is disabled.")
-            progress = stage.respond(user, client, responses, dict(pending.progress))
+            progress = stage.respond(user, attempt, responses, dict(pending.progress))
             if progress is None:
                 progress = pending.progress
-            return controller.next_step(user, client, admin=admin, auth_time=pending.auth_time, progress=progress)
+            return controller.next_step(user, attempt, auth_time=pending.auth_time, progress=progress)
     except stages.FailedAnswer as failed:
         with transaction.atomic():  # a wrong code still counts, though the answer rolled back
             failed.record()

@@ -17,6 +17,9 @@ The history, the pending private parameters and the challenge's metadata travel 
 encrypted progress, which expires with the client's AuthSessionValidity; at most MAX_CHALLENGES
 challenges are presented in one sign-in. An unknown user, when the client prevents user-existence
 errors, goes through the same triggers with userNotFound=true and can never receive tokens.
+
+The challenge triggers get RespondToAuthChallenge's ClientMetadata as `clientMetadata`; run from
+InitiateAuth they get none, as on Cognito (its ClientMetadata is PreAuthentication's `validationData`).
 """
 from __future__ import annotations
 
@@ -40,7 +43,6 @@ from userpools.services.signin.stages import required_response
 CUSTOM_CHALLENGE = "CUSTOM_CHALLENGE"
 PASSWORD_VERIFIER = srp_flow.CHALLENGE
 SRP_A = "SRP_A"
-SESSION_KEY = "Session"  # the answer's Session, carried into a first-factor answer's parameters
 MAX_CHALLENGES = 8
 MAX_PRIVATE_CHARS = 4096  # privateChallengeParameters ride in the Session
 _PROGRESS_KEY = "custom"
@@ -82,7 +84,7 @@ class Round:
 
     def subject(self) -> Subject:
         user_name = self.user.username if self.user is not None else self.state.user_name
-        return Subject(self.attempt.pool, self.user, user_name, self.attempt.client.client_id, {})
+        return Subject(self.attempt.pool, self.user, user_name, self.attempt.client_id, self.attempt.client_metadata)
 
 
 # --- InitiateAuth -------------------------------------------------------------------------------
@@ -97,7 +99,8 @@ def custom_auth_flow(attempt: Attempt) -> dict:
     user = users.find_user(attempt.pool, username)
     if user is None and not client_auth.prevents_user_existence_errors(attempt.client):
         raise flows.unknown_user(attempt.client)
-    events.pre_authentication(attempt.pool, user, username, client_id=attempt.client.client_id, user_not_found=user is None)
+    events.pre_authentication(attempt.pool, user, username, client_id=attempt.client_id,
+                              validation_data=attempt.validation_data, user_not_found=user is None)
     if user is not None:
         lockout.refuse_if_locked(user)
     state = CustomState(user.username if user else username, user is None, seed=devices.first_factor_progress(attempt.parameters))
@@ -132,7 +135,7 @@ def _finish(current: Round) -> dict:
     flows.refuse_after_proof(user)
     lockout.record_success(user)
     progress = {**current.state.seed, **devices.first_factor_progress(current.attempt.parameters)}
-    return controller.next_step(user, current.attempt.client, admin=current.attempt.admin, auth_time=current.auth_time, progress=progress)
+    return controller.next_step(user, current.attempt, auth_time=current.auth_time, progress=progress)
 
 
 def _custom_challenge(current: Round) -> dict:
@@ -147,7 +150,7 @@ def _custom_challenge(current: Round) -> dict:
 
 def _password_verifier(current: Round, big_a: int) -> dict:
     current.state.private, current.state.metadata = {}, None
-    parameters = srp_flow.password_verifier_challenge(current.attempt, current.state.user_name, big_a)
+    parameters = srp_flow.password_verifier_challenge(current.attempt, current.state.user_name, big_a, pre_authenticated=True)
     return {"ChallengeName": PASSWORD_VERIFIER, "Session": _issue(current, PASSWORD_VERIFIER), "ChallengeParameters": parameters}
 
 
@@ -170,10 +173,9 @@ def _claim_once(client: UserPoolClient, pending: session.PendingChallenge) -> No
 # --- RespondToAuthChallenge ---------------------------------------------------------------------
 
 def _pending(attempt: Attempt, challenge: str) -> session.PendingChallenge:
-    token = attempt.parameters.get(SESSION_KEY)
-    if not token:
+    if not attempt.session:
         raise InvalidParameterException("Missing required parameter Session")
-    pending = session.read(token, attempt.client, admin=attempt.admin)
+    pending = session.read(attempt.session, attempt.client, admin=attempt.admin)
     if pending.challenge != challenge or _PROGRESS_KEY not in pending.progress or "custom_id" not in pending.progress:
         raise NotAuthorizedException(session.INVALID)
     return pending
@@ -217,12 +219,12 @@ def custom_challenge_answer(attempt: Attempt) -> dict:
         return _advance(current)
 
 
-def _custom_password_session(attempt: Attempt) -> session.PendingChallenge | None:
+def custom_session(attempt: Attempt) -> session.PendingChallenge | None:
     """The custom sign-in a PASSWORD_VERIFIER answer continues; None for a plain USER_SRP_AUTH.
 
     A SECRET_BLOCK issued inside CUSTOM_AUTH must not skip the custom challenges by being answered
     without its Session, so Session-less answers are taken only where USER_SRP_AUTH is allowed."""
-    if attempt.parameters.get(SESSION_KEY):
+    if attempt.session:
         try:
             return _pending(attempt, PASSWORD_VERIFIER)
         except NotAuthorizedException:
@@ -242,11 +244,8 @@ def _allows_plain_srp(client: UserPoolClient) -> bool:
     return True
 
 
-def password_verifier_answer(attempt: Attempt) -> dict:
-    """PASSWORD_VERIFIER: inside CUSTOM_AUTH it is one round of the history; otherwise USER_SRP_AUTH's."""
-    pending = _custom_password_session(attempt)
-    if pending is None:
-        return srp_flow.password_verifier_answer(attempt)
+def password_verifier_round(attempt: Attempt, pending: session.PendingChallenge) -> dict:
+    """PASSWORD_VERIFIER inside CUSTOM_AUTH (`pending` from custom_session): one round of the history."""
     state = CustomState.from_progress(pending.progress)
     _claim_once(attempt.client, pending)
     proven = srp_flow.prove(attempt)  # a wrong password fails here, counted as in USER_SRP_AUTH
@@ -256,8 +255,3 @@ def password_verifier_answer(attempt: Attempt) -> dict:
         user = _session_user(attempt, pending, state, required_response(attempt.parameters, "USERNAME"))
         state.record(PASSWORD_VERIFIER, True)
         return _advance(Round(attempt, user, state, pending.auth_time))
-
-
-flows.register("CUSTOM_AUTH", custom_auth_flow, public=True, admin=True)
-flows.register_answer(CUSTOM_CHALLENGE, custom_challenge_answer)
-flows.register_answer(PASSWORD_VERIFIER, password_verifier_answer)

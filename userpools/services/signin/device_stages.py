@@ -2,8 +2,8 @@
 proves it holds the device's secret, by SRP against the verifier ConfirmDevice stored (the
 device group key in place of the pool name, the device key in place of the username).
 
-Registered before the MFA stages: with ChallengeRequiredOnNewDevice, a device that passes
-skips MFA, as on Cognito. The server's SRP secret and SECRET_BLOCK travel in the (encrypted)
+Ordered before the MFA stages (stages.ORDER): with ChallengeRequiredOnNewDevice, a device that
+passes skips MFA, as on Cognito. The server's SRP secret and SECRET_BLOCK travel in the (encrypted)
 Session.
 """
 from __future__ import annotations
@@ -15,11 +15,13 @@ import hashlib
 import secrets
 
 from django.core.cache import cache
+
 from core.errors import InvalidParameterException, NotAuthorizedException
 from userpools import srp
 from userpools.models import Device, User, UserPoolClient
 from userpools.services import client_auth, devices
 from userpools.services.signin import clock, stages
+from userpools.services.signin.flows import Attempt
 from userpools.services.signin.stages import required_response
 
 INCORRECT = "Incorrect username or password."
@@ -59,19 +61,19 @@ class DeviceSrpAuth:
 
     name = "DEVICE_SRP_AUTH"
 
-    def is_pending(self, user: User, client: UserPoolClient, progress: dict) -> bool:
+    def is_pending(self, user: User, attempt: Attempt, progress: dict) -> bool:
         if progress.get("device_srp") or progress.get("device_authenticated") or not devices.tracks_devices(user.pool):
             return False
         device = _device(user, progress)
         return device is not None and device.remembered
 
-    def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
+    def parameters(self, user: User, attempt: Attempt, progress: dict) -> dict[str, str]:
         return {}
 
     def issued(self, client: UserPoolClient, progress: dict, token: str) -> None:
         _remember_session(client, progress, token)
 
-    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str], progress: dict) -> dict:
+    def respond(self, user: User, attempt: Attempt, responses: dict[str, str], progress: dict) -> dict:
         _named_device(responses, progress)
         try:
             big_a = srp.parse_public(required_response(responses, "SRP_A"))
@@ -89,10 +91,10 @@ class DevicePasswordVerifier:
 
     name = "DEVICE_PASSWORD_VERIFIER"
 
-    def is_pending(self, user: User, client: UserPoolClient, progress: dict) -> bool:
+    def is_pending(self, user: User, attempt: Attempt, progress: dict) -> bool:
         return bool(progress.get("device_srp")) and not progress.get("device_authenticated")
 
-    def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
+    def parameters(self, user: User, attempt: Attempt, progress: dict) -> dict[str, str]:
         device = _device(user, progress)
         block = base64.b64encode(secrets.token_bytes(64)).decode()
         progress["device_srp"] = {**progress["device_srp"], "block": block}  # carried in the Session
@@ -107,7 +109,7 @@ class DevicePasswordVerifier:
     def issued(self, client: UserPoolClient, progress: dict, token: str) -> None:
         _remember_session(client, progress, token)
 
-    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str], progress: dict) -> dict:
+    def respond(self, user: User, attempt: Attempt, responses: dict[str, str], progress: dict) -> dict:
         _named_device(responses, progress)
         state = progress["device_srp"]
         block = required_response(responses, "PASSWORD_CLAIM_SECRET_BLOCK")

@@ -1,10 +1,11 @@
-"""The AuthFlows of InitiateAuth/AdminInitiateAuth, one function each, by name.
+"""The request a sign-in step serves (`Attempt`) and the password and refresh AuthFlows.
 
 A flow proves who the user is (or refreshes tokens) and hands over to the stage controller.
+Which function serves which AuthFlow or ChallengeName is listed in signin/__init__.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Callable
 
@@ -28,11 +29,25 @@ DEFAULT_TEMPORARY_PASSWORD_DAYS = 7
 
 @dataclass(frozen=True)
 class Attempt:
+    """One InitiateAuth or RespondToAuthChallenge request (public or admin API)."""
+
     pool: UserPool
     client: UserPoolClient
-    parameters: dict[str, str]
+    parameters: dict[str, str]  # AuthParameters, or ChallengeResponses
     admin: bool
     source_ip: str | None
+    # Cognito routes ClientMetadata by operation: InitiateAuth's reaches only PreAuthentication and
+    # UserMigration, as their `validationData`; RespondToAuthChallenge's reaches the triggers the
+    # answer runs (PostAuthentication, PreTokenGeneration, Define/Create/VerifyAuthChallenge) as
+    # `clientMetadata`. Each field holds what the triggers see, so one of the two is always empty.
+    client_metadata: dict[str, str] = field(default_factory=dict)
+    validation_data: dict[str, str] = field(default_factory=dict)
+    challenge_name: str | None = None  # the ChallengeName answered; None for InitiateAuth
+    session: str | None = None  # the answer's Session
+
+    @property
+    def client_id(self) -> str:
+        return self.client.client_id
 
 
 Flow = Callable[[Attempt], dict]
@@ -62,7 +77,7 @@ def _authenticate(attempt: Attempt, username: str, password: str) -> User:
         credentials.password_matches(None, password)
         throttle.record_failure(source_ip)
         raise unknown_user(attempt.client)
-    events.pre_authentication(attempt.pool, user, username, client_id=attempt.client.client_id)
+    events.pre_authentication(attempt.pool, user, username, client_id=attempt.client_id, validation_data=attempt.validation_data)
     lockout.refuse_if_locked(user)
     if user.status == User.RESET_REQUIRED:
         raise PasswordResetRequiredException("Password reset required for the user")
@@ -77,8 +92,9 @@ def _authenticate(attempt: Attempt, username: str, password: str) -> User:
 def migrated_user(attempt: Attempt, username: str, password: str) -> User | None:
     """A user the pool's UserMigration function vouches for (it checked the password against the
     legacy system), created here with that password; None when there is no such function."""
-    migration = events.user_migration(attempt.pool, "UserMigration_Authentication", username,
-                                      client_id=attempt.client.client_id, password=password)
+    migration = events.user_migration(attempt.pool, "UserMigration_Authentication", username, client_id=attempt.client_id,
+                                      password=password, validation_data=attempt.validation_data,
+                                      client_metadata=attempt.client_metadata)
     if migration is None:
         return None
     with transaction.atomic():
@@ -104,7 +120,7 @@ def password_flow(attempt: Attempt) -> dict:
     auth_time = clock.now()
     with transaction.atomic():
         lockout.record_success(user)
-        return controller.next_step(user, attempt.client, admin=attempt.admin, auth_time=auth_time, progress=devices.first_factor_progress(attempt.parameters))
+        return controller.next_step(user, attempt, auth_time=auth_time, progress=devices.first_factor_progress(attempt.parameters))
 
 
 # --- refresh -----------------------------------------------------------------------------
@@ -120,47 +136,3 @@ def refresh_flow(attempt: Attempt) -> dict:
             raise NotAuthorizedException(f"Client {client.client_id} is configured with secret but SECRET_HASH was not received")
         client_auth.check_secret_hash(client, tokens.refresh_token_owner(client, refresh_token).username, given_hash)
     return {"ChallengeParameters": {}, "AuthenticationResult": tokens.refresh(client, refresh_token)}
-
-
-# --- registry ----------------------------------------------------------------------------
-
-# flow name -> (handler, served by InitiateAuth, served by AdminInitiateAuth)
-_FLOWS: dict[str, tuple[Flow, bool, bool]] = {
-    "USER_PASSWORD_AUTH": (password_flow, True, False),
-    "ADMIN_USER_PASSWORD_AUTH": (password_flow, False, True),
-    "ADMIN_NO_SRP_AUTH": (password_flow, False, True),
-    "REFRESH_TOKEN_AUTH": (refresh_flow, True, True),
-    "REFRESH_TOKEN": (refresh_flow, True, True),
-}
-
-
-# ChallengeName -> handler, for challenges answered before the user is proven (PASSWORD_VERIFIER):
-# they carry their own state instead of a Session and count failures like a password.
-_FIRST_FACTOR_ANSWERS: dict[str, Flow] = {}
-
-
-def register(name: str, handler: Flow, *, public: bool, admin: bool) -> None:
-    _FLOWS[name] = (handler, public, admin)
-
-
-def register_answer(challenge: str, handler: Flow) -> None:
-    _FIRST_FACTOR_ANSWERS[challenge] = handler
-
-
-def find_answer(challenge: str) -> Flow | None:
-    return _FIRST_FACTOR_ANSWERS.get(challenge)
-
-
-def find(name: str, *, admin: bool) -> Flow | None:
-    entry = _FLOWS.get(name)
-    if entry is None:
-        return None
-    handler, public, for_admin = entry
-    return handler if (for_admin if admin else public) else None
-
-
-def served(name: str, *, admin: bool) -> bool:
-    """Whether the API (admin or public) accepts this AuthFlow at all, implemented or not yet."""
-    admin_only = {"ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"}
-    public_only = {"USER_PASSWORD_AUTH"}
-    return name not in (public_only if admin else admin_only)

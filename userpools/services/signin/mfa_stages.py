@@ -7,6 +7,8 @@ exactly when it is the one due. Passing one records the factor in the sign-in's 
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
@@ -20,10 +22,13 @@ from core.errors import (
     NotAuthorizedException,
 )
 from userpools import messaging
-from userpools.models import SoftwareToken, User, UserPoolClient, VerificationCode
+from userpools.models import SoftwareToken, User, VerificationCode
 from userpools.services import attributes, mfa, verification
 from userpools.services.signin import clock, session, stages
 from userpools.services.signin.stages import FailedAnswer, required_response
+
+if TYPE_CHECKING:
+    from userpools.services.signin.flows import Attempt
 
 WRONG_CODE = "Invalid code received for user"
 MAX_CODE_ATTEMPTS = 5
@@ -42,7 +47,7 @@ def passed(progress: dict, method: str) -> dict:
 class _Due:
     name: str
 
-    def is_pending(self, user: User, client: UserPoolClient, progress: dict) -> bool:
+    def is_pending(self, user: User, attempt: Attempt, progress: dict) -> bool:
         return mfa.due_challenge(user, progress) == self.name
 
 
@@ -52,10 +57,10 @@ class MfaSetup(_Due):
 
     name = "MFA_SETUP"
 
-    def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
+    def parameters(self, user: User, attempt: Attempt, progress: dict) -> dict[str, str]:
         return {"MFAS_CAN_SETUP": mfa.compact_json(mfa.setup_choices(user))}
 
-    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str], progress: dict) -> dict:
+    def respond(self, user: User, attempt: Attempt, responses: dict[str, str], progress: dict) -> dict:
         if progress.get("setup") != "SOFTWARE_TOKEN_MFA" or mfa.verified_token(user) is None:
             raise InvalidParameterException("MFA setup is not complete: verify a software token with this session first.")
         return passed(progress, "SOFTWARE_TOKEN_MFA")
@@ -66,10 +71,10 @@ class SelectMfaType(_Due):
 
     name = "SELECT_MFA_TYPE"
 
-    def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
+    def parameters(self, user: User, attempt: Attempt, progress: dict) -> dict[str, str]:
         return {"MFAS_CAN_CHOOSE": mfa.compact_json(mfa.choices(user))}
 
-    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str], progress: dict) -> dict:
+    def respond(self, user: User, attempt: Attempt, responses: dict[str, str], progress: dict) -> dict:
         answer = required_response(responses, "ANSWER")
         if answer not in mfa.choices(user):
             raise InvalidParameterException(f"Invalid MFA type {answer}.")
@@ -81,10 +86,10 @@ class SoftwareTokenMfa(_Due):
 
     name = "SOFTWARE_TOKEN_MFA"
 
-    def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
+    def parameters(self, user: User, attempt: Attempt, progress: dict) -> dict[str, str]:
         return {}
 
-    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str], progress: dict) -> dict:
+    def respond(self, user: User, attempt: Attempt, responses: dict[str, str], progress: dict) -> dict:
         code = required_response(responses, "SOFTWARE_TOKEN_MFA_CODE")
         row = SoftwareToken.objects.select_for_update().filter(user=user, verified=True).first()
         if row is None:
@@ -104,18 +109,19 @@ class _CodeByMessage(_Due):
     def texts(self, user: User) -> messaging.Texts:
         raise NotImplementedError
 
-    def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
+    def parameters(self, user: User, attempt: Attempt, progress: dict) -> dict[str, str]:
         destination = attributes.current(user)[self.attribute]
         _refuse_if_sending_too_often(user)
         code = verification.issue_code(user, VerificationCode.MFA, self.attribute)
         # CustomMessage_Authentication may rewrite it; a custom sender delivers it instead.
-        messaging.send_secret(user, messaging.MFA, code, {self.medium: destination}, self.texts(user), client_id=client.client_id)
+        messaging.send_secret(user, messaging.MFA, code, {self.medium: destination}, self.texts(user), client_id=attempt.client_id,
+                              client_metadata=attempt.client_metadata)
         return {
             "CODE_DELIVERY_DELIVERY_MEDIUM": self.medium,
             "CODE_DELIVERY_DESTINATION": verification.mask(self.medium, destination),
         }
 
-    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str], progress: dict) -> dict:
+    def respond(self, user: User, attempt: Attempt, responses: dict[str, str], progress: dict) -> dict:
         code = required_response(responses, self.answer)
         row = VerificationCode.objects.select_for_update().filter(user=user, purpose=VerificationCode.MFA, attribute=self.attribute).first()
         if row is None or row.expires_at <= timezone.now():

@@ -123,8 +123,9 @@ def _decoy(pool: UserPool, username: str) -> tuple[str, str]:
     return salt, f"{verifier:x}"
 
 
-def password_verifier_challenge(attempt: Attempt, username: str, big_a: int) -> dict[str, str]:
-    """The PASSWORD_VERIFIER ChallengeParameters for `username` (also used by CUSTOM_AUTH's SRP_A)."""
+def password_verifier_challenge(attempt: Attempt, username: str, big_a: int, *, pre_authenticated: bool = False) -> dict[str, str]:
+    """The PASSWORD_VERIFIER ChallengeParameters for `username` (also used by CUSTOM_AUTH's SRP_A,
+    whose sign-in has run the PreAuthentication trigger already: `pre_authenticated`)."""
     source_ip = None if attempt.admin else attempt.source_ip
     throttle.refuse_if_throttled(source_ip)
     user = users.find_user(attempt.pool, username)
@@ -134,7 +135,8 @@ def password_verifier_challenge(attempt: Attempt, username: str, big_a: int) -> 
         salt, verifier = _decoy(attempt.pool, username)
         user_sub, user_id = "", username
     else:
-        events.pre_authentication(attempt.pool, user, username, client_id=attempt.client.client_id)
+        if not pre_authenticated:
+            events.pre_authentication(attempt.pool, user, username, client_id=attempt.client_id, validation_data=attempt.validation_data)
         lockout.refuse_if_locked(user)
         if user.status == User.RESET_REQUIRED:
             raise PasswordResetRequiredException("Password reset required for the user")
@@ -238,8 +240,4 @@ def password_verifier_answer(attempt: Attempt) -> dict:
     auth_time = clock.now()
     with transaction.atomic():
         lockout.record_success(user)
-        return controller.next_step(user, attempt.client, admin=attempt.admin, auth_time=auth_time, progress=devices.first_factor_progress(attempt.parameters))
-
-
-flows.register("USER_SRP_AUTH", user_srp_flow, public=True, admin=True)
-flows.register_answer(CHALLENGE, password_verifier_answer)
+        return controller.next_step(user, attempt, auth_time=auth_time, progress=devices.first_factor_progress(attempt.parameters))

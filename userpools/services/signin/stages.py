@@ -1,20 +1,23 @@
 """The stages of a sign-in after the first factor, one small class per challenge.
 
-After a password (or, later, SRP) proves who the user is, the stages are asked in order whether
-they still need something from this user; the first that does becomes the challenge returned with
-a Session. RespondToAuthChallenge finds the stage by ChallengeName and lets it check the answer,
-then the remaining stages are asked again. SRP, MFA and custom challenges slot in by registering
-another Stage.
+After a first factor proves who the user is, the stages are asked in Cognito's order whether they
+still need something from this user; the first that does becomes the challenge returned with a
+Session. RespondToAuthChallenge finds the stage by ChallengeName and lets it check the answer, then
+the remaining stages are asked again. Each stage sees the request it serves (`flows.Attempt`: its
+client, and the ClientMetadata the triggers it runs receive).
 """
 from __future__ import annotations
 
 import json
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from core.errors import InvalidParameterException, NotAuthorizedException
 from userpools.models import User, UserPoolClient
 from userpools.services import attributes, passwords
 from userpools.services.signin import clock
+
+if TYPE_CHECKING:
+    from userpools.services.signin.flows import Attempt
 
 ATTRIBUTE_PREFIX = "userAttributes."
 
@@ -25,14 +28,14 @@ class Stage(Protocol):
 
     name: str
 
-    def is_pending(self, user: User, client: UserPoolClient, progress: dict) -> bool:
+    def is_pending(self, user: User, attempt: Attempt, progress: dict) -> bool:
         """Whether this user must still pass this challenge."""
 
-    def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
+    def parameters(self, user: User, attempt: Attempt, progress: dict) -> dict[str, str]:
         """The ChallengeParameters sent with the challenge; called once each time it is issued
         (inside the transaction, so a code it sends goes out only if the step commits)."""
 
-    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str], progress: dict) -> dict | None:
+    def respond(self, user: User, attempt: Attempt, responses: dict[str, str], progress: dict) -> dict | None:
         """Check the ChallengeResponses and apply them to the (row-locked) user, or raise.
         Returns the new progress (None: unchanged)."""
 
@@ -48,10 +51,17 @@ class FailedAnswer(Exception):
         self.record = record
 
 
+# Cognito's order, stated here rather than left to the order the stage modules are imported in:
+# a new password first; a remembered device next, as passing it may skip MFA; then MFA set-up
+# before the choice of a factor before the factors themselves.
+ORDER = ("NEW_PASSWORD_REQUIRED", "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER",
+         "MFA_SETUP", "SELECT_MFA_TYPE", "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP")
 _STAGES: dict[str, Stage] = {}
 
 
 def register(stage: Stage) -> Stage:
+    if stage.name not in ORDER:
+        raise ValueError(f"{stage.name} has no place in stages.ORDER")
     _STAGES[stage.name] = stage
     return stage
 
@@ -60,8 +70,9 @@ def find(name: str) -> Stage | None:
     return _STAGES.get(name)
 
 
-def next_pending(user: User, client: UserPoolClient, progress: dict) -> Stage | None:
-    return next((stage for stage in _STAGES.values() if stage.is_pending(user, client, progress)), None)
+def next_pending(user: User, attempt: Attempt, progress: dict) -> Stage | None:
+    in_order = (_STAGES[name] for name in ORDER if name in _STAGES)
+    return next((stage for stage in in_order if stage.is_pending(user, attempt, progress)), None)
 
 
 def required_response(responses: dict[str, str], name: str) -> str:
@@ -94,10 +105,10 @@ class NewPasswordRequired:
 
     name = "NEW_PASSWORD_REQUIRED"
 
-    def is_pending(self, user: User, client: UserPoolClient, progress: dict) -> bool:
+    def is_pending(self, user: User, attempt: Attempt, progress: dict) -> bool:
         return user.status == User.FORCE_CHANGE_PASSWORD
 
-    def parameters(self, user: User, client: UserPoolClient, progress: dict) -> dict[str, str]:
+    def parameters(self, user: User, attempt: Attempt, progress: dict) -> dict[str, str]:
         current = attributes.current(user)
         return {
             "USER_ID_FOR_SRP": user.username,
@@ -105,12 +116,12 @@ class NewPasswordRequired:
             "userAttributes": json.dumps(current),
         }
 
-    def respond(self, user: User, client: UserPoolClient, responses: dict[str, str], progress: dict) -> None:
+    def respond(self, user: User, attempt: Attempt, responses: dict[str, str], progress: dict) -> None:
         new_password = required_response(responses, "NEW_PASSWORD")
         pool = user.pool
         given = {key.removeprefix(ATTRIBUTE_PREFIX): value for key, value in responses.items() if key.startswith(ATTRIBUTE_PREFIX)}
         values = attributes.validate(pool, given, creating=False)
-        _check_writable(client, list(values))
+        _check_writable(attempt.client, list(values))
         existing = attributes.current(user)
         missing = _missing_required(user, {**existing, **values})
         if missing:
