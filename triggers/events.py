@@ -82,16 +82,17 @@ def post_confirmation(user, source: str, *, client_id: str | None, client_metada
 
 
 def pre_authentication(pool, user, username: str, *, client_id: str, validation_data: dict | None = None,
-                       user_not_found: bool = False) -> None:
-    """PreAuthentication_Authentication, before the password is checked. A raising handler
-    refuses the sign-in (UserLambdaValidationException). Its event has no clientMetadata:
-    InitiateAuth's ClientMetadata arrives as `validationData`."""
+                       reports_user_found: bool = False) -> None:
+    """PreAuthentication_Authentication, before the password is checked (`user` None: nobody has
+    that name). A raising handler refuses the sign-in (UserLambdaValidationException). Its event
+    has no clientMetadata: InitiateAuth's ClientMetadata arrives as `validationData`. As on Cognito,
+    `userNotFound` is there only when the client prevents user-existence errors (`reports_user_found`)."""
     request: dict[str, Any] = {
         "userAttributes": user_attributes(user) if user is not None else {},
         "validationData": validation_data or {},
     }
-    if user_not_found:
-        request["userNotFound"] = True
+    if reports_user_found:
+        request["userNotFound"] = user is None
     runner.invoke(pool, "PreAuthentication_Authentication", request,
                   user_name=user.username if user is not None else username, client_id=client_id)
 

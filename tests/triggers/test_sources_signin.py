@@ -155,3 +155,31 @@ def test_device_answer_metadata_and_source(idp, unsigned_idp):
     assert sources() == ["PreAuthentication_Authentication", "PostAuthentication_Authentication", "TokenGeneration_AuthenticateDevice"]
     assert seen()["TokenGeneration_AuthenticateDevice"]["clientMetadata"] == AT_ANSWER
     assert seen()["PostAuthentication_Authentication"]["clientMetadata"] == AT_ANSWER
+
+
+@pytest.mark.parametrize("flow", ["USER_PASSWORD_AUTH", "USER_SRP_AUTH"])
+def test_pre_authentication_hears_of_unknown_users_only_where_existence_is_hidden(idp, unsigned_idp, flow):
+    pool_id = idp.create_user_pool(PoolName="sign-in", LambdaConfig=RECORDED)["UserPool"]["Id"]
+    hiding = make_client(idp, pool_id, ExplicitAuthFlows=FLOWS, PreventUserExistenceErrors="ENABLED")["ClientId"]
+    telling = make_client(idp, pool_id, ExplicitAuthFlows=FLOWS, PreventUserExistenceErrors="LEGACY")["ClientId"]
+    make_user(idp, pool_id)
+    parameters = {"USERNAME": "nobody", "PASSWORD": "Wrong#Pass1"} if flow == "USER_PASSWORD_AUTH" else {
+        "USERNAME": "nobody", "SRP_A": AWSSRP(username="nobody", password="x", pool_id=pool_id, client_id=hiding, client=unsigned_idp).get_auth_params()["SRP_A"]}
+
+    try:
+        unsigned_idp.initiate_auth(ClientId=hiding, AuthFlow=flow, AuthParameters=parameters)
+    except unsigned_idp.exceptions.NotAuthorizedException:
+        pass  # the password flow refuses at once; SRP answers with a decoy challenge
+    (event,) = plugins.SIGN_IN_EVENTS
+    assert event["userName"] == "nobody" and event["request"]["userNotFound"] is True and event["request"]["userAttributes"] == {}
+
+    plugins.SIGN_IN_EVENTS.clear()
+    with pytest.raises(unsigned_idp.exceptions.UserNotFoundException):
+        unsigned_idp.initiate_auth(ClientId=telling, AuthFlow=flow, AuthParameters={**parameters})
+    assert plugins.SIGN_IN_EVENTS == []
+
+    unsigned_idp.initiate_auth(ClientId=hiding, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})
+    assert plugins.SIGN_IN_EVENTS[0]["request"]["userNotFound"] is False
+    plugins.SIGN_IN_EVENTS.clear()
+    unsigned_idp.initiate_auth(ClientId=telling, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})
+    assert "userNotFound" not in plugins.SIGN_IN_EVENTS[0]["request"]

@@ -32,7 +32,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from core.errors import InvalidLambdaResponseException, InvalidParameterException, NotAuthorizedException
-from triggers import challenge_events, events
+from triggers import challenge_events
 from triggers.challenge_events import Subject
 from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import client_auth, devices, users
@@ -99,8 +99,7 @@ def custom_auth_flow(attempt: Attempt) -> dict:
     user = users.find_user(attempt.pool, username)
     if user is None and not client_auth.prevents_user_existence_errors(attempt.client):
         raise flows.unknown_user(attempt.client)
-    events.pre_authentication(attempt.pool, user, username, client_id=attempt.client_id,
-                              validation_data=attempt.validation_data, user_not_found=user is None)
+    flows.pre_authenticate(attempt, user, username)
     if user is not None:
         lockout.refuse_if_locked(user)
     state = CustomState(user.username if user else username, user is None, seed=devices.first_factor_progress(attempt.parameters))

@@ -61,6 +61,15 @@ def unknown_user(client: UserPoolClient) -> Exception:
     return UserNotFoundException("User does not exist.")
 
 
+def pre_authenticate(attempt: Attempt, user: User | None, username: str) -> None:
+    """The PreAuthentication trigger. An unknown user reaches it only where the client prevents
+    user-existence errors, flagged `userNotFound` so the handler answers as for anyone."""
+    prevents = client_auth.prevents_user_existence_errors(attempt.client)
+    if user is not None or prevents:
+        events.pre_authentication(attempt.pool, user, username, client_id=attempt.client_id,
+                                  validation_data=attempt.validation_data, reports_user_found=prevents)
+
+
 def _temporary_password_expired(user: User) -> bool:
     policy = passwords.pool_policy(user.pool.config)
     days = int(policy.get("TemporaryPasswordValidityDays", DEFAULT_TEMPORARY_PASSWORD_DAYS))
@@ -74,10 +83,11 @@ def _authenticate(attempt: Attempt, username: str, password: str) -> User:
     throttle.refuse_if_throttled(source_ip)
     user = users.find_user(attempt.pool, username) or migrated_user(attempt, username, password)
     if user is None:
+        pre_authenticate(attempt, None, username)
         credentials.password_matches(None, password)
         throttle.record_failure(source_ip)
         raise unknown_user(attempt.client)
-    events.pre_authentication(attempt.pool, user, username, client_id=attempt.client_id, validation_data=attempt.validation_data)
+    pre_authenticate(attempt, user, username)
     lockout.refuse_if_locked(user)
     if user.status == User.RESET_REQUIRED:
         raise PasswordResetRequiredException("Password reset required for the user")

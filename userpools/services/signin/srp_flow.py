@@ -33,7 +33,6 @@ from django.core.cache import cache
 from django.db import transaction
 
 from core.errors import InvalidParameterException, NotAuthorizedException, PasswordResetRequiredException
-from triggers import events
 from userpools import srp
 from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import client_auth, devices, users
@@ -132,11 +131,13 @@ def password_verifier_challenge(attempt: Attempt, username: str, big_a: int, *, 
     if user is None:
         if not client_auth.prevents_user_existence_errors(attempt.client):
             raise flows.unknown_user(attempt.client)
+        if not pre_authenticated:
+            flows.pre_authenticate(attempt, None, username)
         salt, verifier = _decoy(attempt.pool, username)
         user_sub, user_id = "", username
     else:
         if not pre_authenticated:
-            events.pre_authentication(attempt.pool, user, username, client_id=attempt.client_id, validation_data=attempt.validation_data)
+            flows.pre_authenticate(attempt, user, username)
         lockout.refuse_if_locked(user)
         if user.status == User.RESET_REQUIRED:
             raise PasswordResetRequiredException("Password reset required for the user")
