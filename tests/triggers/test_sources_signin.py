@@ -134,6 +134,7 @@ def test_device_answer_metadata_and_source(idp, unsigned_idp):
     first = unsigned_idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
                                        AuthParameters=credentials)["AuthenticationResult"]
     device = first["NewDeviceMetadata"]
+    assert seen()["PostAuthentication_Authentication"]["newDeviceUsed"] is True
     device_password, verifier = generate_hash_device(device["DeviceGroupKey"], device["DeviceKey"])
     unsigned_idp.confirm_device(AccessToken=first["AccessToken"], DeviceKey=device["DeviceKey"], DeviceSecretVerifierConfig=verifier)
 
@@ -155,6 +156,7 @@ def test_device_answer_metadata_and_source(idp, unsigned_idp):
     assert sources() == ["PreAuthentication_Authentication", "PostAuthentication_Authentication", "TokenGeneration_AuthenticateDevice"]
     assert seen()["TokenGeneration_AuthenticateDevice"]["clientMetadata"] == AT_ANSWER
     assert seen()["PostAuthentication_Authentication"]["clientMetadata"] == AT_ANSWER
+    assert seen()["PostAuthentication_Authentication"]["newDeviceUsed"] is False  # a remembered device
 
 
 @pytest.mark.parametrize("flow", ["USER_PASSWORD_AUTH", "USER_SRP_AUTH"])

@@ -57,14 +57,19 @@ def confirmed_device(user: User, device_key: str, *, lock: bool = False) -> Devi
 def new_device_metadata(user: User, progress: dict) -> dict | None:
     """NewDeviceMetadata for a sign-in that did not come from a confirmed device of this user,
     when the pool tracks devices. Call inside the sign-in's transaction."""
-    if not tracks_devices(user.pool):
-        return None
-    if progress.get("device_key") and confirmed_device(user, progress["device_key"]) is not None:
+    if not signs_in_from_new_device(user, progress):
         return None
     device = Device.objects.create(
         user=user, device_key=f"{settings.REGION}_{uuid.uuid4()}", device_group_key=group_key(user), srp_salt="", srp_verifier=""
     )
     return {"DeviceKey": device.device_key, "DeviceGroupKey": device.device_group_key}
+
+
+def signs_in_from_new_device(user: User, progress: dict) -> bool:
+    """Whether the pool tracks devices and this sign-in named none of the user's confirmed ones."""
+    if not tracks_devices(user.pool):
+        return False
+    return not (progress.get("device_key") and confirmed_device(user, progress["device_key"]) is not None)
 
 
 def first_factor_progress(parameters: dict[str, str]) -> dict:
