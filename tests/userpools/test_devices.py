@@ -8,7 +8,7 @@ from pycognito.aws_srp import AWSSRP, generate_hash_device, long_to_hex
 from tests.conftest import error_code
 from tests.userpools.mailbox import mailbox  # noqa: F401  (fixture)
 from tests.userpools.mfa_support import configure_mfa
-from tests.userpools.signin_support import PASSWORD, _fresh_throttle_counters, claims, make_client, make_user, sign_in  # noqa: F401
+from tests.userpools.signin_support import PASSWORD, _fresh_throttle_counters, claims, fake_clock, make_client, make_user, sign_in  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -203,3 +203,15 @@ def test_another_users_device_is_not_found(idp, unsigned_idp, pool_id, client_id
     with pytest.raises(ClientError) as excinfo:
         idp.admin_list_devices(UserPoolId=pool_id, Username="nobody")
     assert error_code(excinfo) == "UserNotFoundException"
+
+
+def test_device_keys_never_confirmed_are_dropped_after_a_day(idp, unsigned_idp, pool_id, client_id, alice, fake_clock):
+    from userpools.models import Device
+
+    track_devices(idp, pool_id)
+    kept, password, _ = confirm(unsigned_idp, sign_in(unsigned_idp, client_id)["AuthenticationResult"])
+    abandoned = sign_in(unsigned_idp, client_id)["AuthenticationResult"]["NewDeviceMetadata"]["DeviceKey"]
+    fake_clock.advance(seconds=86400 + 1)
+    fresh = sign_in(unsigned_idp, client_id)["AuthenticationResult"]["NewDeviceMetadata"]["DeviceKey"]
+    assert set(Device.objects.values_list("device_key", flat=True)) == {kept["DeviceKey"], fresh}
+    assert abandoned not in {kept["DeviceKey"], fresh}

@@ -12,6 +12,7 @@ import binascii
 import hashlib
 import hmac
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -25,6 +26,7 @@ from userpools.services.signin import clock
 
 REMEMBERED, NOT_REMEMBERED = "remembered", "not_remembered"
 DEFAULT_LIMIT = 60
+UNCONFIRMED_KEY_LIFETIME = timedelta(days=1)
 _GROUP_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -59,6 +61,8 @@ def new_device_metadata(user: User, progress: dict) -> dict | None:
     when the pool tracks devices. Call inside the sign-in's transaction."""
     if not signs_in_from_new_device(user, progress):
         return None
+    # Keys a client never confirmed would pile up with every sign-in; a day is ample to confirm one.
+    Device.objects.filter(user=user, srp_verifier="", created__lt=clock.now() - UNCONFIRMED_KEY_LIFETIME).delete()
     device = Device.objects.create(
         user=user, device_key=f"{settings.REGION}_{uuid.uuid4()}", device_group_key=group_key(user), srp_salt="", srp_verifier=""
     )
