@@ -49,3 +49,17 @@ def test_case_sensitive_pools_keep_spellings_apart(idp, unsigned_idp):
     assert error_code(excinfo) == "UserNotFoundException"
     create(idp, pool_id, "carol@example.com")
     assert "AuthenticationResult" in sign_in(unsigned_idp, client_id, "carol@example.com")
+
+
+def test_changing_an_email_username_to_a_taken_one_is_an_alias_error(idp, unsigned_idp):
+    pool_id, client_id = pool(idp, False, UsernameAttributes=["email"])
+    create(idp, pool_id, "dee@example.com")
+    create(idp, pool_id, "eve@example.com")
+    with pytest.raises(ClientError) as excinfo:
+        idp.admin_update_user_attributes(UserPoolId=pool_id, Username="eve@example.com",
+                                         UserAttributes=[{"Name": "email", "Value": "DEE@example.com"}])
+    assert error_code(excinfo) == "AliasExistsException"
+    token = sign_in(unsigned_idp, client_id, "eve@example.com")["AuthenticationResult"]["AccessToken"]
+    with pytest.raises(ClientError) as excinfo:
+        unsigned_idp.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "email", "Value": "dee@example.com"}])
+    assert error_code(excinfo) == "AliasExistsException"

@@ -133,7 +133,7 @@ def claim_unique_values(
     """Enforce that sign-in values (username attributes, verified aliases) name one user only.
 
     In a pool with UsernameAttributes, email/phone_number are usernames: a duplicate is a
-    UsernameExistsException. In a pool with AliasAttributes, a verified alias held by another
+    UsernameExistsException (AliasExistsException when an update makes it). In a pool with AliasAttributes, a verified alias held by another
     user is an AliasExistsException unless `force_alias` moves it to this user. `only` limits
     the check to the attributes being written (and those whose verification flag is).
     """
@@ -141,9 +141,12 @@ def claim_unique_values(
     def touched(name: str) -> bool:
         return only is None or name in only or VERIFIED_FLAG.get(name) in only
 
+    # Creating a user (no `only`) answers UsernameExistsException; updates and confirmations have
+    # only AliasExistsException in Cognito's API, for usernames as for aliases.
+    taken = UsernameExistsException if only is None else AliasExistsException
     for name in username_attribute_names(pool):
         if values.get(name) and touched(name) and holders(pool, name, values[name], exclude=user):
-            raise UsernameExistsException(f"An account with the given {name} already exists.")
+            raise taken(f"An account with the given {name} already exists.")
     for name in alias_names(pool):
         value = values.get(name)
         if not value or not touched(name) or not _alias_active(name, values):
