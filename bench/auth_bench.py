@@ -90,6 +90,46 @@ def measure(name: str, count: int, threads: int, call: Callable[[int], float | N
     }
 
 
+def trigger_rows(admin, public, args) -> list[dict]:
+    """SignUp with a custom email sender (the code encrypted, the sender queued) and sign-in with a
+    pre token generation trigger, both on bench/plugins.py's no-op handlers; none when the server
+    does not have them registered."""
+    function = "arn:aws:lambda:us-east-1:000000000000:function:"
+    lambda_config = {
+        "PreTokenGeneration": function + "bench-noop",
+        "CustomEmailSender": {"LambdaVersion": "V1_0", "LambdaArn": function + "bench-sender"},
+        "KMSKeyID": "arn:aws:kms:us-east-1:000000000000:key/bench",
+    }
+    pool_id = admin.create_user_pool(PoolName=f"bench-triggers-{uuid.uuid4().hex[:8]}", AutoVerifiedAttributes=["email"],
+                                     LambdaConfig=lambda_config)["UserPool"]["Id"]
+    client_id = admin.create_user_pool_client(UserPoolId=pool_id, ClientName="bench", ExplicitAuthFlows=[
+        "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    names = [f"trig-{i}-{uuid.uuid4().hex[:6]}" for i in range(args.requests)]
+
+    def sign_up(i: int) -> None:
+        public.sign_up(ClientId=client_id, Username=names[i], Password=PASSWORD,
+                       UserAttributes=[{"Name": "email", "Value": f"{names[i]}@example.com"}])
+
+    def sign_in(i: int) -> None:
+        public.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": names[i], "PASSWORD": PASSWORD})
+
+    try:
+        sign_up(0)
+        admin.admin_confirm_sign_up(UserPoolId=pool_id, Username=names[0])
+        sign_in(0)
+    except public.exceptions.UnexpectedLambdaException:
+        print("(trigger rows skipped: start the server with TRIGGER_PLUGINS from bench/plugins.py)")
+        admin.delete_user_pool(UserPoolId=pool_id)
+        return []
+    names[0] = f"trig-0-{uuid.uuid4().hex[:6]}"
+    rows = [measure("SignUp + CustomEmailSender", args.requests, args.threads, sign_up)]
+    for name in names:
+        admin.admin_confirm_sign_up(UserPoolId=pool_id, Username=name)
+    rows.append(measure("InitiateAuth + PreTokenGeneration", args.requests, args.threads, sign_in))
+    admin.delete_user_pool(UserPoolId=pool_id)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--endpoint", default="http://127.0.0.1:8000")
@@ -178,6 +218,8 @@ def main() -> None:
     for i in range(len(names)):  # enrolment is not under test
         enrol_totp(i)
     rows.append(measure("TOTP sign-in (both steps)", args.requests, args.threads, totp_sign_in))
+
+    rows.extend(trigger_rows(admin, public, args))
 
     floor = rows[0]["ops"]
     print(f"endpoint {args.endpoint}, {args.threads} threads, {args.requests} calls per operation, {os.cpu_count()} cores")
