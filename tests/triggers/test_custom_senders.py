@@ -138,3 +138,29 @@ def test_invoketrigger_encrypts_a_sample_secret_for_the_handler(idp, tmp_path):
     assert sent["event"]["request"]["type"] == "customSMSSenderRequestV1"
     with pytest.raises(CommandError, match="needs --secret"):
         call_command("invoketrigger", pool_id, "CustomSMSSender_ForgotPassword", "--event", str(tmp_path / "event.json"))
+
+
+def test_attribute_codes_and_email_mfa_go_to_the_email_sender(idp, unsigned_idp, mailbox):
+    pool_id, client_id = sender_pool(idp, CustomEmailSender=SENDER)
+    idp.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="OPTIONAL",
+                                 EmailMfaConfiguration={"Subject": "Sign-in code", "Message": "Your code is {####}"})
+    idp.admin_create_user(UserPoolId=pool_id, Username="fay", MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "email", "Value": "fay@example.com"}, {"Name": "email_verified", "Value": "true"}])
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="fay", Password=PASSWORD, Permanent=True)
+    token = sign_in(unsigned_idp, client_id, "fay")["AuthenticationResult"]["AccessToken"]
+
+    unsigned_idp.update_user_attributes(AccessToken=token, UserAttributes=[{"Name": "email", "Value": "fay@example.org"}])
+    changed = last_sent("CustomEmailSender_UpdateUserAttribute")
+    assert changed["event"]["request"]["userAttributes"]["email"] == "fay@example.org"
+    unsigned_idp.get_user_attribute_verification_code(AccessToken=token, AttributeName="email")
+    unsigned_idp.verify_user_attribute(AccessToken=token, AttributeName="email",
+                                       Code=last_sent("CustomEmailSender_VerifyUserAttribute")["secret"])
+
+    idp.admin_set_user_mfa_preference(UserPoolId=pool_id, Username="fay", EmailMfaSettings={"Enabled": True})
+    challenge = sign_in(unsigned_idp, client_id, "fay")
+    assert challenge["ChallengeName"] == "EMAIL_OTP"
+    result = unsigned_idp.respond_to_auth_challenge(
+        ClientId=client_id, ChallengeName="EMAIL_OTP", Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": "fay", "EMAIL_OTP_CODE": last_sent("CustomEmailSender_Authentication")["secret"]})
+    assert "AuthenticationResult" in result
+    assert mailbox.mails() == []

@@ -169,6 +169,12 @@ def test_custom_message_rewrites_the_code_mail(idp, unsigned_idp, mailbox):
     assert SEEN[-1]["request"]["codeParameter"] == "{####}"
     assert SEEN[-1]["request"]["userAttributes"]["email"] == "dora@example.com"
 
+    unsigned_idp.sign_up(ClientId=client_id, Username="dora2", Password=PASSWORD,
+                         UserAttributes=[{"Name": "email", "Value": "dora2@example.com"}])
+    unsigned_idp.resend_confirmation_code(ClientId=client_id, Username="dora2", ClientMetadata={"why": "lost"})
+    assert mailbox.mails("dora2@example.com")[-1]["Subject"] == "Welcome to Acme (CustomMessage_ResendCode)"
+    assert SEEN[-1]["request"]["clientMetadata"] == {"why": "lost"}
+
 
 def test_admin_create_user_runs_pre_sign_up_and_confirmations_run_post_confirmation(idp, unsigned_idp, mailbox):
     pool_id, client_id = pool_with(idp, PreSignUp=arn("record"), PostConfirmation=arn("record"))
