@@ -190,6 +190,8 @@ class Migration:
     attributes: dict[str, str]
     final_status: str  # CONFIRMED or RESET_REQUIRED
     message_action: str | None
+    force_alias_creation: bool = False  # take a verified alias over from the user who holds it
+    enable_sms_mfa: bool = False
 
 
 def user_migration(pool, source: str, username: str, *, client_id: str | None, password: str | None = None,
@@ -200,7 +202,8 @@ def user_migration(pool, source: str, username: str, *, client_id: str | None, p
     if password is not None:
         request["password"] = password
     response = runner.invoke(pool, source, request, user_name=username, client_id=client_id,
-                             response={"userAttributes": None, "finalUserStatus": None, "messageAction": None})
+                             response={"userAttributes": None, "finalUserStatus": None, "messageAction": None,
+                                       "desiredDeliveryMediums": None, "forceAliasCreation": None, "enableSMSMFA": None})
     if response is None:
         return None
     values = response.get("userAttributes")
@@ -209,7 +212,8 @@ def user_migration(pool, source: str, username: str, *, client_id: str | None, p
     status = response.get("finalUserStatus") or ("RESET_REQUIRED" if password is None else "CONFIRMED")
     if status not in ("CONFIRMED", "RESET_REQUIRED"):
         raise InvalidLambdaResponseException("Unrecognizable lambda output")
-    return Migration({str(k): str(v) for k, v in values.items()}, status, response.get("messageAction"))
+    return Migration({str(k): str(v) for k, v in values.items()}, status, response.get("messageAction"),
+                     _flag(response, "forceAliasCreation"), _flag(response, "enableSMSMFA"))
 
 
 # --- CustomMessage --------------------------------------------------------------------------------

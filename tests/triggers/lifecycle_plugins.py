@@ -59,6 +59,15 @@ def migrate(event, context):
     return event
 
 
+def migrate_taking_alias(event, context):
+    """As `migrate`, also taking the email alias over from whoever holds it, and turning SMS MFA on."""
+    event = migrate(event, context)
+    event["response"]["userAttributes"]["phone_number"] = "+15555550100"
+    event["response"]["forceAliasCreation"] = True
+    event["response"]["enableSMSMFA"] = True
+    return event
+
+
 def branded_message(event, context):
     SEEN.append(event)
     code = event["request"]["codeParameter"]
@@ -70,5 +79,6 @@ def branded_message(event, context):
 
 PLUGINS = ",".join(
     f"{name}=tests.triggers.lifecycle_plugins:{name}"
-    for name in ("auto_confirm_company", "record", "refuse", "claims_v1", "claims_v2", "migrate", "branded_message")
+    for name in ("auto_confirm_company", "record", "refuse", "claims_v1", "claims_v2", "migrate", "migrate_taking_alias",
+                 "branded_message")
 )

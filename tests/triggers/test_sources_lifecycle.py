@@ -269,3 +269,26 @@ def test_admin_changing_an_email_sends_a_code_unless_it_marks_it_verified(idp, u
     idp.admin_update_user_attributes(UserPoolId=pool_id, Username="kim", UserAttributes=[
         {"Name": "email", "Value": "kim@example.net"}, {"Name": "email_verified", "Value": "true"}])
     assert mailbox.mails("kim@example.net") == []
+
+
+@pytest.mark.parametrize("function", ["migrate", "migrate_taking_alias"])
+def test_user_migration_alias_takeover_and_sms_mfa(idp, unsigned_idp, function):
+    pool_id = idp.create_user_pool(PoolName="aliases", AliasAttributes=["email"], LambdaConfig={"UserMigration": arn(function)})["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=FLOWS)["UserPoolClient"]["ClientId"]
+    idp.admin_create_user(UserPoolId=pool_id, Username="old-lee", MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "email", "Value": "lee@example.com"}, {"Name": "email_verified", "Value": "true"}])
+    attempt = lambda: unsigned_idp.initiate_auth(  # noqa: E731
+        ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "legacy-lee", "PASSWORD": "Legacy#Pass1"})
+    if function == "migrate":
+        with pytest.raises(ClientError) as excinfo:
+            attempt()
+        assert error_code(excinfo) == "AliasExistsException"
+        assert not User.objects.filter(pool_id=pool_id, username="legacy-lee").exists()
+        return
+    idp.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration="OPTIONAL", SmsMfaConfiguration={
+        "SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::000000000000:role/sms"}})
+    assert attempt()["ChallengeName"] == "SMS_MFA"
+    migrated = idp.admin_get_user(UserPoolId=pool_id, Username="legacy-lee")
+    assert migrated["UserMFASettingList"] == ["SMS_MFA"]
+    previous = {a["Name"]: a["Value"] for a in idp.admin_get_user(UserPoolId=pool_id, Username="old-lee")["UserAttributes"]}
+    assert previous["email_verified"] == "false"  # the alias moved to the migrated user

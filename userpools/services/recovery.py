@@ -93,7 +93,7 @@ def _migrated_for_reset(client, params: dict) -> User | None:
                                       client_metadata=params.get("ClientMetadata"))
     if migration is None:
         return None
-    return users.create_migrated_user(client.pool, params["Username"], None, migration.attributes, "RESET_REQUIRED")
+    return users.create_migrated_user(client.pool, params["Username"], None, migration, "RESET_REQUIRED")
 
 
 def confirm_forgot_password(params: dict) -> None:

@@ -173,16 +173,20 @@ def insert_user(pool: UserPool, username: str, sub: uuid.UUID, password: str, *,
         raise UsernameExistsException(taken_message) from None
 
 
-def create_migrated_user(pool: UserPool, given_username: str, password: str | None, values: dict[str, str], status: str) -> User:
-    """A user brought over by a UserMigration trigger, with the attributes it returned."""
-    values = dict(values)
+def create_migrated_user(pool: UserPool, given_username: str, password: str | None, migration: events.Migration, status: str) -> User:
+    """A user brought over by a UserMigration trigger, with the attributes it returned (and, as it
+    asked, an alias taken over and SMS MFA turned on)."""
+    values = dict(migration.attributes)
     username, sub = _sign_in_identity(pool, given_username, values)
     values.pop("sub", None)
     values = attributes.validate(pool, values, creating=True)
     attributes.lock_sign_in_values(pool, values)
     user = insert_user(pool, username, sub, password or secrets.token_urlsafe(32), status=status, taken_message="User account already exists")
-    attributes.claim_unique_values(pool, user, values)
+    attributes.claim_unique_values(pool, user, values, force_alias=migration.force_alias_creation)
     attributes.write(user, values)
+    if migration.enable_sms_mfa:
+        user.sms_mfa_enabled = True
+        user.save(update_fields=["sms_mfa_enabled"])
     return user
 
 

@@ -108,7 +108,7 @@ def migrated_user(attempt: Attempt, username: str, password: str) -> User | None
     if migration is None:
         return None
     with transaction.atomic():
-        return users.create_migrated_user(attempt.pool, username, password, migration.attributes, migration.final_status)
+        return users.create_migrated_user(attempt.pool, username, password, migration, migration.final_status)
 
 
 def refuse_after_proof(user: User) -> None:
