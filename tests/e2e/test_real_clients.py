@@ -140,3 +140,24 @@ def test_js_sdk_answers_the_sms_challenge_from_the_text_it_received(node, live_s
     result = js_sign_in(node, live_server.url, pool_id, srp_client_id, "alice", PASSWORD, smsFile=str(mailbox.sms_file), phone=phone)
     assert result["ok"] is True and result["idTokenUsername"] == "alice"
     assert mailbox.texts(phone)[-1]["message"].startswith("Your sign-in code is ")
+
+
+def test_js_sdk_remembers_its_device_and_skips_mfa_the_second_time(node, live_server, idp, pool_id, srp_client_id, mailbox):
+    from tests.userpools.mfa_support import configure_mfa
+    from userpools.models import Device
+
+    phone = "+15555550198"
+    configure_mfa(idp, pool_id, "OPTIONAL", sms=True)
+    idp.update_user_pool(UserPoolId=pool_id, MfaConfiguration="OPTIONAL",
+                         DeviceConfiguration={"ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": False})
+    make_user(idp, pool_id, attributes={"phone_number": phone, "phone_number_verified": "true"})
+    idp.admin_set_user_mfa_preference(UserPoolId=pool_id, Username="alice", SMSMfaSettings={"Enabled": True, "PreferredMfa": True})
+    request = {"endpoint": live_server.url, "userPoolId": pool_id, "clientId": srp_client_id, "username": "alice",
+               "password": PASSWORD, "smsFile": str(mailbox.sms_file), "phone": phone}
+    finished = subprocess.run([node, "remembered_device.js", json.dumps(request)], cwd=JS_DIR, capture_output=True, text=True, timeout=60)
+    assert finished.returncode == 0, finished.stderr
+    result = json.loads(finished.stdout)
+    assert result["first"]["ok"] is True and result["first"]["challenges"] == ["SMS_MFA"]
+    assert result["second"]["ok"] is True and result["second"]["challenges"] == [], result
+    device = Device.objects.get(user__username="alice")
+    assert device.srp_verifier and device.last_authenticated is not None  # confirmed by the SDK, then used

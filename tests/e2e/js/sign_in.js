@@ -19,7 +19,8 @@ function lastCodeTo(smsFile, phone) {
   return mine.length ? (mine[mine.length - 1].message.match(/\b(\d{6})\b/) || [])[1] : undefined;
 }
 
-function signIn({ endpoint, userPoolId, clientId, username, password, newPassword, totpCode, smsFile, phone }) {
+// `challenges`, when given, collects the names of the challenges the SDK was asked to answer.
+function signIn({ endpoint, userPoolId, clientId, username, password, newPassword, totpCode, smsFile, phone }, challenges = []) {
   const pool = new CognitoUserPool({ UserPoolId: userPoolId, ClientId: clientId, endpoint });
   const user = new CognitoUser({ Username: username, Pool: pool });
   const details = new AuthenticationDetails({ Username: username, Password: password });
@@ -41,6 +42,7 @@ function signIn({ endpoint, userPoolId, clientId, username, password, newPasswor
         user.completeNewPasswordChallenge(newPassword, {}, callbacks);
       },
       mfaRequired(challengeName) {
+        challenges.push(challengeName);
         const code = smsFile && lastCodeTo(smsFile, phone);
         if (!code) {
           resolve({ ok: false, code: challengeName, message: "no text message with a code" });
@@ -49,6 +51,7 @@ function signIn({ endpoint, userPoolId, clientId, username, password, newPasswor
         user.sendMFACode(code, callbacks);
       },
       totpRequired(challengeName) {
+        challenges.push(challengeName);
         if (!totpCode) {
           resolve({ ok: false, code: challengeName, message: "no totpCode given" });
           return;
@@ -60,6 +63,10 @@ function signIn({ endpoint, userPoolId, clientId, username, password, newPasswor
   });
 }
 
-signIn(JSON.parse(process.argv[2])).then((result) => {
-  process.stdout.write(JSON.stringify(result) + "\n");
-});
+module.exports = { signIn };
+
+if (require.main === module) {
+  signIn(JSON.parse(process.argv[2])).then((result) => {
+    process.stdout.write(JSON.stringify(result) + "\n");
+  });
+}
