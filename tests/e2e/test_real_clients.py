@@ -161,3 +161,29 @@ def test_js_sdk_remembers_its_device_and_skips_mfa_the_second_time(node, live_se
     assert result["second"]["ok"] is True and result["second"]["challenges"] == [], result
     device = Device.objects.get(user__username="alice")
     assert device.srp_verifier and device.last_authenticated is not None  # confirmed by the SDK, then used
+
+
+def test_js_sdk_chooses_a_factor_when_asked_to_select(node, live_server, idp, pool_id, srp_client_id, mailbox):
+    from tests.userpools.mfa_support import configure_mfa
+
+    phone = "+15555550197"
+    configure_mfa(idp, pool_id, "OPTIONAL", sms=True, email=True)
+    make_user(idp, pool_id, attributes={"phone_number": phone, "phone_number_verified": "true",
+                                        "email": "alice@example.com", "email_verified": "true"})
+    idp.admin_set_user_mfa_preference(UserPoolId=pool_id, Username="alice",
+                                      SMSMfaSettings={"Enabled": True}, EmailMfaSettings={"Enabled": True})
+    result = js_sign_in(node, live_server.url, pool_id, srp_client_id, "alice", PASSWORD, selectMfa="SMS_MFA",
+                        smsFile=str(mailbox.sms_file), phone=phone)
+    assert result["ok"] is True and result["idTokenUsername"] == "alice"
+
+
+def test_js_sdk_sets_up_totp_when_mfa_is_required(node, live_server, idp, pool_id, srp_client_id):
+    from tests.userpools.mfa_support import configure_mfa
+
+    configure_mfa(idp, pool_id, "ON", totp=True)
+    make_user(idp, pool_id)  # no phone, no authenticator: MFA_SETUP
+    asked = js_sign_in(node, live_server.url, pool_id, srp_client_id, "alice", PASSWORD)
+    assert asked == {"ok": False, "code": "MFA_SETUP", "message": "no setupTotp given"}
+    result = js_sign_in(node, live_server.url, pool_id, srp_client_id, "alice", PASSWORD, setupTotp=True)
+    assert result["ok"] is True and result["idTokenUsername"] == "alice"
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="alice")["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]

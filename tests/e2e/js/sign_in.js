@@ -9,6 +9,19 @@
 const fs = require("fs");
 const { AuthenticationDetails, CognitoUser, CognitoUserPool } = require("amazon-cognito-identity-js");
 
+// RFC 6238 (SHA-1, 30 s, 6 digits), as an authenticator app computes it from the shared secret.
+function totp(secretBase32, at = Date.now() / 1000) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const char of secretBase32.replace(/=+$/, "")) bits += alphabet.indexOf(char).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30)));
+  const digest = require("crypto").createHmac("sha1", key).update(counter).digest();
+  const offset = digest[digest.length - 1] & 0x0f;
+  return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, "0");
+}
+
 function decodePayload(jwt) {
   return JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString("utf8"));
 }
@@ -20,7 +33,9 @@ function lastCodeTo(smsFile, phone) {
 }
 
 // `challenges`, when given, collects the names of the challenges the SDK was asked to answer.
-function signIn({ endpoint, userPoolId, clientId, username, password, newPassword, totpCode, smsFile, phone }, challenges = []) {
+// `selectMfa` answers SELECT_MFA_TYPE; `setupTotp` enrols an authenticator when MFA_SETUP is asked.
+function signIn({ endpoint, userPoolId, clientId, username, password, newPassword, totpCode, smsFile, phone, selectMfa, setupTotp },
+  challenges = []) {
   const pool = new CognitoUserPool({ UserPoolId: userPoolId, ClientId: clientId, endpoint });
   const user = new CognitoUser({ Username: username, Pool: pool });
   const details = new AuthenticationDetails({ Username: username, Password: password });
@@ -49,6 +64,27 @@ function signIn({ endpoint, userPoolId, clientId, username, password, newPasswor
           return;
         }
         user.sendMFACode(code, callbacks);
+      },
+      selectMFAType(challengeName) {
+        challenges.push(challengeName);
+        if (!selectMfa) {
+          resolve({ ok: false, code: challengeName, message: "no selectMfa given" });
+          return;
+        }
+        user.sendMFASelectionAnswer(selectMfa, callbacks);
+      },
+      mfaSetup(challengeName) {
+        challenges.push(challengeName);
+        if (!setupTotp) {
+          resolve({ ok: false, code: challengeName, message: "no setupTotp given" });
+          return;
+        }
+        user.associateSoftwareToken({
+          associateSecretCode(secret) {
+            user.verifySoftwareToken(totp(secret), "js-authenticator", callbacks);
+          },
+          onFailure: callbacks.onFailure,
+        });
       },
       totpRequired(challengeName) {
         challenges.push(challengeName);
