@@ -1,11 +1,13 @@
 """Real Cognito clients, unchanged but for the endpoint, sign users in against the live server:
-amazon-cognito-identity-js (Node; SRP is its default) and pycognito's AWSSRP on a boto3 client.
+amazon-cognito-identity-js (Node; SRP is its default) and pycognito's AWSSRP on a boto3 client;
+aws-jwt-verify (Node) verifies the tokens they get.
 
 Node and the npm package are needed for the JS half: `npm ci` runs in tests/e2e/js when its
 node_modules is missing. Without `node` those tests skip, except under CI=true, where they fail.
 """
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
+from django.conf import settings
 from pycognito.aws_srp import AWSSRP
 
 from tests.conftest import error_code
@@ -34,7 +37,7 @@ def node() -> str:
         if os.environ.get("CI") == "true":
             pytest.fail("node is required in CI for the amazon-cognito-identity-js tests")
         pytest.skip("node is not installed")
-    if not (JS_DIR / "node_modules" / "amazon-cognito-identity-js").is_dir():
+    if not all((JS_DIR / "node_modules" / package).is_dir() for package in ("amazon-cognito-identity-js", "aws-jwt-verify")):
         npm = shutil.which("npm")
         if npm is None:
             pytest.fail("npm is needed to install tests/e2e/js")
@@ -187,3 +190,23 @@ def test_js_sdk_sets_up_totp_when_mfa_is_required(node, live_server, idp, pool_i
     result = js_sign_in(node, live_server.url, pool_id, srp_client_id, "alice", PASSWORD, setupTotp=True)
     assert result["ok"] is True and result["idTokenUsername"] == "alice"
     assert idp.admin_get_user(UserPoolId=pool_id, Username="alice")["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
+
+
+def test_aws_jwt_verify_accepts_our_tokens_and_refuses_forgeries(node, live_server, idp, pool_id, srp_client_id):
+    password_client = make_client(idp, pool_id)["ClientId"]
+    make_user(idp, pool_id)
+    tokens = idp.initiate_auth(ClientId=password_client, AuthFlow="USER_PASSWORD_AUTH",
+                               AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    header, payload, signature = tokens["IdToken"].split(".")
+    forged = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    forged["cognito:username"] = "mallory"
+    forged_payload = base64.urlsafe_b64encode(json.dumps(forged).encode()).decode().rstrip("=")
+    # The issuer is PUBLIC_URL's; the test server answers on another port, so the keys come from there.
+    request = {"issuer": f"{settings.PUBLIC_URL}/{pool_id}", "jwksUri": f"{live_server.url}/{pool_id}/.well-known/jwks.json",
+               "clientId": password_client, "idToken": tokens["IdToken"],
+               "accessToken": tokens["AccessToken"], "tampered": f"{header}.{forged_payload}.{signature}"}
+    finished = subprocess.run([node, "verify_tokens.js", json.dumps(request)], cwd=JS_DIR, capture_output=True, text=True, timeout=60)
+    assert finished.returncode == 0, finished.stderr
+    result = json.loads(finished.stdout)
+    assert result["id"] == "ok" and result["access"] == "ok", result
+    assert result["tampered"] == "JwtInvalidSignatureError" and result["wrongClient"] == "JwtInvalidAudienceError", result
