@@ -55,14 +55,14 @@ def active_key(pool: UserPool) -> SigningKey:
     if key is not None:
         return key
     with transaction.atomic():
-        UserPool.objects.select_for_update().filter(pk=pool.pk).first()
+        UserPool.objects.select_for_update(no_key=True).filter(pk=pool.pk).first()
         return _current(pool.pk) or _new_key(pool)
 
 
 @transaction.atomic
 def rotate(pool: UserPool) -> SigningKey:
     """Retire the pool's active key(s) and start signing with a new one."""
-    UserPool.objects.select_for_update().filter(pk=pool.pk).first()
+    UserPool.objects.select_for_update(no_key=True).filter(pk=pool.pk).first()
     SigningKey.objects.filter(pool=pool, retired_at__isnull=True).update(retired_at=timezone.now())
     return _new_key(pool)
 

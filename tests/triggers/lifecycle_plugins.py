@@ -80,5 +80,16 @@ def branded_message(event, context):
 PLUGINS = ",".join(
     f"{name}=tests.triggers.lifecycle_plugins:{name}"
     for name in ("auto_confirm_company", "record", "refuse", "claims_v1", "claims_v2", "migrate", "migrate_taking_alias",
-                 "branded_message")
+                 "branded_message", "add_to_members")
 )
+
+
+def add_to_members(event, context):
+    """The classic PostConfirmation handler: put the new user in a group through the AWS SDK
+    (its endpoint and credentials come from the environment, as a Lambda's would)."""
+    import boto3
+
+    SEEN.append(event)
+    boto3.client("cognito-idp", region_name=event["region"]).admin_add_user_to_group(
+        UserPoolId=event["userPoolId"], Username=event["userName"], GroupName="members")
+    return event

@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import override_settings
 
 from tests.conftest import error_code
+from tests.userpools.concurrency import require_postgresql
 from tests.userpools.mailbox import mailbox  # noqa: F401  (fixture)
 from tests.triggers.lifecycle_plugins import PLUGINS, SEEN
 from userpools.models import User
@@ -292,3 +293,19 @@ def test_user_migration_alias_takeover_and_sms_mfa(idp, unsigned_idp, function):
     assert migrated["UserMFASettingList"] == ["SMS_MFA"]
     previous = {a["Name"]: a["Value"] for a in idp.admin_get_user(UserPoolId=pool_id, Username="old-lee")["UserAttributes"]}
     assert previous["email_verified"] == "false"  # the alias moved to the migrated user
+
+
+def test_post_confirmation_handler_calling_back_into_the_api(idp, unsigned_idp, mailbox, live_server, settings, monkeypatch):
+    """A handler that adds the confirming user to a group through boto3 while ConfirmSignUp waits for
+    it. On PostgreSQL the confirmation's row lock must not block that insert (FOR NO KEY UPDATE)."""
+    require_postgresql()
+    for name, value in {"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": live_server.url, "AWS_ACCESS_KEY_ID": settings.ROOT_ACCESS_KEY_ID,
+                        "AWS_SECRET_ACCESS_KEY": settings.ROOT_SECRET_ACCESS_KEY}.items():
+        monkeypatch.setenv(name, value)
+    pool_id, client_id = pool_with(idp, PostConfirmation=arn("add_to_members"))
+    idp.create_group(UserPoolId=pool_id, GroupName="members")
+    unsigned_idp.sign_up(ClientId=client_id, Username="max", Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": "max@example.com"}])
+    unsigned_idp.confirm_sign_up(ClientId=client_id, Username="max", ConfirmationCode=mailbox.last_code("max@example.com"))
+    groups = idp.admin_list_groups_for_user(UserPoolId=pool_id, Username="max")["Groups"]
+    assert [group["GroupName"] for group in groups] == ["members"]
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="max")["UserStatus"] == "CONFIRMED"

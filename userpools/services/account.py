@@ -79,7 +79,7 @@ def update_user_attributes(access_token: str, updates: list[dict], client_metada
     A blank value deletes the attribute.
     """
     user, client = _signed_in(access_token)
-    user = User.objects.select_for_update().select_related("pool").get(pk=user.pk)
+    user = User.objects.select_for_update(no_key=True).select_related("pool").get(pk=user.pk)
     values, deletions = _changes(user, updates)
     _check_writable(client, [*values, *deletions])
     sent = attribute_updates.apply(user, values, client_id=client.client_id if client else None, client_metadata=client_metadata)
@@ -94,7 +94,7 @@ def delete_user_attributes(access_token: str, names: list[str]) -> None:
     """DeleteUserAttributes: the same rules as for an administrator, within the client's
     write permissions."""
     user, client = _signed_in(access_token)
-    user = User.objects.select_for_update().select_related("pool").get(pk=user.pk)
+    user = User.objects.select_for_update(no_key=True).select_related("pool").get(pk=user.pk)
     _check_writable(client, names)
     attributes.delete(user, names)
     user.save(update_fields=["modified"])

@@ -74,7 +74,7 @@ def get_client(pool_id: str, client_id: str) -> UserPoolClient:
 
 
 def _locked_client(pool_id: str, client_id: str) -> UserPoolClient:
-    client = UserPoolClient.objects.select_for_update().filter(pool_id=pool_id, client_id=client_id).first()
+    client = UserPoolClient.objects.select_for_update(no_key=True).filter(pool_id=pool_id, client_id=client_id).first()
     if client is None:
         get_pool(pool_id)
         raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")

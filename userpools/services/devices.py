@@ -50,7 +50,7 @@ def group_key(user: User) -> str:
 
 
 def confirmed_device(user: User, device_key: str, *, lock: bool = False) -> Device | None:
-    rows = Device.objects.select_for_update() if lock else Device.objects
+    rows = Device.objects.select_for_update(no_key=True) if lock else Device.objects
     return rows.filter(user=user, device_key=device_key).exclude(srp_verifier="").first()
 
 
@@ -106,7 +106,7 @@ def confirm_device(access_token: str, device_key: str, verifier_config: dict | N
     """ConfirmDevice: store the device's SRP verifier. Returns UserConfirmationNecessary: True when
     the pool remembers devices only when the user says so (UpdateDeviceStatus)."""
     user = _signed_in(access_token)
-    device = Device.objects.select_for_update().filter(user=user, device_key=device_key).first()
+    device = Device.objects.select_for_update(no_key=True).filter(user=user, device_key=device_key).first()
     if device is None:
         raise ResourceNotFoundException("Device does not exist.")
     config = verifier_config or {}

@@ -43,7 +43,7 @@ def create_group(pool_id: str, params: dict) -> Group:
 @transaction.atomic
 def update_group(pool_id: str, name: str, params: dict) -> Group:
     """Change the members given; the others keep their values."""
-    group = Group.objects.select_for_update().filter(pool_id=pool_id, name=name).first()
+    group = Group.objects.select_for_update(no_key=True).filter(pool_id=pool_id, name=name).first()
     if group is None:
         raise _missing(pool_id)
     if "Description" in params:

@@ -99,7 +99,7 @@ def set_config(pool_id: str, params: dict) -> dict:
     """SetUserPoolMfaConfig. The factor configurations given replace the old ones (a factor left
     out is turned off); MfaConfiguration left out keeps its value."""
     get_pool(pool_id)  # ResourceNotFoundException for an unknown pool
-    pool = UserPool.objects.select_for_update().get(pk=pool_id)
+    pool = UserPool.objects.select_for_update(no_key=True).get(pk=pool_id)
     _check_templates(params)
     config = dict(pool.config)
     config["SmsMfaConfiguration"] = copy.deepcopy(params.get("SmsMfaConfiguration"))
@@ -188,7 +188,7 @@ def _signed_in(access_token: str) -> User:
 def set_user_preference(access_token: str, params: dict) -> None:
     """SetUserMFAPreference (by the user's access token)."""
     user = _signed_in(access_token)
-    _apply_preferences(User.objects.select_for_update().select_related("pool").get(pk=user.pk), params)
+    _apply_preferences(User.objects.select_for_update(no_key=True).select_related("pool").get(pk=user.pk), params)
 
 
 @transaction.atomic
@@ -240,7 +240,7 @@ def associate_software_token(access_token: str | None, session_token: str | None
     user, setup = _by_token_or_session(access_token, session_token)
     _require_totp_pool(user)
     secret = totp.new_secret()
-    row = SoftwareToken.objects.select_for_update().filter(user=user).first() or SoftwareToken(user=user)
+    row = SoftwareToken.objects.select_for_update(no_key=True).filter(user=user).first() or SoftwareToken(user=user)
     row.pending_secret = secret
     if not row.verified:
         row.secret = secret
@@ -267,7 +267,7 @@ def _refuse_if_throttled(row: SoftwareToken) -> None:
 
 
 def record_totp_failure(row_pk: int) -> None:
-    row = SoftwareToken.objects.select_for_update().filter(pk=row_pk).first()
+    row = SoftwareToken.objects.select_for_update(no_key=True).filter(pk=row_pk).first()
     if row is not None:
         row.failed_attempts += 1
         row.save(update_fields=["failed_attempts"])
@@ -304,8 +304,8 @@ def verify_software_token(access_token: str | None, session_token: str | None, c
     user, setup = _by_token_or_session(access_token, session_token)
     _require_totp_pool(user)
     with transaction.atomic():
-        locked = User.objects.select_for_update().select_related("pool").get(pk=user.pk)
-        row = SoftwareToken.objects.select_for_update().filter(user=locked).first()
+        locked = User.objects.select_for_update(no_key=True).select_related("pool").get(pk=user.pk)
+        row = SoftwareToken.objects.select_for_update(no_key=True).filter(user=locked).first()
         if row is None or not enrolment_secret(row):
             raise InvalidParameterException("User has not associated a software token.")
         accepted = check_totp(row, code, clock.now(), enrolling=True)

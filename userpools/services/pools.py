@@ -126,7 +126,7 @@ def create_pool(params: dict) -> UserPool:
 
 @transaction.atomic
 def update_pool(pool_id: str, params: dict) -> UserPool:
-    pool = UserPool.objects.select_for_update().filter(pk=pool_id).first()
+    pool = UserPool.objects.select_for_update(no_key=True).filter(pk=pool_id).first()
     if pool is None:
         raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
     config = _settable(params)  # AWS: members left out return to their defaults
@@ -184,7 +184,7 @@ def summarize_pool(pool: UserPool) -> dict:
 
 @transaction.atomic
 def add_custom_attributes(pool_id: str, definitions: list[dict]) -> None:
-    pool = UserPool.objects.select_for_update().filter(pk=pool_id).first()
+    pool = UserPool.objects.select_for_update(no_key=True).filter(pk=pool_id).first()
     if pool is None:
         raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
     pool.config["SchemaAttributes"] = schema.add_custom(pool.config.get("SchemaAttributes") or schema.default_schema(), definitions)

@@ -44,7 +44,7 @@ def create_resource_server(pool_id: str, params: dict) -> ResourceServer:
 def update_resource_server(pool_id: str, params: dict) -> ResourceServer:
     """Replace the name and scopes; as in AWS, scopes left out are removed."""
     identifier = params["Identifier"]
-    server = ResourceServer.objects.select_for_update().filter(pool_id=pool_id, identifier=identifier).first()
+    server = ResourceServer.objects.select_for_update(no_key=True).filter(pool_id=pool_id, identifier=identifier).first()
     if server is None:
         get_pool(pool_id)
         raise ResourceNotFoundException(f"Resource server {identifier} does not exist in user pool {pool_id}.")

@@ -136,7 +136,7 @@ def resend_confirmation_code(params: dict) -> dict:
         if client_auth.prevents_user_existence_errors(client):
             return verification.simulated_details(pool, params["Username"])
         raise NotAuthorizedException("User is disabled.")
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     if user.status != User.UNCONFIRMED:
         raise InvalidParameterException("User is already confirmed.")
     values = attributes.current(user)

@@ -34,7 +34,7 @@ def validate_tags(tags: dict[str, str]) -> None:
 
 def _locked_pool(arn: str) -> UserPool:
     pool_id = pool_id_from_arn(arn)
-    pool = UserPool.objects.select_for_update().filter(pk=pool_id).first()
+    pool = UserPool.objects.select_for_update(no_key=True).filter(pk=pool_id).first()
     if pool is None:
         raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
     return pool

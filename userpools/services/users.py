@@ -48,7 +48,9 @@ def _kind_of(value: str) -> str | None:
 
 def find_user(pool: UserPool, username: str, *, lock: bool = False) -> User | None:
     """The user named by username, by username attribute, or by verified alias."""
-    users = User.objects.select_for_update() if lock else User.objects
+    # Row locks here and elsewhere are NO KEY: they still serialise writers, but let a trigger handler
+    # that calls back into the API (adding this user to a group) insert rows that reference the row.
+    users = User.objects.select_for_update(no_key=True) if lock else User.objects
     user = users.filter(pool=pool, username_key=username_key(pool, username)).first()
     if user is not None:
         return user

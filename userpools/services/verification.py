@@ -112,8 +112,8 @@ def redeeming(user: User, purpose: str, code: str, attribute: str = "") -> Itera
     (an outer rollback would forget the count).
     """
     with transaction.atomic():
-        locked = User.objects.select_for_update().select_related("pool").get(pk=user.pk)
-        rows = VerificationCode.objects.select_for_update().filter(user=locked, purpose=purpose)
+        locked = User.objects.select_for_update(no_key=True).select_related("pool").get(pk=user.pk)
+        rows = VerificationCode.objects.select_for_update(no_key=True).filter(user=locked, purpose=purpose)
         if _keyed_by_attribute(purpose):
             rows = rows.filter(attribute=attribute)
         row = rows.first()
@@ -213,7 +213,7 @@ def simulated_details(pool: UserPool, username: str) -> dict:
 def get_attribute_verification_code(access_token: str, attribute: str, client_metadata: dict | None = None) -> dict:
     """GetUserAttributeVerificationCode: a code to the user's email or phone number."""
     user, claims = tokens.authenticate_access_token(access_token)
-    locked = User.objects.select_for_update().select_related("pool").get(pk=user.pk)
+    locked = User.objects.select_for_update(no_key=True).select_related("pool").get(pk=user.pk)
     return send_attribute_code(locked, attribute, client_id=claims.get("client_id"), client_metadata=client_metadata)
 
 

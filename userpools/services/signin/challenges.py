@@ -20,7 +20,7 @@ def _names_user(pool: UserPool, username: str, user: User) -> bool:
 
 
 def _session_user(pool: UserPool, pending: session.PendingChallenge, username: str, *, lock: bool) -> User:
-    rows = User.objects.select_for_update() if lock else User.objects
+    rows = User.objects.select_for_update(no_key=True) if lock else User.objects
     user = rows.filter(pool=pool, sub=pending.user_sub).first()
     if user is None or not _names_user(pool, username, user) or not session.still_valid_for(pending, user):
         raise NotAuthorizedException(session.INVALID)

@@ -191,7 +191,7 @@ def _session_user(attempt: Attempt, pending: session.PendingChallenge, state: Cu
     """The (row-locked) user of the Session; None for an unknown user's sign-in."""
     user = None
     if not state.not_found:
-        user = User.objects.select_for_update().select_related("pool").filter(pool=attempt.pool, sub=pending.user_sub).first()
+        user = User.objects.select_for_update(no_key=True).select_related("pool").filter(pool=attempt.pool, sub=pending.user_sub).first()
         if user is None or not session.still_valid_for(pending, user):
             raise NotAuthorizedException(session.INVALID)
         if not user.enabled:

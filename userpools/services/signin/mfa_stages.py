@@ -91,7 +91,7 @@ class SoftwareTokenMfa(_Due):
 
     def respond(self, user: User, attempt: Attempt, responses: dict[str, str], progress: dict) -> dict:
         code = required_response(responses, "SOFTWARE_TOKEN_MFA_CODE")
-        row = SoftwareToken.objects.select_for_update().filter(user=user, verified=True).first()
+        row = SoftwareToken.objects.select_for_update(no_key=True).filter(user=user, verified=True).first()
         if row is None:
             raise NotAuthorizedException(session.INVALID)
         if not mfa.check_totp(row, code, clock.now()):
@@ -123,7 +123,7 @@ class _CodeByMessage(_Due):
 
     def respond(self, user: User, attempt: Attempt, responses: dict[str, str], progress: dict) -> dict:
         code = required_response(responses, self.answer)
-        row = VerificationCode.objects.select_for_update().filter(user=user, purpose=VerificationCode.MFA, attribute=self.attribute).first()
+        row = VerificationCode.objects.select_for_update(no_key=True).filter(user=user, purpose=VerificationCode.MFA, attribute=self.attribute).first()
         if row is None or row.expires_at <= timezone.now():
             raise ExpiredCodeException("The code has expired. Sign in again to receive a new code.")
         if row.failed_attempts >= MAX_CODE_ATTEMPTS:
