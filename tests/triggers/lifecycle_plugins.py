@@ -80,7 +80,7 @@ def branded_message(event, context):
 PLUGINS = ",".join(
     f"{name}=tests.triggers.lifecycle_plugins:{name}"
     for name in ("auto_confirm_company", "record", "refuse", "claims_v1", "claims_v2", "migrate", "migrate_taking_alias",
-                 "branded_message", "add_to_members")
+                 "branded_message", "add_to_members", "stamp_last_sign_in")
 )
 
 
@@ -92,4 +92,15 @@ def add_to_members(event, context):
     SEEN.append(event)
     boto3.client("cognito-idp", region_name=event["region"]).admin_add_user_to_group(
         UserPoolId=event["userPoolId"], Username=event["userName"], GroupName="members")
+    return event
+
+
+def stamp_last_sign_in(event, context):
+    """A PostAuthentication handler that records the sign-in on the user through the AWS SDK."""
+    import boto3
+
+    SEEN.append(event)
+    boto3.client("cognito-idp", region_name=event["region"]).admin_update_user_attributes(
+        UserPoolId=event["userPoolId"], Username=event["userName"],
+        UserAttributes=[{"Name": "custom:last_client", "Value": event["callerContext"]["clientId"][:20]}])
     return event

@@ -295,13 +295,18 @@ def test_user_migration_alias_takeover_and_sms_mfa(idp, unsigned_idp, function):
     assert previous["email_verified"] == "false"  # the alias moved to the migrated user
 
 
-def test_post_confirmation_handler_calling_back_into_the_api(idp, unsigned_idp, mailbox, live_server, settings, monkeypatch):
-    """A handler that adds the confirming user to a group through boto3 while ConfirmSignUp waits for
-    it. On PostgreSQL the confirmation's row lock must not block that insert (FOR NO KEY UPDATE)."""
-    require_postgresql()
+@pytest.fixture
+def sdk_environment(live_server, settings, monkeypatch):
+    """What a Lambda's environment gives a handler that uses boto3: our endpoint and a key."""
     for name, value in {"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": live_server.url, "AWS_ACCESS_KEY_ID": settings.ROOT_ACCESS_KEY_ID,
                         "AWS_SECRET_ACCESS_KEY": settings.ROOT_SECRET_ACCESS_KEY}.items():
         monkeypatch.setenv(name, value)
+
+
+def test_post_confirmation_handler_calling_back_into_the_api(idp, unsigned_idp, mailbox, sdk_environment):
+    """A handler that adds the confirming user to a group through boto3 while ConfirmSignUp waits for
+    it. On PostgreSQL the confirmation's row lock must not block that insert (FOR NO KEY UPDATE)."""
+    require_postgresql()
     pool_id, client_id = pool_with(idp, PostConfirmation=arn("add_to_members"))
     idp.create_group(UserPoolId=pool_id, GroupName="members")
     unsigned_idp.sign_up(ClientId=client_id, Username="max", Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": "max@example.com"}])
@@ -309,3 +314,17 @@ def test_post_confirmation_handler_calling_back_into_the_api(idp, unsigned_idp, 
     groups = idp.admin_list_groups_for_user(UserPoolId=pool_id, Username="max")["Groups"]
     assert [group["GroupName"] for group in groups] == ["members"]
     assert idp.admin_get_user(UserPoolId=pool_id, Username="max")["UserStatus"] == "CONFIRMED"
+
+
+def test_post_authentication_handler_writing_back_through_the_api(idp, unsigned_idp, sdk_environment):
+    require_postgresql()
+    pool_id, client_id = pool_with(idp, PostAuthentication=arn("stamp_last_sign_in"))
+    idp.add_custom_attributes(UserPoolId=pool_id, CustomAttributes=[{"Name": "last_client", "AttributeDataType": "String"}])
+    idp.admin_create_user(UserPoolId=pool_id, Username="ned", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="ned", Password=PASSWORD, Permanent=True)
+    assert "AccessToken" in sign_in(unsigned_idp, client_id, "ned")
+    with pytest.raises(ClientError):
+        sign_in(unsigned_idp, client_id, "ned", "Wrong#Pass1")
+    assert "AccessToken" in sign_in(unsigned_idp, client_id, "ned")  # this one also clears the failure count
+    shown = {a["Name"]: a["Value"] for a in idp.admin_get_user(UserPoolId=pool_id, Username="ned")["UserAttributes"]}
+    assert shown["custom:last_client"] == client_id[:20]

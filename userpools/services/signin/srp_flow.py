@@ -240,5 +240,8 @@ def password_verifier_answer(attempt: Attempt) -> dict:
     user = prove(attempt)
     auth_time = clock.now()
     with transaction.atomic():
+        step = controller.next_step(user, attempt, auth_time=auth_time, progress=devices.first_factor_progress(attempt.parameters))
+        # Cleared after the triggers the step ran: until then the user row is unlocked, so a
+        # PostAuthentication handler may write to this user through the API.
         lockout.record_success(user)
-        return controller.next_step(user, attempt, auth_time=auth_time, progress=devices.first_factor_progress(attempt.parameters))
+        return step
