@@ -210,3 +210,37 @@ def test_aws_jwt_verify_accepts_our_tokens_and_refuses_forgeries(node, live_serv
     result = json.loads(finished.stdout)
     assert result["id"] == "ok" and result["access"] == "ok", result
     assert result["tampered"] == "JwtInvalidSignatureError" and result["wrongClient"] == "JwtInvalidAudienceError", result
+
+
+def test_pycognito_cognito_class_signs_in_verifies_tokens_and_manages_the_account(live_server, settings, idp, pool_id, srp_client_id):
+    """pycognito's high-level Cognito class: with endpoint_url it expects the issuer
+    `<endpoint>/<poolId>` and fetches the JWKS there, which is our contract when PUBLIC_URL is the
+    endpoint it talks to."""
+    from botocore import UNSIGNED
+    from botocore.config import Config
+    from pycognito import Cognito
+    from pycognito.exceptions import TokenVerificationException
+
+    settings.PUBLIC_URL = live_server.url
+    make_user(idp, pool_id, attributes={"email": "alice@example.com", "email_verified": "true"})
+    kwargs = {"endpoint_url": live_server.url}
+    user = Cognito(pool_id, srp_client_id, username="alice", botocore_config=Config(signature_version=UNSIGNED), boto3_client_kwargs=kwargs)
+    user.authenticate(password=PASSWORD)  # SRP, then verify_tokens against our JWKS and issuer
+    assert user.id_claims["cognito:username"] == "alice" and user.access_claims["client_id"] == srp_client_id
+    assert user.get_user().email == "alice@example.com"
+
+    user.change_password(PASSWORD, "Newer#Horse2")
+    again = Cognito(pool_id, srp_client_id, username="alice", botocore_config=Config(signature_version=UNSIGNED), boto3_client_kwargs=kwargs)
+    again.authenticate(password="Newer#Horse2")
+    assert again.check_token(renew=False) is False  # fresh tokens need no renewal
+    first_access = again.access_token
+    again.renew_access_token()  # REFRESH_TOKEN_AUTH, and the new tokens verified again
+    assert again.access_token != first_access
+    other_client = Cognito(pool_id, "another-client", botocore_config=Config(signature_version=UNSIGNED), boto3_client_kwargs=kwargs,
+                     id_token=again.id_token, access_token=again.access_token)
+    with pytest.raises(TokenVerificationException):
+        other_client.verify_tokens()  # an ID token for another client's audience
+    again.logout()  # GlobalSignOut: the access token is revoked
+    with pytest.raises(ClientError) as excinfo:
+        idp.get_user(AccessToken=first_access)
+    assert error_code(excinfo) == "NotAuthorizedException"
