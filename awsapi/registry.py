@@ -57,8 +57,9 @@ class Operation:
         if "UserPoolId" in params:
             return f"arn:aws:cognito-idp:{settings.REGION}:{settings.ACCOUNT_ID}:userpool/{params['UserPoolId']}"
         if self.service is KMS and "KeyId" in params:
-            key_id = params["KeyId"]
-            return key_id if key_id.startswith("arn:") else f"arn:aws:kms:{settings.REGION}:{settings.ACCOUNT_ID}:key/{key_id}"
+            from kms.keys import key_arn  # NotFoundException for names no key has
+
+            return key_arn(params["KeyId"])
         return params.get("ResourceArn") or "*"
 
 

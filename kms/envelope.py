@@ -41,7 +41,7 @@ class _LocalKmsKey(MasterKey):
     def _encrypt_data_key(self, data_key, algorithm, encryption_context=None):
         return EncryptedDataKey(key_provider=self.key_provider, encrypted_data_key=self._wrap(data_key.data_key, encryption_context))
 
-    def _decrypt_data_key(self, encrypted_data_key, algorithm, encryption_context=None):
+    def _decrypt_data_key(self, encrypted_data_key, algorithm, encryption_context=None):  # required by MasterKey
         _, plaintext = keys.decrypt(encrypted_data_key.encrypted_data_key, encryption_context, self.key_id.decode())
         return DataKey(key_provider=self.key_provider, data_key=plaintext, encrypted_data_key=encrypted_data_key.encrypted_data_key)
 
@@ -52,8 +52,3 @@ def encrypt_secret(key_id: str, secret: str, context: dict[str, str] | None = No
     message, _ = _CLIENT.encrypt(source=secret.encode(), key_provider=master_key, algorithm=ALGORITHM, encryption_context=context or {})
     return base64.b64encode(message).decode()
 
-
-def decrypt_secret(key_id: str, code: str) -> str:
-    """The inverse, in-process (tests and `invoketrigger`); handlers use the SDK against kms.api."""
-    plaintext, _ = _CLIENT.decrypt(source=base64.b64decode(code), key_provider=_LocalKmsKey(key_id=keys.key_arn(key_id)))
-    return plaintext.decode()

@@ -56,11 +56,9 @@ def confirmed_device(user: User, device_key: str, *, lock: bool = False) -> Devi
 
 # --- handed out with tokens ------------------------------------------------------------------
 
-def new_device_metadata(user: User, progress: dict) -> dict | None:
-    """NewDeviceMetadata for a sign-in that did not come from a confirmed device of this user,
-    when the pool tracks devices. Call inside the sign-in's transaction."""
-    if not signs_in_from_new_device(user, progress):
-        return None
+def new_device_metadata(user: User) -> dict:
+    """NewDeviceMetadata, a device key for a sign-in that `signs_in_from_new_device`. Call inside
+    the sign-in's transaction."""
     # Keys a client never confirmed would pile up with every sign-in; a day is ample to confirm one.
     Device.objects.filter(user=user, srp_verifier="", created__lt=clock.now() - UNCONFIRMED_KEY_LIFETIME).delete()
     device = Device.objects.create(

@@ -35,11 +35,11 @@ def next_step(user: User, attempt: Attempt, *, auth_time: datetime, progress: di
         if issued is not None:
             issued(client, progress, token)
         return {"ChallengeName": stage.name, "Session": token, "ChallengeParameters": parameters}
+    new_device = devices.signs_in_from_new_device(user, progress)
     events.post_authentication(user, client_id=client.client_id, client_metadata=attempt.client_metadata,
-                               new_device_used=devices.signs_in_from_new_device(user, progress))
+                               new_device_used=new_device)
     source = TOKEN_SOURCES.get(attempt.challenge_name or "", AUTHENTICATION_SOURCE)
     result = tokens.issue_tokens(user, client, auth_time=auth_time, source=source, client_metadata=attempt.client_metadata)
-    device = devices.new_device_metadata(user, progress)
-    if device is not None:
-        result["NewDeviceMetadata"] = device
+    if new_device:
+        result["NewDeviceMetadata"] = devices.new_device_metadata(user)
     return {"ChallengeParameters": {}, "AuthenticationResult": result}

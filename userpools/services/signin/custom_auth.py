@@ -36,7 +36,7 @@ from triggers import challenge_events
 from triggers.challenge_events import Subject
 from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import client_auth, devices, users
-from userpools.services.signin import clock, controller, flows, lockout, session, srp_flow
+from userpools.services.signin import clock, flows, lockout, session, srp_flow
 from userpools.services.signin.flows import INCORRECT, Attempt
 from userpools.services.signin.stages import required_response
 
@@ -132,9 +132,8 @@ def _finish(current: Round) -> dict:
     if user is None:
         raise NotAuthorizedException(INCORRECT)
     flows.refuse_after_proof(user)
-    lockout.record_success(user)
     progress = {**current.state.seed, **devices.first_factor_progress(current.attempt.parameters)}
-    return controller.next_step(user, current.attempt, auth_time=current.auth_time, progress=progress)
+    return flows.first_factor_passed(user, current.attempt, current.auth_time, progress)
 
 
 def _custom_challenge(current: Round) -> dict:

@@ -127,11 +127,15 @@ def password_flow(attempt: Attempt) -> dict:
     password = required_response(attempt.parameters, "PASSWORD")
     client_auth.check_secret_hash(attempt.client, username, attempt.parameters.get("SECRET_HASH"))
     user = _authenticate(attempt, username, password)
-    auth_time = clock.now()
+    return first_factor_passed(user, attempt, clock.now(), devices.first_factor_progress(attempt.parameters))
+
+
+def first_factor_passed(user: User, attempt: Attempt, auth_time, progress: dict) -> dict:
+    """The step after a proven first factor (password, SRP, custom challenges), with the failure
+    count cleared after the triggers the step ran: until then the user row is unlocked, so a
+    PostAuthentication handler may write to this user through the API."""
     with transaction.atomic():
-        step = controller.next_step(user, attempt, auth_time=auth_time, progress=devices.first_factor_progress(attempt.parameters))
-        # Cleared after the triggers the step ran: until then the user row is unlocked, so a
-        # PostAuthentication handler may write to this user through the API.
+        step = controller.next_step(user, attempt, auth_time=auth_time, progress=progress)
         lockout.record_success(user)
         return step
 

@@ -30,13 +30,12 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 
 from core.errors import InvalidParameterException, NotAuthorizedException, PasswordResetRequiredException
 from userpools import srp
 from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import client_auth, devices, users
-from userpools.services.signin import clock, controller, flows, lockout, throttle
+from userpools.services.signin import clock, flows, lockout, throttle
 from userpools.services.signin.flows import INCORRECT, Attempt
 from userpools.services.signin.stages import required_response
 
@@ -128,16 +127,14 @@ def password_verifier_challenge(attempt: Attempt, username: str, big_a: int, *, 
     source_ip = None if attempt.admin else attempt.source_ip
     throttle.refuse_if_throttled(source_ip)
     user = users.find_user(attempt.pool, username)
+    if user is None and not client_auth.prevents_user_existence_errors(attempt.client):
+        raise flows.unknown_user(attempt.client)
+    if not pre_authenticated:
+        flows.pre_authenticate(attempt, user, username)
     if user is None:
-        if not client_auth.prevents_user_existence_errors(attempt.client):
-            raise flows.unknown_user(attempt.client)
-        if not pre_authenticated:
-            flows.pre_authenticate(attempt, None, username)
         salt, verifier = _decoy(attempt.pool, username)
         user_sub, user_id = "", username
     else:
-        if not pre_authenticated:
-            flows.pre_authenticate(attempt, user, username)
         lockout.refuse_if_locked(user)
         if user.status == User.RESET_REQUIRED:
             raise PasswordResetRequiredException("Password reset required for the user")
@@ -238,10 +235,4 @@ def prove(attempt: Attempt) -> User:
 def password_verifier_answer(attempt: Attempt) -> dict:
     """RespondToAuthChallenge / AdminRespondToAuthChallenge with PASSWORD_VERIFIER."""
     user = prove(attempt)
-    auth_time = clock.now()
-    with transaction.atomic():
-        step = controller.next_step(user, attempt, auth_time=auth_time, progress=devices.first_factor_progress(attempt.parameters))
-        # Cleared after the triggers the step ran: until then the user row is unlocked, so a
-        # PostAuthentication handler may write to this user through the API.
-        lockout.record_success(user)
-        return step
+    return flows.first_factor_passed(user, attempt, clock.now(), devices.first_factor_progress(attempt.parameters))
