@@ -1,33 +1,28 @@
 """Wire handlers: app clients. Parse, call one service, render."""
-from awsapi.registry import COGNITO_IDP, CallContext, operation
+from awsapi.registry import CallContext
 from userpools.services import clients
 
 
-@operation(COGNITO_IDP)
 def create_user_pool_client(params: dict, ctx: CallContext) -> dict:
     client = clients.create_client(params["UserPoolId"], params)
     return {"UserPoolClient": clients.describe_client(client)}
 
 
-@operation(COGNITO_IDP)
 def describe_user_pool_client(params: dict, ctx: CallContext) -> dict:
     client = clients.get_client(params["UserPoolId"], params["ClientId"])
     return {"UserPoolClient": clients.describe_client(client)}
 
 
-@operation(COGNITO_IDP)
 def update_user_pool_client(params: dict, ctx: CallContext) -> dict:
     client = clients.update_client(params["UserPoolId"], params["ClientId"], params)
     return {"UserPoolClient": clients.describe_client(client)}
 
 
-@operation(COGNITO_IDP)
 def delete_user_pool_client(params: dict, ctx: CallContext) -> dict:
     clients.delete_client(params["UserPoolId"], params["ClientId"])
     return {}
 
 
-@operation(COGNITO_IDP)
 def list_user_pool_clients(params: dict, ctx: CallContext) -> dict:
     found, token = clients.list_clients(
         params["UserPoolId"], params.get("MaxResults"), params.get("NextToken"), client_type=params.get("ClientType")

@@ -1,21 +1,18 @@
 """Wire handlers: remembered devices, the user's own (by access token) and the administrator's.
 Parse, call one service, render."""
-from awsapi.registry import COGNITO_IDP, CallContext, operation
+from awsapi.registry import CallContext
 from userpools.services import devices
 
 
-@operation(COGNITO_IDP)
 def confirm_device(params: dict, ctx: CallContext) -> dict:
     necessary = devices.confirm_device(params["AccessToken"], params["DeviceKey"], params.get("DeviceSecretVerifierConfig"), params.get("DeviceName"))
     return {"UserConfirmationNecessary": necessary}
 
 
-@operation(COGNITO_IDP)
 def get_device(params: dict, ctx: CallContext) -> dict:
     return {"Device": devices.get_device(params["AccessToken"], params["DeviceKey"])}
 
 
-@operation(COGNITO_IDP)
 def admin_get_device(params: dict, ctx: CallContext) -> dict:
     return {"Device": devices.admin_get_device(params["UserPoolId"], params["Username"], params["DeviceKey"])}
 
@@ -27,35 +24,29 @@ def _listing(found: list[dict], next_token: str | None) -> dict:
     return response
 
 
-@operation(COGNITO_IDP)
 def list_devices(params: dict, ctx: CallContext) -> dict:
     return _listing(*devices.list_devices(params["AccessToken"], params.get("Limit"), params.get("PaginationToken")))
 
 
-@operation(COGNITO_IDP)
 def admin_list_devices(params: dict, ctx: CallContext) -> dict:
     return _listing(*devices.admin_list_devices(params["UserPoolId"], params["Username"], params.get("Limit"), params.get("PaginationToken")))
 
 
-@operation(COGNITO_IDP)
 def update_device_status(params: dict, ctx: CallContext) -> dict:
     devices.update_device_status(params["AccessToken"], params["DeviceKey"], params.get("DeviceRememberedStatus"))
     return {}
 
 
-@operation(COGNITO_IDP)
 def admin_update_device_status(params: dict, ctx: CallContext) -> dict:
     devices.admin_update_device_status(params["UserPoolId"], params["Username"], params["DeviceKey"], params.get("DeviceRememberedStatus"))
     return {}
 
 
-@operation(COGNITO_IDP)
 def forget_device(params: dict, ctx: CallContext) -> dict:
     devices.forget_device(params["AccessToken"], params["DeviceKey"])
     return {}
 
 
-@operation(COGNITO_IDP)
 def admin_forget_device(params: dict, ctx: CallContext) -> dict:
     devices.admin_forget_device(params["UserPoolId"], params["Username"], params["DeviceKey"])
     return {}

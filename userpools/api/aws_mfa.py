@@ -1,36 +1,30 @@
 """Wire handlers: the pool's MFA configuration, TOTP authenticators and users' MFA preferences.
 Parse, call one service, render."""
-from awsapi.registry import COGNITO_IDP, CallContext, operation
+from awsapi.registry import CallContext
 from userpools.services import mfa
 
 
-@operation(COGNITO_IDP)
 def set_user_pool_mfa_config(params: dict, ctx: CallContext) -> dict:
     return mfa.set_config(params["UserPoolId"], params)
 
 
-@operation(COGNITO_IDP)
 def get_user_pool_mfa_config(params: dict, ctx: CallContext) -> dict:
     return mfa.get_config(params["UserPoolId"])
 
 
-@operation(COGNITO_IDP)
 def associate_software_token(params: dict, ctx: CallContext) -> dict:
     return mfa.associate_software_token(params.get("AccessToken"), params.get("Session"))
 
 
-@operation(COGNITO_IDP)
 def verify_software_token(params: dict, ctx: CallContext) -> dict:
     return mfa.verify_software_token(params.get("AccessToken"), params.get("Session"), params["UserCode"], params.get("FriendlyDeviceName"))
 
 
-@operation(COGNITO_IDP, name="SetUserMFAPreference")
 def set_user_mfa_preference(params: dict, ctx: CallContext) -> dict:
     mfa.set_user_preference(params["AccessToken"], params)
     return {}
 
 
-@operation(COGNITO_IDP, name="AdminSetUserMFAPreference")
 def admin_set_user_mfa_preference(params: dict, ctx: CallContext) -> dict:
     mfa.admin_set_user_preference(params["UserPoolId"], params["Username"], params)
     return {}

@@ -1,10 +1,9 @@
 """Wire handlers: sign-up, confirmation, password recovery and attribute verification.
 Parse, call one service, render."""
-from awsapi.registry import COGNITO_IDP, CallContext, operation
+from awsapi.registry import CallContext
 from userpools.services import recovery, signup, verification
 
 
-@operation(COGNITO_IDP)
 def sign_up(params: dict, ctx: CallContext) -> dict:
     result = signup.sign_up(params)
     response = {"UserConfirmed": result.user.status == result.user.CONFIRMED, "UserSub": str(result.user.sub)}
@@ -13,41 +12,34 @@ def sign_up(params: dict, ctx: CallContext) -> dict:
     return response
 
 
-@operation(COGNITO_IDP)
 def confirm_sign_up(params: dict, ctx: CallContext) -> dict:
     signup.confirm_sign_up(params)
     return {}
 
 
-@operation(COGNITO_IDP)
 def resend_confirmation_code(params: dict, ctx: CallContext) -> dict:
     return {"CodeDeliveryDetails": signup.resend_confirmation_code(params)}
 
 
-@operation(COGNITO_IDP)
 def forgot_password(params: dict, ctx: CallContext) -> dict:
     return {"CodeDeliveryDetails": recovery.forgot_password(params)}
 
 
-@operation(COGNITO_IDP)
 def confirm_forgot_password(params: dict, ctx: CallContext) -> dict:
     recovery.confirm_forgot_password(params)
     return {}
 
 
-@operation(COGNITO_IDP)
 def admin_reset_user_password(params: dict, ctx: CallContext) -> dict:
     recovery.admin_reset_user_password(params["UserPoolId"], params["Username"])
     return {}
 
 
-@operation(COGNITO_IDP)
 def get_user_attribute_verification_code(params: dict, ctx: CallContext) -> dict:
     return {"CodeDeliveryDetails": verification.get_attribute_verification_code(
         params["AccessToken"], params["AttributeName"], params.get("ClientMetadata"))}
 
 
-@operation(COGNITO_IDP)
 def verify_user_attribute(params: dict, ctx: CallContext) -> dict:
     verification.verify_attribute(params["AccessToken"], params["AttributeName"], params["Code"])
     return {}
