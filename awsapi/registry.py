@@ -1,34 +1,57 @@
-"""Operation registry: (target prefix, operation name) -> handler, with its auth needs.
+"""The operation registry: which AWS services and operations this server answers.
 
-Handlers take the validated request members and a CallContext and return the response members.
+Nothing registers by being imported. Each app keeps one table module (`OPERATIONS = {"Name":
+handler, ...}`) and hands it to `register()` from its `AppConfig.ready()`. A handler takes the
+validated request members and a CallContext and returns the response members.
+
+This module knows no app: per-operation IAM resources come from the resolver an app gives
+with its service.
 """
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import botocore.session
-from django.conf import settings
+from botocore.model import OperationModel, ServiceModel
 
 from iam.models import Principal
+
+ResourceResolver = Callable[[str, dict], str]  # (operation name, request members) -> resource ARN
+
+
+def _any_resource(operation: str, params: dict) -> str:
+    return "*"
 
 
 @dataclass(frozen=True)
 class AwsService:
-    target_prefix: str  # X-Amz-Target prefix, e.g. AWSCognitoIdentityProviderService
-    model_name: str  # botocore service name, e.g. cognito-idp
-    iam_prefix: str  # IAM action prefix, e.g. cognito-idp
+    """One AWS service as the wire, IAM and the audit trail name it."""
 
+    model_name: str  # botocore service name, e.g. "cognito-idp"
+    iam_prefix: str  # IAM action prefix, e.g. "cognito-idp"
+    signing_name: str  # SigV4 credential-scope service, e.g. "cognito-idp"
+    event_source: str  # CloudTrail eventSource, e.g. "cognito-idp.amazonaws.com"
+    target_prefix: str = ""  # X-Amz-Target prefix for JSON services, e.g. "AWSCognitoIdentityProviderService"
+    resource: ResourceResolver = _any_resource
 
-COGNITO_IDP = AwsService("AWSCognitoIdentityProviderService", "cognito-idp", "cognito-idp")
-KMS = AwsService("TrentService", "kms", "kms")
+    @property
+    def model(self) -> ServiceModel:
+        return service_model(self.model_name)
+
+    @property
+    def protocol(self) -> str:
+        return self.model.protocol  # "json", "query", ...
 
 
 @dataclass
 class CallContext:
+    """What a handler may know about the call besides its members."""
+
     principal: Principal | None
     source_ip: str | None
+    access_key_id: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -41,12 +64,13 @@ class Operation:
     name: str
     handler: Handler
 
-    @functools.cached_property
-    def model(self):
-        return service_model(self.service.model_name).operation_model(self.name)
+    @property
+    def model(self) -> OperationModel:
+        return _operation_model(self.service.model_name, self.name)
 
     @property
     def needs_signature(self) -> bool:
+        """AWS marks the operations that take no signature (SignUp, InitiateAuth, ...) `auth_type: none`."""
         return self.model.auth_type != "none"
 
     @property
@@ -54,46 +78,58 @@ class Operation:
         return f"{self.service.iam_prefix}:{self.name}"
 
     def resource(self, params: dict) -> str:
-        if "UserPoolId" in params:
-            return f"arn:aws:cognito-idp:{settings.REGION}:{settings.ACCOUNT_ID}:userpool/{params['UserPoolId']}"
-        if self.service is KMS and "KeyId" in params:
-            from kms.keys import key_arn  # NotFoundException for names no key has
-
-            return key_arn(params["KeyId"])
-        return params.get("ResourceArn") or "*"
+        return self.service.resource(self.name, params)
 
 
-_OPERATIONS: dict[tuple[str, str], Operation] = {}
+class Registry:
+    """Services by their wire names, operations by (service, name)."""
+
+    def __init__(self) -> None:
+        self._services: dict[str, AwsService] = {}
+        self._operations: dict[tuple[str, str], Operation] = {}
+
+    def add_service(self, service: AwsService) -> None:
+        """Make a service known (its fronts answer for it) even before it has operations."""
+        known = self._services.setdefault(service.model_name, service)
+        if known != service:
+            raise ValueError(f"Service {service.model_name} is already registered differently.")
+
+    def register(self, service: AwsService, table: Mapping[str, Handler]) -> None:
+        """Register an app's operations; a name botocore's model does not know fails here."""
+        self.add_service(service)
+        for name, handler in table.items():
+            service.model.operation_model(name)  # raises OperationNotFoundError on a typo
+            self._operations[(service.model_name, name)] = Operation(service, name, handler)
+
+    def service_for_target(self, target_prefix: str) -> AwsService | None:
+        return next((s for s in self._services.values() if target_prefix and s.target_prefix == target_prefix), None)
+
+    def service_for_signing_name(self, signing_name: str) -> AwsService | None:
+        return next((s for s in self._services.values() if s.signing_name == signing_name), None)
+
+    def operation(self, service: AwsService, name: str) -> Operation | None:
+        return self._operations.get((service.model_name, name))
 
 
-def operation(service: AwsService, name: str | None = None) -> Callable[[Handler], Handler]:
-    """Register a handler; the operation name defaults to the function name in CamelCase."""
+REGISTRY = Registry()
 
-    def register(func: Handler) -> Handler:
-        op_name = name or "".join(part.capitalize() for part in func.__name__.split("_"))
-        service_model(service.model_name).operation_model(op_name)  # fail fast on a typo
-        _OPERATIONS[(service.target_prefix, op_name)] = Operation(service, op_name, func)
-        return func
 
-    return register
+def register(service: AwsService, table: Mapping[str, Handler]) -> None:
+    """Called from an app's `AppConfig.ready()` with its table of operations."""
+    REGISTRY.register(service, table)
 
 
 def find(target_prefix: str, name: str) -> Operation | None:
-    _load_handlers()
-    return _OPERATIONS.get((target_prefix, name))
-
-
-def all_operations() -> list[Operation]:
-    _load_handlers()
-    return list(_OPERATIONS.values())
+    """The operation an X-Amz-Target names, if registered."""
+    service = REGISTRY.service_for_target(target_prefix)
+    return REGISTRY.operation(service, name) if service else None
 
 
 @functools.cache
-def service_model(name: str):
+def service_model(name: str) -> ServiceModel:
     return botocore.session.get_session().get_service_model(name)
 
 
 @functools.cache
-def _load_handlers() -> None:
-    import kms.api  # noqa: F401  (each registers its operations)
-    import userpools.api.aws  # noqa: F401
+def _operation_model(service_name: str, name: str) -> OperationModel:
+    return service_model(service_name).operation_model(name)

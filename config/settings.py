@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from here, not a CDN
     "iam",
+    "kms",
     "userpools",
     "triggers",
 ]
@@ -139,13 +141,17 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["iam.rest_auth.SigV4Authentication"],
     "DEFAULT_PERMISSION_CLASSES": ["iam.rest_auth.IsSignedRequest"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "userpools.api.rest_errors.exception_handler",
+    "EXCEPTION_HANDLER": "awsapi.fronts.rest_errors.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Identity service REST API",
     "DESCRIPTION": "User-pool administration; every call is SigV4-signed like the AWS API.",
     "VERSION": "1.0.0",
+    # Swagger UI's JS/CSS from drf-spectacular-sidecar's static files, so /api/docs/ works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

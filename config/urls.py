@@ -1,9 +1,20 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from awsapi.views import aws_endpoint
+from awsapi.fronts import json11, query
 from userpools import wellknown
+
+
+@csrf_exempt
+def aws_endpoint(request: HttpRequest) -> HttpResponse:
+    """`POST /`: a form-encoded body is the query protocol (IAM, STS); anything else AWS JSON 1.1."""
+    if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+        return query.endpoint(request)
+    return json11.endpoint(request)
+
 
 urlpatterns = [
     path("", aws_endpoint, name="aws-endpoint"),

@@ -1,6 +1,8 @@
 """Access keys, request authentication and the one place where a call is authorized."""
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 import string
 from dataclasses import dataclass
@@ -112,3 +114,20 @@ def authorize(principal: Principal, action: str, resource: str) -> None:
     raise errors.AccessDeniedException(
         f"User: {principal.arn(settings.ACCOUNT_ID)} is not authorized to perform: {action} on resource: {resource}"
     )
+
+
+@dataclass(frozen=True)
+class CallerIdentity:
+    user_id: str
+    account: str
+    arn: str
+
+
+def caller_identity(principal: Principal) -> CallerIdentity:
+    """STS GetCallerIdentity: root's user id is the account; a user's is a stable `AIDA...` id."""
+    account = settings.ACCOUNT_ID
+    if principal.is_root:
+        return CallerIdentity(account, account, principal.arn(account))
+    digest = hashlib.sha256(f"{account}:{principal.pk}".encode()).digest()
+    user_id = "AIDA" + base64.b32encode(digest).decode()[:17]
+    return CallerIdentity(user_id, account, principal.arn(account))

@@ -7,7 +7,7 @@ import base64
 import binascii
 import os
 
-from awsapi.registry import KMS, CallContext, operation
+from awsapi.registry import CallContext
 from core.errors import InvalidCiphertextException, InvalidKeyUsageException, ValidationException
 from kms import keys
 
@@ -31,7 +31,6 @@ def _refuse_other_algorithms(params: dict) -> None:
         raise InvalidKeyUsageException(f"{params['EncryptionAlgorithm']} is not supported by a symmetric key.")
 
 
-@operation(KMS)
 def decrypt(params: dict, context: CallContext) -> dict:
     _refuse_other_algorithms(params)
     try:
@@ -41,14 +40,12 @@ def decrypt(params: dict, context: CallContext) -> dict:
     return {"KeyId": arn, "Plaintext": _b64(plaintext), "EncryptionAlgorithm": SYMMETRIC_DEFAULT}
 
 
-@operation(KMS)
 def encrypt(params: dict, context: CallContext) -> dict:
     _refuse_other_algorithms(params)
     arn, blob = keys.encrypt(params["KeyId"], _blob(params["Plaintext"]), params.get("EncryptionContext"))
     return {"KeyId": arn, "CiphertextBlob": _b64(blob), "EncryptionAlgorithm": SYMMETRIC_DEFAULT}
 
 
-@operation(KMS)
 def generate_data_key(params: dict, context: CallContext) -> dict:
     if ("NumberOfBytes" in params) == ("KeySpec" in params):
         raise ValidationException("Please specify either number of bytes or key spec.")
@@ -56,3 +53,4 @@ def generate_data_key(params: dict, context: CallContext) -> dict:
     plaintext = os.urandom(size)
     arn, blob = keys.encrypt(params["KeyId"], plaintext, params.get("EncryptionContext"))
     return {"KeyId": arn, "Plaintext": _b64(plaintext), "CiphertextBlob": _b64(blob)}
+

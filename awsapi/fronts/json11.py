@@ -1,27 +1,26 @@
-"""The AWS endpoint: `POST /` in the JSON 1.1 protocol, dispatched on X-Amz-Target."""
+"""AWS JSON 1.1: `POST /` with `X-Amz-Target: <TargetPrefix>.<Operation>` and a JSON body.
+
+Errors are rendered here and only here for this protocol: `{"__type", "message"}` with the
+error's status and `x-amzn-ErrorType`.
+"""
 from __future__ import annotations
 
 import json
 import logging
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
 
-from awsapi import registry
-from awsapi.output import prune
-from awsapi.validation import validate
+from awsapi import pipeline, registry
 from core import errors
-from core.net import client_ip
-from iam import services as iam
 
 log = logging.getLogger(__name__)
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 
 
-@csrf_exempt
-def aws_endpoint(request: HttpRequest) -> HttpResponse:
+def endpoint(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return JsonResponse({"service": "identity", "protocols": ["json-1.1"]})
     try:
@@ -39,29 +38,11 @@ def dispatch(request: HttpRequest) -> dict:
     op = registry.find(prefix, name)
     if op is None:
         raise errors.UnknownOperationException(f"Unknown operation {target!r}." if target else "Missing X-Amz-Target.")
-    body = request.body
     try:
-        params = json.loads(body or b"{}")
+        params = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
         raise errors.SerializationException("Unable to parse the request body as JSON.") from None
-    context = registry.CallContext(principal=None, source_ip=client_ip(request.META))
-    if op.needs_signature:
-        context.principal = iam.authenticate(
-            authorization=request.headers.get("Authorization"),
-            method=request.method,
-            path=request.path,
-            query_string=request.META.get("QUERY_STRING", ""),
-            headers=signed_headers(request),
-            body=body,
-        )
-    validate(op.model.input_shape, params)
-    if context.principal is not None:
-        iam.authorize(context.principal, op.action, op.resource(params))
-    return prune(op.model.output_shape, op.handler(params, context) or {})
-
-
-def signed_headers(request: HttpRequest) -> dict[str, str]:
-    return {name.lower(): value for name, value in request.headers.items()}
+    return pipeline.run(op, params, pipeline.Caller.of(request))
 
 
 def render_error(exc: errors.ServiceError) -> HttpResponse:
@@ -75,7 +56,7 @@ def _json_response(payload: dict) -> HttpResponse:
     return HttpResponse(json.dumps(payload, default=_encode), content_type=JSON_CONTENT_TYPE)
 
 
-def _encode(value):
+def _encode(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.timestamp()  # JSON 1.1 timestamps are epoch seconds
     if isinstance(value, date):

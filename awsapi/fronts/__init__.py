@@ -1,0 +1,1 @@
+"""Protocol fronts: each parses its wire format, runs `awsapi.pipeline`, and renders."""
