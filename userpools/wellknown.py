@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
-from core.errors import ResourceNotFoundException
+from core.errors import ResourceNotFoundException, ServiceError
 from userpools import keys
 from userpools.models import UserPool
 from userpools.services.tokens import issuer
@@ -21,8 +21,13 @@ def _pool_or_404(pool_id: str) -> UserPool | JsonResponse:
     pool = UserPool.objects.filter(pk=pool_id).first()
     if pool is not None:
         return pool
-    error = ResourceNotFoundException(f"User pool {pool_id} does not exist.")
-    return JsonResponse({"__type": error.error_type, "message": error.message}, status=404)
+    return render_error(ResourceNotFoundException(f"User pool {pool_id} does not exist."))
+
+
+def render_error(error: ServiceError) -> JsonResponse:
+    """The one renderer of errors for the discovery endpoints: AWS's body, a plain HTTP status."""
+    status = 404 if isinstance(error, ResourceNotFoundException) else error.status
+    return JsonResponse({"__type": error.error_type, "message": error.message}, status=status)
 
 
 def _cached(response: JsonResponse) -> JsonResponse:

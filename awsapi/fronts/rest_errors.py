@@ -1,4 +1,4 @@
-"""Render our ServiceError hierarchy (and DRF's own errors) for the REST API.
+"""Render our ServiceError hierarchy (and DRF's own errors) for the REST API: the one REST renderer.
 
 The body is the AWS one, `{"__type", "message"}`; only the HTTP status differs, chosen for REST
 here and nowhere else (the AWS JSON protocol keeps AWS's statuses).
@@ -57,6 +57,10 @@ def rest_status(error: errors.ServiceError) -> int:
 
 def _body(error_type: str, message: str) -> dict:
     return {"__type": error_type, "message": message}
+
+
+def error_body(error: errors.ServiceError) -> dict:
+    return _body(error.error_type, error.message)
 
 
 def _drf_error(exc: exceptions.APIException) -> Response:

@@ -12,6 +12,8 @@ import uritemplate
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 
+from awsapi.fronts.rest_params import query_members
+
 _SCALARS = {
     "string": {"type": "string"},
     "boolean": {"type": "boolean"},
@@ -120,8 +122,6 @@ class RouteSchema(AutoSchema):
         return [self._route().tag]
 
     def _get_parameters(self) -> list[dict]:
-        from userpools.api.rest import query_members  # the view module imports this one
-
         parameters = super()._get_parameters()  # the path variables
         if self.method != "GET":
             return parameters

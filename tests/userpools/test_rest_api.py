@@ -15,6 +15,7 @@ from botocore.credentials import Credentials
 from django.conf import settings
 
 from awsapi import registry
+from userpools.api.operations import COGNITO_IDP
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,7 +70,7 @@ class RestClient:
 
 
 def has_operation(name: str) -> bool:
-    return registry.find(registry.COGNITO_IDP.target_prefix, name) is not None
+    return registry.find(COGNITO_IDP.target_prefix, name) is not None
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ becomes the operation's AccessToken member.
 """
 from django.urls import path
 
-from userpools.api.rest import BEARER, PUBLIC, Route, route_view
+from awsapi.fronts.rest import BEARER, PUBLIC, route_view
+from userpools.api.rest_routes import Route
 
 CLIENT = "clients/<str:client_id>"
 

@@ -1,12 +1,16 @@
-"""REST routes under /api/v1/: each method of each URL runs one AWS operation (see rest.py).
+"""REST routes under /api/v1/: each method of each URL runs one user-pool AWS operation
+(the machinery is `awsapi.fronts.rest`).
 
 Bodies use AWS's member names (`{"PoolName": "x"}`); query parameters use them in snake_case
 (`?max_results=10&next_token=...`). A resource-server identifier may contain '/': send it with
 '/' as is and other reserved characters percent-encoded.
 """
+from __future__ import annotations
+
 from django.urls import include, path, re_path
 
-from userpools.api.rest import Route, bind_pool_arn, no_route, route_view
+from awsapi.fronts.rest import no_route, route_view
+from userpools.api.rest_routes import Route, bind_pool_arn
 
 POOL = "userpools/<str:pool_id>"
 USER = f"{POOL}/users/<str:username>"
