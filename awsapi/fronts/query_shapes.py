@@ -45,7 +45,9 @@ def _value(shape, flat: Mapping[str, str], key: str) -> Any:
     if kind == "list":
         base = key if shape.serialization.get("flattened") else f"{key}.{_name(shape.member, 'member')}"
         items = _items(lambda n: _value(shape.member, flat, f"{base}.{n}"))
-        return items if items or key not in flat else []  # `Name=` is an empty list
+        if items:
+            return items
+        return [] if key in flat else None  # `Name=` is an empty list
     if kind == "map":
         base = key if shape.serialization.get("flattened") else f"{key}.entry"
         key_name, value_name = _name(shape.key, "key"), _name(shape.value, "value")
