@@ -98,7 +98,7 @@ class Registry:
         """Register an app's operations; a name botocore's model does not know fails here."""
         self.add_service(service)
         for name, handler in table.items():
-            service.model.operation_model(name)  # raises OperationNotFoundError on a typo
+            service.model.operation_model(name)  # raises botocore.model.OperationNotFoundError on a typo
             self._operations[(service.model_name, name)] = Operation(service, name, handler)
 
     def service_for_target(self, target_prefix: str) -> AwsService | None:

@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 import pytest
-from botocore.exceptions import OperationNotFoundError
+from botocore.model import OperationNotFoundError
 
 from awsapi import registry
 from awsapi.registry import AwsService, Registry
