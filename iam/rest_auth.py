@@ -18,15 +18,6 @@ class SignatureRejected(exceptions.AuthenticationFailed):
         self.error = error
 
 
-def signing_path(path: str) -> str:
-    """The path as SigV4 signers canonicalize it for every service but S3: empty and '.'
-    segments removed. (botocore's `normalize_url_path`; AWS verifies the same way.)"""
-    segments = [segment for segment in path.split("/") if segment and segment != "."]
-    if not segments:
-        return "/"
-    return "/" + "/".join(segments) + ("/" if path.endswith("/") else "")
-
-
 class SigV4Authentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         header = request.META.get("HTTP_AUTHORIZATION")
@@ -37,7 +28,7 @@ class SigV4Authentication(authentication.BaseAuthentication):
             principal = services.authenticate(
                 authorization=header,
                 method=request.method,
-                path=signing_path(django_request.path),
+                path=django_request.path,  # decoded; sigv4 canonicalizes it as signers do
                 query_string=request.META.get("QUERY_STRING", ""),
                 headers={name.lower(): value for name, value in django_request.headers.items()},
                 body=django_request.body,

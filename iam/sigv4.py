@@ -86,10 +86,46 @@ def canonical_query(query_string: str) -> str:
     return "&".join(f"{k}={v}" for k, v in encoded)
 
 
-def canonical_path(path: str) -> str:
-    """Canonical form of a decoded path: services other than S3 encode the sent (encoded) path once more."""
-    as_sent = _uri_encode(path or "/", safe="/-_.~")
-    return _uri_encode(as_sent, safe="/-_.~")
+# Characters a path segment may carry unescaped (RFC 3986 pchar); clients differ in which of
+# them they escape, and the server only sees the decoded path.
+_PCHAR_SAFE = "/-._~!$&'()*+,;=:@"
+
+
+def normalize_path(path: str) -> str:
+    """Remove empty and '.' segments and resolve '..', keeping a trailing '/', as botocore's
+    `normalize_url_path` does for every service but S3."""
+    if not path:
+        return "/"
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment and segment != ".":
+            segments.append(segment)
+    normalized = "/" + "/".join(segments)
+    return normalized + "/" if path.endswith("/") and normalized != "/" else normalized
+
+
+def canonical_uri(path_as_sent: str) -> str:
+    """The canonical URI exactly as AWS's signers compute it (botocore's SigV4Auth): the path as
+    sent on the wire, normalized, then URI-encoded once more with `quote(safe='/~')`."""
+    return quote(normalize_path(path_as_sent), safe="/~")
+
+
+def canonical_uris(decoded_path: str) -> list[str]:
+    """Every canonical URI a correct signer may have used for a request whose decoded path is
+    `decoded_path`. The server cannot tell `dave@x` from `dave%40x` on the wire, so it tries the
+    path as sent with pchars unescaped and as sent fully escaped, each canonicalized as AWS's
+    signers do (SDKs) and as sent (signers that skip the second encoding, e.g. curl 7.x).
+    All of them name the same decoded path, so none lets a signature cover another resource.
+    """
+    candidates: list[str] = []
+    for as_sent in (quote(decoded_path or "/", safe=_PCHAR_SAFE), quote(decoded_path or "/", safe="/-_.~")):
+        for uri in (canonical_uri(as_sent), as_sent):
+            if uri not in candidates:
+                candidates.append(uri)
+    return candidates
 
 
 def canonical_headers(headers: dict[str, str], signed: tuple[str, ...]) -> str:
@@ -102,12 +138,13 @@ def canonical_headers(headers: dict[str, str], signed: tuple[str, ...]) -> str:
 
 
 def canonical_request(
-    method: str, path: str, query_string: str, headers: dict[str, str], signed: tuple[str, ...], payload_hash: str
+    method: str, uri: str, query_string: str, headers: dict[str, str], signed: tuple[str, ...], payload_hash: str
 ) -> str:
+    """The canonical request for `uri`, an already canonical URI (see `canonical_uris`)."""
     return "\n".join(
         [
             method.upper(),
-            canonical_path(path),
+            uri,
             canonical_query(query_string),
             canonical_headers(headers, signed),
             ";".join(signed),
@@ -173,7 +210,8 @@ def verify(
 ) -> None:
     """Raise SignatureError unless the request is signed by `secret` and fresh.
 
-    `headers` maps lower-cased header names to values.
+    `path` is the decoded request path (as Django's `request.path`); `headers` maps lower-cased
+    header names to values.
     """
     amz_date = headers.get("x-amz-date")
     signed_at = parse_amz_date(amz_date)
@@ -184,10 +222,11 @@ def verify(
     declared = headers.get("x-amz-content-sha256")
     if declared and declared != payload_hash:  # these APIs take no unsigned payloads
         raise SignatureError("mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.")
-    canonical = canonical_request(method, path, query_string, headers, auth.signed_headers, payload_hash)
-    expected = signature(secret, auth, amz_date, canonical)
-    if not hmac.compare_digest(expected, auth.signature):
-        raise SignatureError("mismatch", "signature mismatch")
+    for uri in canonical_uris(path):
+        canonical = canonical_request(method, uri, query_string, headers, auth.signed_headers, payload_hash)
+        if hmac.compare_digest(signature(secret, auth, amz_date, canonical), auth.signature):
+            return
+    raise SignatureError("mismatch", "signature mismatch")
 
 
 def _hmac(key: bytes, message: str) -> bytes:

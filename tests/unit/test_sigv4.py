@@ -108,3 +108,29 @@ def test_malformed_authorization(header, kind):
     with pytest.raises(sigv4.SignatureError) as excinfo:
         sigv4.parse_authorization(header)
     assert excinfo.value.kind == kind
+
+
+@pytest.mark.parametrize(
+    "sent, decoded",
+    [
+        ("/api/v1/userpools/us-east-1_abc/users/dave@example.com", "/api/v1/userpools/us-east-1_abc/users/dave@example.com"),
+        ("/api/v1/userpools/us-east-1_abc/users/dave%40example.com", "/api/v1/userpools/us-east-1_abc/users/dave@example.com"),
+        ("/api/v1/a:b+c=d,e", "/api/v1/a:b+c=d,e"),
+        ("/api/v1/da%20ve/%C3%A9", "/api/v1/da ve/é"),
+        ("/api/v1/100%25", "/api/v1/100%"),
+        ("/api/v1/./x//y/", "/api/v1/./x//y/"),
+    ],
+)
+def test_botocore_signatures_verify_on_the_decoded_path_whatever_the_client_escaped(sent, decoded):
+    # The server sees the path decoded (Django's request.path): '@' and '%40' arrive the same.
+    _verify(_botocore_signed(path=sent), path=decoded)
+
+
+def test_canonical_uri_is_botocores():
+    assert sigv4.canonical_uri("/a/./b//c@d/%40/") == "/a/b/c%40d/%2540/"
+    assert sigv4.canonical_uri("") == "/"
+
+
+def test_a_signature_for_another_path_still_fails():
+    with pytest.raises(sigv4.SignatureError):
+        _verify(_botocore_signed(path="/api/v1/users/dave@example.com"), path="/api/v1/users/eve@example.com")
