@@ -213,7 +213,7 @@ def verify(
     `path` is the decoded request path (as Django's `request.path`); `headers` maps lower-cased
     header names to values.
     """
-    amz_date = headers.get("x-amz-date")
+    amz_date = headers.get("x-amz-date") or ""
     signed_at = parse_amz_date(amz_date)
     if amz_date[:8] != auth.date:
         raise SignatureError("mismatch", "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.")

@@ -158,7 +158,8 @@ def route_view(**routes: Route):
     }
     name = "".join(route.operation for route in routes.values())[:80] + "View"
     # A class per URL (not initkwargs) so the schema generator sees only the methods it serves.
-    return type(name, (RouteView,), attributes).as_view()
+    view_class: type[RouteView] = type(name, (RouteView,), attributes)
+    return view_class.as_view()
 
 
 def no_route(request: HttpRequest, rest: str = "") -> JsonResponse:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 import uritemplate
 from drf_spectacular.openapi import AutoSchema
@@ -128,7 +129,7 @@ class RouteSchema(AutoSchema):
         shape = self._route().model().input_shape
         shapes = ShapeSchemas(self.registry)
         for name, member in query_members(shape, self._bound()).items():
-            parameter = {"name": name, "in": "query", "schema": shapes.schema(shape.members[member])}
+            parameter: dict[str, Any] = {"name": name, "in": "query", "schema": shapes.schema(shape.members[member])}
             if member in shape.required_members and member not in self._route().defaults:
                 parameter["required"] = True
             if shape.members[member].type_name == "list":

@@ -73,7 +73,9 @@ def test_unsigned_call_is_missing_authentication_token(live_server):
 def test_unsigned_web_identity_reaches_sts(live_server):
     # AWS takes AssumeRoleWithWebIdentity unsigned: it is routed to STS (which does not offer it yet).
     with pytest.raises(ClientError) as excinfo:
-        unsigned(live_server, "sts").assume_role_with_web_identity(RoleArn="arn:aws:iam::000000000000:role/r" + "x" * 10, RoleSessionName="session", WebIdentityToken="t" * 10)
+        unsigned(live_server, "sts").assume_role_with_web_identity(
+            RoleArn="arn:aws:iam::000000000000:role/web", RoleSessionName="session", WebIdentityToken="t" * 10
+        )
     assert error_code(excinfo) == "InvalidAction"
 
 

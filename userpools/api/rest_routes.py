@@ -25,7 +25,7 @@ def bind_pool_arn(kwargs: Mapping[str, str]) -> dict[str, Any]:
     return {"ResourceArn": pool_arn(kwargs["pool_id"])}
 
 
-def Route(operation: str, tag: str, **options: Any) -> rest.Route:  # noqa: N802 (reads as the class it makes)
+def route(operation: str, tag: str, **options: Any) -> rest.Route:
     """A REST route running a user-pool operation; URL variables bind by PATH_MEMBERS."""
     options.setdefault("bind", bind_path)
     return rest.Route(COGNITO_IDP, operation, tag, **options)

@@ -6,18 +6,18 @@ becomes the operation's AccessToken member.
 """
 from django.urls import path
 
-from awsapi.fronts.rest import BEARER, PUBLIC, route_view
-from userpools.api.rest_routes import Route
+from awsapi.fronts.rest import BEARER, PUBLIC, Route, route_view
+from userpools.api.rest_routes import route
 
 CLIENT = "clients/<str:client_id>"
 
 
 def _me(operation: str) -> Route:
-    return Route(operation, "me", auth=BEARER)
+    return route(operation, "me", auth=BEARER)
 
 
 def _public(operation: str, status: int = 200) -> Route:
-    return Route(operation, "sign-in", status=status, auth=PUBLIC)
+    return route(operation, "sign-in", status=status, auth=PUBLIC)
 
 
 urlpatterns = [
