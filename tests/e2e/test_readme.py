@@ -151,9 +151,11 @@ def test_every_python_block_compiles(block):
 
 
 def test_management_commands_are_run_with_the_venv_python():
-    """Only `.venv/bin/python` has Django: a bare `python manage.py` cannot work as written."""
+    """Only `.venv` has Django and the other requirements: a bare `python manage.py` (or
+    `gunicorn`, `celery`) cannot work as written."""
     text = README.read_text()
-    assert not re.search(r"(?<!\.venv/bin/)\bpython3? manage\.py", text)
+    bare = re.findall(r"(?<![\w/.-])(?:python3?\s+\S+\.py|gunicorn\s+config|celery\s+-A)", text)
+    assert not bare, f"run with .venv/bin/... or make: {bare}"
     known = get_commands()
     for args in readme_manage_commands():
         if args != ["..."]:
