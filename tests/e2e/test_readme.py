@@ -14,6 +14,7 @@ import gc
 import json
 import re
 import shlex
+import sys
 import textwrap
 from dataclasses import dataclass
 from io import StringIO
@@ -37,7 +38,7 @@ README_POOL_ID = "us-east-1_AbC123xyZ"  # the placeholder pool id of the shell e
 KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 # A fence at any indentation (blocks inside list items are indented), its language and body.
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w-]*)[ \t]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.M | re.S)
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w-]*)[ \t]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$", re.MULTILINE | re.DOTALL)
 _MODULE_HEADER = re.compile(r"\A# (?P<path>[A-Za-z_][\w/]*\.py)\n")
 _MAKE_MANAGE = re.compile(r'make manage ARGS="(?P<args>[^"]*)"')
 
@@ -98,8 +99,6 @@ def readme_manage_commands() -> list[list[str]]:
 @pytest.fixture
 def plugin_modules(tmp_path, monkeypatch):
     """The README's plugin modules written out as files on sys.path, as a reader would."""
-    import sys
-
     root = tmp_path / "plugins"
     for block in module_blocks().values():
         path = root / block.module_path

@@ -10,7 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
-from typing import Callable
+from collections.abc import Callable
 
 import jwt
 import pytest
