@@ -73,7 +73,7 @@ def test_initiate_auth_metadata_is_validation_data_only(idp, unsigned_idp, admin
 
 
 def test_user_migration_gets_initiate_auth_metadata_as_validation_data(idp, unsigned_idp):
-    pool_id, client_id = recorded_pool(idp, UserMigration=arn("migrate"))
+    _, client_id = recorded_pool(idp, UserMigration=arn("migrate"))
     unsigned_idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", ClientMetadata=AT_START,
                                AuthParameters={"USERNAME": "legacy-lee", "PASSWORD": "Legacy#Pass1"})
     (migration,) = lifecycle_plugins.SEEN
