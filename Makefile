@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PORT
 
-.PHONY: install run test migrate worker js-e2e
+.PHONY: install run test migrate manage worker js-e2e
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,12 @@ install: $(STAMP)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
+
+# Any management command, run by the venv's Python on a migrated database:
+# make manage ARGS="createaccesskey --root"
+manage: install
+	@$(BIN)/python manage.py migrate --noinput -v 0
+	@$(BIN)/python manage.py $(ARGS)
 
 # With REDIS_URL set, `run` also starts a Celery worker for triggers, mail and SMS (the production shape).
 run: migrate

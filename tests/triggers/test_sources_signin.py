@@ -73,7 +73,7 @@ def test_initiate_auth_metadata_is_validation_data_only(idp, unsigned_idp, admin
 
 
 def test_user_migration_gets_initiate_auth_metadata_as_validation_data(idp, unsigned_idp):
-    pool_id, client_id = recorded_pool(idp, UserMigration=arn("migrate"))
+    _, client_id = recorded_pool(idp, UserMigration=arn("migrate"))
     unsigned_idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", ClientMetadata=AT_START,
                                AuthParameters={"USERNAME": "legacy-lee", "PASSWORD": "Legacy#Pass1"})
     (migration,) = lifecycle_plugins.SEEN
@@ -168,10 +168,14 @@ def test_pre_authentication_hears_of_unknown_users_only_where_existence_is_hidde
     parameters = {"USERNAME": "nobody", "PASSWORD": "Wrong#Pass1"} if flow == "USER_PASSWORD_AUTH" else {
         "USERNAME": "nobody", "SRP_A": AWSSRP(username="nobody", password="x", pool_id=pool_id, client_id=hiding, client=unsigned_idp).get_auth_params()["SRP_A"]}
 
-    try:
-        unsigned_idp.initiate_auth(ClientId=hiding, AuthFlow=flow, AuthParameters=parameters)
-    except unsigned_idp.exceptions.NotAuthorizedException:
-        pass  # the password flow refuses at once; SRP answers with a decoy challenge
+    if flow == "USER_PASSWORD_AUTH":  # refused at once, as a wrong password is
+        with pytest.raises(unsigned_idp.exceptions.NotAuthorizedException) as refused:
+            unsigned_idp.initiate_auth(ClientId=hiding, AuthFlow=flow, AuthParameters=parameters)
+        assert refused.value.response["Error"]["Message"] == "Incorrect username or password."
+    else:  # SRP answers with a decoy challenge, as for a real user
+        decoy = unsigned_idp.initiate_auth(ClientId=hiding, AuthFlow=flow, AuthParameters=parameters)
+        assert decoy["ChallengeName"] == "PASSWORD_VERIFIER"
+        assert {"SALT", "SRP_B", "SECRET_BLOCK", "USERNAME"} <= set(decoy["ChallengeParameters"])
     (event,) = plugins.SIGN_IN_EVENTS
     assert event["userName"] == "nobody" and event["request"]["userNotFound"] is True and event["request"]["userAttributes"] == {}
 
