@@ -2,7 +2,7 @@
 
 Starts nothing itself. Point it at `make run` (or a production deployment) with a root key:
 
-    ROOT_ACCESS_KEY_ID=... ROOT_SECRET_ACCESS_KEY=... python bench/auth_bench.py \
+    ROOT_ACCESS_KEY_ID=... ROOT_SECRET_ACCESS_KEY=... .venv/bin/python bench/auth_bench.py \
         --endpoint http://127.0.0.1:8000 --threads 4 --requests 200
 
 The baseline row (DescribeUserPool: one signed call, one indexed read) is measured in the same
