@@ -12,4 +12,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Root access key {key.access_key_id} is ready.")
         else:
             self.stdout.write("No ROOT_ACCESS_KEY_ID/ROOT_SECRET_ACCESS_KEY set; create one with "
-                              "'make manage ARGS="createaccesskey --root"'.")
+                              '`make manage ARGS="createaccesskey --root"`.')
