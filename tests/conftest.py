@@ -23,7 +23,9 @@ def make_client(base_url: str, service: str = "cognito-idp", key_id: str | None 
 @pytest.fixture
 def idp(live_server):
     """A cognito-idp client against the live server, signed by the root key."""
-    return make_client(live_server.url)
+    client = make_client(live_server.url)
+    yield client
+    client.close()
 
 
 @pytest.fixture
