@@ -24,17 +24,21 @@ class Resources:
     fixed: re.Pattern[str] | None
     templated: tuple[Template, ...]
 
-    def match(self, arn: str, context: Mapping[str, str | list[str]]) -> bool:
-        """Whether the request's resource ARN matches any entry."""
+    def match(self, arn: str, context: Mapping[str, str | list[str]]) -> bool | None:
+        """Whether the request's resource ARN matches any entry; None when it matches none and an
+        entry that could match it holds a variable the request cannot resolve."""
         if self.everything:
             return True
         if self.fixed is not None and self.fixed.fullmatch(arn):
             return True
+        unknown = False
         for template in self.templated:
             pieces = template.resolve(context)
-            if pieces is not None and compile_glob(glob_source(pad_arn(pieces), arn=True)).fullmatch(arn):
+            if pieces is None:
+                unknown = unknown or template.arn_could_match(arn)
+            elif compile_glob(glob_source(pad_arn(pieces), arn=True)).fullmatch(arn):
                 return True
-        return False
+        return None if unknown else False
 
 
 def pad_arn(pieces: tuple) -> tuple:
@@ -98,8 +102,12 @@ class Statement:
         """Whether this statement applies to a request (its Effect then decides)."""
         if (self.actions.fullmatch(action) is not None) == self.not_action:
             return False
-        if self.resources is not None and self.resources.match(resource, context) == self.not_resource:
-            return False
+        if self.resources is not None:
+            matched = self.resources.match(resource, context)
+            # An unresolvable variable "might cause the entire statement to be invalid": in a
+            # Resource list the entry matches nothing; a NotResource list with one never applies.
+            if matched is None or matched == self.not_resource:
+                return False
         if self.principals is not None and self.principals.match(principal) == self.not_principal:
             return False
         for condition in self.conditions:

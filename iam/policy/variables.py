@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .wildcards import Piece
+from .wildcards import ARN_PREFIX_COLONS, Piece, compile_glob, glob_source
 
 _ESCAPES = {"*": "*", "?": "?", "$": "$"}
 _DEFAULT = re.compile(r"^\s*([^,\s]+)\s*,\s*'((?:[^']|'')*)'\s*$")
@@ -57,6 +57,27 @@ class Template:
             else:
                 out.append(piece)
         return tuple(out)
+
+    def arn_could_match(self, arn: str) -> bool:
+        """For an ARN template with an unresolvable variable: whether the ARN could match it at
+        all, judged on the five components before the resource, with variables as wildcards (an
+        ARN of another service or account cannot match, whatever the variable would have been)."""
+        pieces: list[Piece] = []
+        colons = 0
+        for piece in self.pieces:
+            wild, text = (True, "*") if isinstance(piece, Variable) else piece
+            room = ARN_PREFIX_COLONS - colons
+            if text.count(":") >= room:
+                cut = -1
+                for _ in range(room):
+                    cut = text.index(":", cut + 1)
+                pieces.append((wild, text[:cut + 1]))
+                colons = ARN_PREFIX_COLONS
+                break
+            pieces.append((wild, text))
+            colons += text.count(":")
+        pieces.append((True, ":" * (ARN_PREFIX_COLONS - colons) + "*"))
+        return compile_glob(glob_source(pieces, arn=True)).fullmatch(arn) is not None
 
     def resolve_text(self, context: Mapping[str, str | list[str]]) -> str | None:
         """The resolved string, wildcards kept as plain characters; None if a variable is missing."""
