@@ -335,3 +335,21 @@ def test_request_context_is_read_only(action):
     assert request.keys["aws:tagkeys"] == ["a", "b"]
     with pytest.raises(TypeError):
         request.keys["x"] = "y"  # type: ignore[index]
+
+
+def test_global_context_feeds_the_documented_keys():
+    from datetime import datetime, timezone
+
+    from iam.policy import global_context
+
+    context = global_context(
+        principal_arn=f"arn:aws:iam::{ACCOUNT}:user/alice", userid="AIDAEXAMPLE", username="alice", source_ip="10.0.0.1",
+        secure_transport=True, now=datetime(2026, 11, 29, 12, tzinfo=timezone.utc), principal_tags={"team": "red"},
+        request_tags={"env": "prod"}, extra={"cognito-identity.amazonaws.com:sub": "us-east-1:abc"},
+    )
+    assert context["aws:PrincipalAccount"] == ACCOUNT and context["aws:EpochTime"] == "1795953600"
+    assert context["aws:CurrentTime"] == "2026-11-29T12:00:00Z" and context["aws:TagKeys"] == ["env"]
+    assert "aws:MultiFactorAuthPresent" not in context
+    own_table = policy(allow("dynamodb:*", f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/${{aws:username}}",
+                             Condition={"StringEquals": {"aws:PrincipalTag/team": "red"}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))
+    assert kind("dynamodb:GetItem", f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/alice", context, identity=[own_table]) == "Allow"
