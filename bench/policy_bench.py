@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from iam.policy import Request, evaluate, parse_policy  # noqa: E402
+from iam.policy import Request, evaluate, parse_policy
 
 ACCOUNT = "123456789012"
 POOL = f"arn:aws:cognito-idp:us-east-1:{ACCOUNT}:userpool/us-east-1_Bench"

@@ -7,7 +7,7 @@ seconds since the epoch.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def global_context(
@@ -31,7 +31,7 @@ def global_context(
     ``request_tags`` also fills ``aws:TagKeys``. ``extra`` adds service keys
     (``cognito-identity.amazonaws.com:sub`` ...).
     """
-    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
     context: dict[str, str | list[str]] = {
         "aws:PrincipalArn": principal_arn,
         "aws:userid": userid,

@@ -101,7 +101,7 @@ def _strings(value: object) -> list[str]:
     items = value if isinstance(value, list) else [value]
     if not items or not all(isinstance(item, str) and item for item in items):
         raise PolicyError(SYNTAX)
-    return items
+    return [str(item) for item in items]
 
 
 def _exactly_one(statement: dict, first: str, second: str, missing: str) -> tuple[object, bool]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 
 import pytest
 
@@ -128,7 +129,7 @@ def test_resources_match_case_sensitively_component_by_component():
         return decide("cognito-idp:ListUsers", resource, identity=[policy(allow(resource=pattern))]).allowed
     assert allowed(POOL) and allowed(f"arn:aws:cognito-idp:*:{ACCOUNT}:userpool/*") and allowed("arn:aws:cognito-idp:us-east-1:*:userpool/us-east-1_Pool?")
     assert not allowed(POOL.replace("Pool1", "pool1"))  # case-sensitive
-    assert not allowed(f"arn:aws:cognito-idp:us-east-1:111111111111:userpool/*")
+    assert not allowed("arn:aws:cognito-idp:us-east-1:111111111111:userpool/*")
     # a wildcard in the region component never reaches into the account
     assert not allowed("arn:aws:cognito-idp:us-east-1*:userpool/*")
     # in the resource component it spans anything, colons and slashes included
@@ -213,7 +214,7 @@ def test_a_missing_key_fails_positive_operators_and_passes_negated_ones():
 
 
 def test_numeric_operators():
-    age = lambda op, value, got: when({op: {"aws:MultiFactorAuthAge": value}}, {"aws:MultiFactorAuthAge": got})  # noqa: E731
+    age = lambda op, value, got: when({op: {"aws:MultiFactorAuthAge": value}}, {"aws:MultiFactorAuthAge": got})
     assert age("NumericLessThan", "3600", "300") and not age("NumericLessThan", "3600", "3600")
     assert age("NumericLessThanEquals", "3600", "3600") and age("NumericGreaterThan", 10, "11")
     assert age("NumericGreaterThanEquals", "1.5", "1.50") and age("NumericEquals", "300", "300.0")
@@ -338,13 +339,13 @@ def test_request_context_is_read_only(action):
 
 
 def test_global_context_feeds_the_documented_keys():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from iam.policy import global_context
 
     context = global_context(
         principal_arn=f"arn:aws:iam::{ACCOUNT}:user/alice", userid="AIDAEXAMPLE", username="alice", source_ip="10.0.0.1",
-        secure_transport=True, now=datetime(2026, 11, 29, 12, tzinfo=timezone.utc), principal_tags={"team": "red"},
+        secure_transport=True, now=datetime(2026, 11, 29, 12, tzinfo=UTC), principal_tags={"team": "red"},
         request_tags={"env": "prod"}, extra={"cognito-identity.amazonaws.com:sub": "us-east-1:abc"},
     )
     assert context["aws:PrincipalAccount"] == ACCOUNT and context["aws:EpochTime"] == "1795953600"

@@ -5,7 +5,14 @@ import json
 
 import pytest
 
-from iam.policy import MANAGED_POLICY_SIZE, USER_INLINE_SIZE, Policy, PolicyError, parse_policy, policy_size
+from iam.policy import (
+    MANAGED_POLICY_SIZE,
+    USER_INLINE_SIZE,
+    Policy,
+    PolicyError,
+    parse_policy,
+    policy_size,
+)
 
 
 def doc(*statements: dict, version: str | None = "2012-10-17", **top) -> str:
