@@ -102,8 +102,6 @@ def _string_like(values: list[tuple[Piece, ...]]) -> Matcher:
 
 
 def _arn_like(values: list[tuple[Piece, ...]]) -> Matcher:
-    if any(_joined([pieces]) == ["*"] for pieces in values):
-        return lambda got: True
     pattern = _alternation(values, arn=True)
     if pattern is None:
         return lambda got: False

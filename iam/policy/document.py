@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .conditions import compile_block
 from .errors import PolicyError
 from .statement import Principals, Statement, compile_resources
-from .variables import parse_template
+from .variables import parse_resource
 from .wildcards import compile_glob, glob_source
 
 VERSIONS = ("2012-10-17", "2008-10-17")
@@ -127,7 +127,7 @@ def _resource_templates(values: list[str], variables: bool) -> list:
     for resource in values:
         if resource != "*" and not resource.startswith("arn:"):
             raise PolicyError(f'Resource {resource} must be in ARN format or "*".')
-    return [parse_template(resource, variables=variables) for resource in values]
+    return [parse_resource(resource, variables=variables) for resource in values]
 
 
 def _principals(value: object) -> Principals:

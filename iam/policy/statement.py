@@ -36,15 +36,9 @@ class Resources:
             pieces = template.resolve(context)
             if pieces is None:
                 unknown = unknown or template.arn_could_match(arn)
-            elif compile_glob(glob_source(pad_arn(pieces), arn=True)).fullmatch(arn):
+            elif compile_glob(glob_source(pieces, arn=True, trailing_star_spans=True)).fullmatch(arn):
                 return True
         return None if unknown else False
-
-
-def pad_arn(pieces: tuple) -> tuple:
-    """A short wildcard ARN (``arn:aws:kms:*``) stands for every ARN it prefixes: pad the missing components."""
-    colons = sum(text.count(":") for _, text in pieces)
-    return pieces + ((True, ":*" * (5 - colons)),) if colons < 5 else pieces
 
 
 def compile_resources(templates: list[Template]) -> Resources:
@@ -52,7 +46,7 @@ def compile_resources(templates: list[Template]) -> Resources:
     if any(t.text == "*" for t in templates):
         return Resources(True, None, ())
     fixed = [t for t in templates if not t.has_variables]
-    sources = [f"(?:{glob_source(pad_arn(t.pieces), arn=True)})" for t in fixed]
+    sources = [f"(?:{glob_source(t.pieces, arn=True, trailing_star_spans=True)})" for t in fixed]
     return Resources(False, compile_glob("|".join(sources)) if sources else None, tuple(t for t in templates if t.has_variables))
 
 

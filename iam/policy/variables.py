@@ -6,7 +6,8 @@ Variables and tags"):
 
 * variables exist only under ``"Version": "2012-10-17"``; under 2008-10-17 ``${...}`` is plain text;
 * ``${*}``, ``${?}`` and ``${$}`` stand for a literal ``*``, ``?`` and ``$``;
-* ``${key, 'default'}`` uses the default when the key is absent (``''`` inside it is one quote);
+* ``${key, 'default'}`` uses the default (the text between the quotes, as written) when the key is
+  absent;
 * a key that is absent (or multivalued) with no default cannot be resolved: "If AWS cannot resolve a
   variable this might cause the entire statement to be invalid", so the value holding it matches
   nothing (a ``Resource`` entry, a condition value).
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from .wildcards import ARN_PREFIX_COLONS, Piece, compile_glob, glob_source
 
 _ESCAPES = {"*": "*", "?": "?", "$": "$"}
-_DEFAULT = re.compile(r"^\s*([^,\s]+)\s*,\s*'((?:[^']|'')*)'\s*$")
+_DEFAULT = re.compile(r"^\s*([^,\s]+)\s*,\s*'(.*)'\s*$", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,18 @@ class Template:
         return None if pieces is None else "".join(text for _, text in pieces)
 
 
+def parse_resource(text: str, *, variables: bool) -> Template:
+    """A ``Resource`` entry: "You can use a policy variable in the Resource element, but only in
+    the resource portion of the ARN", after the fifth colon; before it ``${...}`` is plain text."""
+    cut = -1
+    for _ in range(ARN_PREFIX_COLONS):
+        cut = text.find(":", cut + 1)
+        if cut == -1:
+            return parse_template(text, variables=False)
+    prefix, rest = text[:cut + 1], parse_template(text[cut + 1:], variables=variables)
+    return Template(text, ((True, prefix), *rest.pieces), rest.has_variables)
+
+
 def parse_template(text: str, *, variables: bool) -> Template:
     """Split a policy string into pieces; ``variables`` is False under Version 2008-10-17."""
     if not variables or "${" not in text:
@@ -105,7 +118,7 @@ def parse_template(text: str, *, variables: bool) -> Template:
         else:
             match = _DEFAULT.match(body)
             if match:
-                pieces.append(Variable(match.group(1).lower(), match.group(2).replace("''", "'")))
+                pieces.append(Variable(match.group(1).lower(), match.group(2)))
             else:
                 pieces.append(Variable(body.strip().lower()))
             has_variables = True

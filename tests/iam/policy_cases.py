@@ -25,7 +25,7 @@ ACTIONS: dict[str, list[str]] = {
     "cognito-idp:CreateUserPool": ["*"],
     "cognito-identity:GetId": [IDPOOL + "us-east-1:1111"],
     "cognito-identity:DescribeIdentityPool": [IDPOOL + "us-east-1:2222"],
-    "dynamodb:GetItem": [TABLE + "alice", TABLE + "bob", TABLE + "Users", TABLE + "red"],
+    "dynamodb:GetItem": [TABLE + "alice", TABLE + "bob", TABLE + "Users", TABLE + "red", TABLE + "O'Brien", TABLE + "$x", TABLE + "al?ce"],
     "dynamodb:PutItem": [TABLE + "alice", TABLE + "Alice"],
     "dynamodb:Query": [TABLE + "Users/index/byName"],
 }
@@ -42,6 +42,7 @@ RESOURCE_PATTERNS = [
     TABLE + "${aws:username}", "arn:aws:dynamodb:*:*:table/${aws:PrincipalTag/team}", TABLE + "${aws:username, 'Users'}",
     "arn:aws:dynamodb:us-east-1:*:table/*", TABLE + "Users/*", TABLE + "?lice", IDPOOL + "*", IDPOOL + "us-east-1:1111",
     "arn:aws:*:us-east-1:123456789012:*", "arn:aws:cognito-idp:us-*-1:123456789012:userpool/*",
+    TABLE + "${aws:username, 'O''Brien'}", TABLE + "${$}x", TABLE + "al${?}ce", "arn:aws:dynamodb:us-east-1:${aws:PrincipalAccount}:table/*",
 ]
 
 # context key -> (type, possible values)
@@ -66,12 +67,13 @@ KEYS: dict[str, tuple[str, list[Any]]] = {
 
 POLICY_VALUES: dict[str, list[Any]] = {
     "string": ["alice", "bob", "ALICE", "red", "Red", "prod", "prod-*", "a*", "?ob", "AIDA*", "us-east-1:1111", ACCOUNT,
-               "${aws:username}", "${aws:PrincipalTag/team, 'red'}", "${aws:username}-*", "AROAEXAMPLE:${aws:username}", "${*}"],
+               "${aws:username}", "${aws:PrincipalTag/team, 'red'}", "${aws:username}-*", "AROAEXAMPLE:${aws:username}", "${*}",
+               "${aws:PrincipalTag/team}", "${AWS:UserName}", "p${?}od"],
     "list": ["env", "team", "owner", "Env", "t*", "authenticated", "graph.facebook.com"],
     "numeric": ["0", "300", "3600", 3600, "86400", "1800"],
     "date": ["2026-01-01T00:00:00Z", "2025-12-31", "2026-11-29T12:00:00Z", "2030-01-01T00:00:00+02:00", "1790000000", "1577836800"],
     "bool": ["true", "false", True],
-    "ip": ["10.0.0.0/8", "192.168.1.0/24", "203.0.113.9/32", "2001:db8::/32", "203.0.113.9"],
+    "ip": ["10.0.0.0/8", "192.168.1.0/24", "203.0.113.9/32", "2001:db8::/32", "203.0.113.9", "2001:db9::/48", "0.0.0.0/0"],
     "arn": [f"arn:aws:iam::{ACCOUNT}:user/*", f"arn:aws:iam::{ACCOUNT}:user/${{aws:username}}", "arn:aws:iam::*:role/Admin",
             f"arn:aws:iam::{ACCOUNT}:role/Admin", POOL + "us-east-1_*", "arn:aws:dynamodb:*:*:table/alice"],
 }
@@ -97,6 +99,8 @@ def _condition(rng: random.Random) -> dict:
     for _ in range(rng.choice([1, 1, 1, 2])):
         key = rng.choice(list(KEYS))
         kind = KEYS[key][0]
+        if rng.random() < 0.1:  # condition key names are case-insensitive
+            key = key.upper() if rng.random() < 0.5 else key.lower()
         if rng.random() < 0.08:
             block.setdefault("Null", {})[key] = rng.choice(["true", "false", True])
             continue

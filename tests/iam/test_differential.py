@@ -95,7 +95,9 @@ def _rewrite_condition_values(case: dict, operator_part: str, rewrite: Callable[
             for operator, keys in statement.get("Condition", {}).items():
                 if operator_part in operator:
                     for key, value in keys.items():
-                        keys[key] = [rewrite(v) for v in value] if isinstance(value, list) else rewrite(value)
+                        rewritten = [rewrite(v) for v in (value if isinstance(value, list) else [value])]
+                        flat = [item for v in rewritten for item in (v if isinstance(v, list) else [v])]
+                        keys[key] = flat if isinstance(value, list) or len(flat) > 1 else flat[0]
     return case
 
 
@@ -122,6 +124,16 @@ def _address_as_cidr(value: object) -> object:
 def addresses_as_cidr(case: dict) -> dict:
     """Every bare address in IpAddress/NotIpAddress written as a /32 (IPv4) or /128 (IPv6) block."""
     return _rewrite_condition_values(case, "IpAddress", _address_as_cidr)
+
+
+def _split_everything(value: object) -> object:
+    halves = {"0.0.0.0/0": ["0.0.0.0/1", "128.0.0.0/1"], "::/0": ["::/1", "8000::/1"]}
+    return halves.get(value, value) if isinstance(value, str) else value
+
+
+def everything_as_halves(case: dict) -> dict:
+    """Every ``0.0.0.0/0`` (``::/0``) in IpAddress/NotIpAddress written as its two /1 halves."""
+    return _rewrite_condition_values(case, "IpAddress", _split_everything)
 
 
 def legacy_as_current(case: dict) -> dict:
@@ -154,6 +166,16 @@ DOCUMENTED_EXCEPTIONS = [
         "IAM User Guide, IP address condition operators: \"IpAddress: The specified IP address or "
         "range\"; a single address is the range of that one address (/32 for IPv4, /128 for IPv6).",
         addresses_as_cidr,
+        True,
+    ),
+    Exception_(
+        "a /0 block holds every address",
+        # iam-simulate masks IPv4 with `-1 << (32 - prefix)`, and JavaScript shifts by 32 as by 0,
+        # so its 0.0.0.0/0 matches only 0.0.0.0.
+        "IAM User Guide, IP address condition operators: the value is \"in the standard CIDR format "
+        "(for example, 203.0.113.0/24 or 2001:DB8:1234:5678::/64)\"; in CIDR (RFC 4632) a /0 prefix "
+        "is the whole address space, the union of its two /1 halves.",
+        everything_as_halves,
         True,
     ),
     Exception_(

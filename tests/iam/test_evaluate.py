@@ -130,12 +130,21 @@ def test_resources_match_case_sensitively_component_by_component():
     assert allowed(POOL) and allowed(f"arn:aws:cognito-idp:*:{ACCOUNT}:userpool/*") and allowed("arn:aws:cognito-idp:us-east-1:*:userpool/us-east-1_Pool?")
     assert not allowed(POOL.replace("Pool1", "pool1"))  # case-sensitive
     assert not allowed("arn:aws:cognito-idp:us-east-1:111111111111:userpool/*")
-    # a wildcard in the region component never reaches into the account
-    assert not allowed("arn:aws:cognito-idp:us-east-1*:userpool/*")
+    # a wildcard inside a component stays in it ...
+    assert not allowed("arn:aws:cognito-idp:us-*-1:userpool/*")
+    assert not allowed(f"arn:aws:cognito-idp:u?:{ACCOUNT}:userpool/*")
+    # ... but "If the * wildcard is the last character of a resource ARN segment, it can expand to
+    # match beyond colon boundaries"
+    assert allowed("arn:aws:cognito-idp:us-east-1*:userpool/*")
     # in the resource component it spans anything, colons and slashes included
     assert allowed("arn:aws:cognito-idp:us-east-1:123456789012:*")
-    # a short wildcard ARN stands for everything under it
+    # so a short wildcard ARN stands for everything under it
     assert allowed("arn:aws:cognito-idp:*")
+    assert not allowed("arn:aws:cognito-idp:us-east-1")
+    # variables only count in the resource part, after the fifth colon
+    tables = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/alice"
+    in_account = policy(allow("dynamodb:*", "arn:aws:dynamodb:us-east-1:${aws:PrincipalAccount}:table/*"))
+    assert kind("dynamodb:GetItem", tables, {"aws:PrincipalAccount": ACCOUNT}, identity=[in_account]) == "ImplicitDeny"
     # actions that take no resource are asked about "*", which only "*" matches
     assert kind("cognito-idp:ListUserPools", "*", identity=[policy(allow(resource=f"arn:aws:cognito-idp:*:{ACCOUNT}:userpool/*"))]) == "ImplicitDeny"
     assert kind("cognito-idp:ListUserPools", "*", identity=[policy(allow(resource="*"))]) == "Allow"
