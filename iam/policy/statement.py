@@ -46,7 +46,7 @@ def compile_resources(templates: list[Template]) -> Resources:
     if any(t.text == "*" for t in templates):
         return Resources(True, None, ())
     fixed = [t for t in templates if not t.has_variables]
-    sources = [f"(?:{glob_source(t.pieces, arn=True, trailing_star_spans=True)})" for t in fixed]
+    sources = [f"(?:{glob_source(t.resolve({}) or (), arn=True, trailing_star_spans=True)})" for t in fixed]
     return Resources(False, compile_glob("|".join(sources)) if sources else None, tuple(t for t in templates if t.has_variables))
 
 
