@@ -7,6 +7,7 @@ import pytest
 
 from iam.policy import (
     MANAGED_POLICY_SIZE,
+    SCP_SIZE,
     USER_INLINE_SIZE,
     Policy,
     PolicyError,
@@ -124,3 +125,10 @@ def test_size_counts_characters_other_than_whitespace():
     parse_policy(big, max_size=MANAGED_POLICY_SIZE)
     err = error(big, max_size=USER_INLINE_SIZE)
     assert err.code == "LimitExceeded" and err.message == f"Cannot exceed quota for PolicySize: {USER_INLINE_SIZE}"
+
+
+def test_scp_size_counts_every_character():
+    padded = json.dumps({"Version": "2012-10-17", "Statement": [ALLOW] * 40}, indent=12)
+    assert policy_size(padded) <= SCP_SIZE < len(padded)
+    assert error(padded, kind="scp", max_size=SCP_SIZE).code == "ConstraintViolationException"
+    parse_policy(padded, kind="identity", max_size=SCP_SIZE)
