@@ -57,17 +57,23 @@ class Principals:
     everyone: bool
     entries: frozenset[tuple[str, str]]
 
-    def match(self, principal: str | None) -> bool:
-        """Whether the calling principal (an ARN, a service or an identity provider name) is named."""
+    def match(self, principal: str | None, context: Mapping[str, str | list[str]]) -> bool:
+        """Whether the calling principal (an ARN, a service or an identity provider name) is named.
+
+        A role session also answers to its role's ARN (``aws:PrincipalArn``), and any principal
+        of an account to the account (``123456789012`` or ``arn:aws:iam::123456789012:root``).
+        """
         if self.everyone:
             return True
-        if principal is None:
+        principal_arn = context.get("aws:principalarn")
+        names = {name for name in (principal, principal_arn) if isinstance(name, str)}
+        if not names:
             return False
-        account = principal.split(":")[4] if principal.count(":") >= 5 else None
+        accounts = {name.split(":")[4] for name in names if name.count(":") >= 5}
         for kind, value in self.entries:
-            if value == "*" or value == principal:
+            if value == "*" or value in names:
                 return True
-            if kind == "AWS" and account and value in (account, f"arn:aws:iam::{account}:root"):
+            if kind == "AWS" and any(value in (account, f"arn:aws:iam::{account}:root") for account in accounts if account):
                 return True
         return False
 
@@ -102,7 +108,7 @@ class Statement:
             # Resource list the entry matches nothing; a NotResource list with one never applies.
             if matched is None or matched == self.not_resource:
                 return False
-        if self.principals is not None and self.principals.match(principal) == self.not_principal:
+        if self.principals is not None and self.principals.match(principal, context) == self.not_principal:
             return False
         for condition in self.conditions:
             if not condition.holds(context):

@@ -324,6 +324,11 @@ def test_trust_policy_names_who_may_assume_the_role():
     assert evaluate_trust(asking, trust).allowed
     assert not evaluate_trust(Request("sts:AssumeRole", "*", {}, principal=f"arn:aws:iam::{ACCOUNT}:user/alice"), trust).allowed
     assert not evaluate_trust(Request("sts:AssumeRole", "*", {"sts:ExternalId": "secret"}, principal="arn:aws:iam::111111111111:user/x"), trust).allowed
+    # a role session answers to its role's ARN
+    role_trust = policy({"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/Deployer"}, "Action": "sts:AssumeRole"})
+    session = f"arn:aws:sts::{ACCOUNT}:assumed-role/Deployer/ci"
+    assert evaluate_trust(Request("sts:AssumeRole", "*", {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/Deployer"}, principal=session), role_trust).allowed
+    assert not evaluate_trust(Request("sts:AssumeRole", "*", {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/Other"}, principal=session), role_trust).allowed
     web = policy({"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
                   "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:pool"}, "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}})
     context = {"cognito-identity.amazonaws.com:aud": "us-east-1:pool", "cognito-identity.amazonaws.com:amr": ["authenticated"]}
