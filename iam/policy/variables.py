@@ -8,9 +8,11 @@ Variables and tags"):
 * ``${*}``, ``${?}`` and ``${$}`` stand for a literal ``*``, ``?`` and ``$``;
 * ``${key, 'default'}`` uses the default (the text between the quotes, as written) when the key is
   absent;
-* a key that is absent (or multivalued) with no default cannot be resolved: "If AWS cannot resolve a
-  variable this might cause the entire statement to be invalid", so the value holding it matches
-  nothing (a ``Resource`` entry, a condition value).
+* a key that is absent (or multivalued) with no default cannot be resolved: "not present means that
+  the value is not in the current request information, and any attempt to match it fails and
+  causes the statement to be invalid", so the value holding it matches nothing (a ``Resource``
+  entry, a condition value), and a ``NotResource`` list or negated operator holding it does not
+  apply either.
 """
 from __future__ import annotations
 
