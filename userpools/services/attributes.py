@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models.functions import Lower
 
 from core.errors import AliasExistsException, InvalidParameterException, UsernameExistsException
-from userpools import schema
+from userpools.domain import schema
 from userpools.models import User, UserAttribute, UserPool
 
 VERIFIED_FLAG = {"email": "email_verified", "phone_number": "phone_number_verified"}

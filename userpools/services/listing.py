@@ -28,7 +28,7 @@ from django.db.models import F, Lookup, OrderBy, Q, QuerySet
 
 from core import pagination
 from core.errors import InvalidParameterException
-from userpools import filters
+from userpools.domain import filters
 from userpools.models import User, UserAttribute, UserPool
 from userpools.services import attributes
 from userpools.services.pools import get_pool

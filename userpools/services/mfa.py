@@ -21,7 +21,7 @@ from core.errors import (
     NotAuthorizedException,
     SoftwareTokenMFANotFoundException,
 )
-from userpools import totp
+from userpools.domain import totp
 from userpools.models import SoftwareToken, User, UserPool, UserPoolClient
 from userpools.services import attributes, tokens, users
 from userpools.services.pools import get_pool

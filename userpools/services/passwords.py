@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import check_password as _check_hash
 from django.contrib.auth.hashers import make_password
 
 from core.errors import InvalidPasswordException
-from userpools import srp
+from userpools.domain import srp
 
 # The characters Cognito counts as symbols; a space counts too when it is neither first nor last.
 SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-"

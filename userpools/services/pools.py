@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from core import pagination
 from core.errors import InvalidParameterException, ResourceNotFoundException
-from userpools import schema
+from userpools.domain import schema
 from userpools.services import tags
 from userpools.models import UserPool
 

@@ -29,7 +29,8 @@ from core.errors import (
     ServiceError,
 )
 from triggers import events
-from userpools import codes, messaging
+from userpools import messaging
+from userpools.domain import codes
 from userpools.models import User, UserPool, VerificationCode
 from userpools.services import attributes, tokens
 

@@ -17,7 +17,7 @@ import secrets
 from django.core.cache import cache
 
 from core.errors import InvalidParameterException, NotAuthorizedException
-from userpools import srp
+from userpools.domain import srp
 from userpools.models import Device, User, UserPoolClient
 from userpools.services import client_auth, devices
 from userpools.services.signin import clock, stages

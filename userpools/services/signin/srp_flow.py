@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from core.errors import InvalidParameterException, NotAuthorizedException, PasswordResetRequiredException
-from userpools import srp
+from userpools.domain import srp
 from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import client_auth, devices, users
 from userpools.services.signin import clock, flows, lockout, throttle
