@@ -15,7 +15,7 @@ from core.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
-from triggers import events
+from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
 from userpools.services import attributes, client_auth, passwords, tokens, users, verification
 from userpools.services.pools import get_pool
@@ -89,7 +89,7 @@ def forgot_password(params: dict) -> dict:
 
 def _migrated_for_reset(client, params: dict) -> User | None:
     """UserMigration_ForgotPassword: a legacy user comes over without a password, in RESET_REQUIRED."""
-    migration = events.user_migration(client.pool, "UserMigration_ForgotPassword", params["Username"], client_id=client.client_id,
+    migration = lifecycle.user_migration(client.pool, "UserMigration_ForgotPassword", params["Username"], client_id=client.client_id,
                                       client_metadata=params.get("ClientMetadata"))
     if migration is None:
         return None
@@ -118,7 +118,7 @@ def confirm_forgot_password(params: dict) -> None:
         reset.status = User.CONFIRMED
         reset.save(update_fields=[*passwords.PASSWORD_FIELDS, "password_set_at", "status", "modified"])
         tokens.end_sessions(reset)
-        events.post_confirmation(reset, "PostConfirmation_ConfirmForgotPassword", client_id=client.client_id,
+        lifecycle.post_confirmation(reset, "PostConfirmation_ConfirmForgotPassword", client_id=client.client_id,
                                  client_metadata=params.get("ClientMetadata"))
 
 

@@ -17,7 +17,7 @@ from core.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
-from triggers import events
+from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
 from userpools.services import attributes, client_auth, passwords, users, verification
 
@@ -69,11 +69,11 @@ def sign_up(params: dict) -> SignUpResult:
     values = attributes.validate(pool, given, creating=True)
     attributes.check_required(pool, values)
     passwords.check_password(passwords.pool_policy(pool.config), password)
-    decision = events.pre_sign_up(
+    decision = lifecycle.pre_sign_up(
         pool, "PreSignUp_SignUp", username, values, client_id=client.client_id,
         validation_data=params.get("ValidationData"), client_metadata=params.get("ClientMetadata"),
     )
-    values.update(events.verified_flags(decision, values))
+    values.update(lifecycle.verified_flags(decision, values))
     attributes.lock_sign_in_values(pool, values)
     status = User.CONFIRMED if decision.auto_confirm else User.UNCONFIRMED
     user = users.insert_user(pool, username, sub, password, status=status, taken_message="User already exists")
@@ -120,7 +120,7 @@ def confirm_sign_up(params: dict) -> None:
             attributes.write(confirmed, {flag: "true"})
         confirmed.status = User.CONFIRMED
         confirmed.save(update_fields=["status", "modified"])
-        events.post_confirmation(confirmed, "PostConfirmation_ConfirmSignUp", client_id=client.client_id,
+        lifecycle.post_confirmation(confirmed, "PostConfirmation_ConfirmSignUp", client_id=client.client_id,
                                  client_metadata=params.get("ClientMetadata"))
 
 
@@ -143,5 +143,5 @@ def resend_confirmation_code(params: dict) -> dict:
     target = code_attribute(pool, values)
     if target is None:
         raise InvalidParameterException("Auto verification not turned on.")
-    return verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target], message_source=events.CUSTOM_MESSAGE_SOURCES["RESEND"],
+    return verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target], message_source=lifecycle.CUSTOM_MESSAGE_SOURCES["RESEND"],
                                   client_id=client.client_id, client_metadata=params.get("ClientMetadata"))

@@ -24,7 +24,7 @@ from joserfc.jws import extract_compact
 
 from core import crypto
 from core.errors import NotAuthorizedException, UnauthorizedException, UnsupportedOperationException, UnsupportedTokenTypeException
-from triggers import events
+from userpools.events import lifecycle
 from userpools import keys
 from userpools.models import RefreshToken, User, UserPool, UserPoolClient
 from userpools.services import attributes, client_auth
@@ -198,14 +198,14 @@ def _signed_tokens(user: User, client: UserPoolClient, origin_jti: str, auth_tim
     subject = _subject(user, client, origin_jti, auth_time, now)
     access_lifetime = client_auth.token_lifetime_seconds(client, "AccessToken")
     id_lifetime = client_auth.token_lifetime_seconds(client, "IdToken")
-    claims = events.TokenClaims(
+    claims = lifecycle.TokenClaims(
         id_claims=id_token_claims(subject, id_lifetime, str(uuid.uuid4())),
         access_claims=access_token_claims(subject, access_lifetime, str(uuid.uuid4())),
         groups=[group.name for group in subject.groups],
         role_arns=[group.role_arn for group in subject.groups if group.role_arn],
         preferred_role=preferred_role(subject.groups),
     )
-    events.pre_token_generation(user, client.client_id, source, claims, client_metadata=client_metadata)
+    lifecycle.pre_token_generation(user, client.client_id, source, claims, client_metadata=client_metadata)
     return {
         "AccessToken": _sign(user.pool, claims.access_claims),
         "ExpiresIn": access_lifetime,

@@ -21,8 +21,8 @@ from core.errors import (
     UserNotFoundException,
     UsernameExistsException,
 )
-from triggers import events
-from userpools import messaging
+from userpools.events import lifecycle
+from userpools.delivery import messaging
 from userpools.models import User, UserPool
 from userpools.services import attribute_updates, attributes, mfa, passwords, tokens
 from userpools.services.listing import list_users  # noqa: F401  (part of this module's interface)
@@ -175,7 +175,7 @@ def insert_user(pool: UserPool, username: str, sub: uuid.UUID, password: str, *,
         raise UsernameExistsException(taken_message) from None
 
 
-def create_migrated_user(pool: UserPool, given_username: str, password: str | None, migration: events.Migration, status: str) -> User:
+def create_migrated_user(pool: UserPool, given_username: str, password: str | None, migration: lifecycle.Migration, status: str) -> User:
     """A user brought over by a UserMigration trigger, with the attributes it returned (and, as it
     asked, an alias taken over and SMS MFA turned on)."""
     values = dict(migration.attributes)
@@ -209,9 +209,9 @@ def admin_create_user(pool_id: str, params: dict) -> User:
     password = _temporary_password(pool, params.get("TemporaryPassword"))
     suppress = params.get("MessageAction") == "SUPPRESS"
     mediums = [] if suppress else _delivery_mediums(params, values)
-    decision = events.pre_sign_up(pool, "PreSignUp_AdminCreateUser", username, values, client_id=None,
+    decision = lifecycle.pre_sign_up(pool, "PreSignUp_AdminCreateUser", username, values, client_id=None,
                                   validation_data=params.get("ValidationData"), client_metadata=params.get("ClientMetadata"))
-    values.update(events.verified_flags(decision, values))
+    values.update(lifecycle.verified_flags(decision, values))
     attributes.lock_sign_in_values(pool, values)
     user = insert_user(pool, username, sub, password, status=User.FORCE_CHANGE_PASSWORD, taken_message="User account already exists")
     attributes.claim_unique_values(pool, user, values, force_alias=bool(params.get("ForceAliasCreation")))
@@ -275,7 +275,7 @@ def confirm_sign_up(pool_id: str, username: str) -> None:
         raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status}")
     user.status = User.CONFIRMED
     user.save(update_fields=["status", "modified"])
-    events.post_confirmation(user, "PostConfirmation_ConfirmSignUp", client_id=None)
+    lifecycle.post_confirmation(user, "PostConfirmation_ConfirmSignUp", client_id=None)
 
 
 # --- attributes ----------------------------------------------------------------------------

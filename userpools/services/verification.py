@@ -28,8 +28,8 @@ from core.errors import (
     LimitExceededException,
     ServiceError,
 )
-from triggers import events
-from userpools import messaging
+from userpools.events import lifecycle
+from userpools.delivery import messaging
 from userpools.domain import codes
 from userpools.models import User, UserPool, VerificationCode
 from userpools.services import attributes, tokens
@@ -185,7 +185,7 @@ def send_attribute_code(user: User, attribute: str, value: str | None = None, *,
     if not destination:
         raise InvalidParameterException(f"User has no attribute matching {attribute}")
     pending_value = destination if pending else ""
-    source = events.CUSTOM_MESSAGE_SOURCES["UPDATE_ATTRIBUTE" if updating else "VERIFY_ATTRIBUTE"]
+    source = lifecycle.CUSTOM_MESSAGE_SOURCES["UPDATE_ATTRIBUTE" if updating else "VERIFY_ATTRIBUTE"]
     return send_code(user.pool, user, VerificationCode.VERIFY_ATTRIBUTE, attribute, destination, pending_value,
                      message_source=source, client_id=client_id, client_metadata=client_metadata)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from triggers import events
+from userpools.events import lifecycle
 from userpools.models import User
 from userpools.services import devices, tokens
 from userpools.services.signin import session, stages
@@ -36,7 +36,7 @@ def next_step(user: User, attempt: Attempt, *, auth_time: datetime, progress: di
             issued(client, progress, token)
         return {"ChallengeName": stage.name, "Session": token, "ChallengeParameters": parameters}
     new_device = devices.signs_in_from_new_device(user, progress)
-    events.post_authentication(user, client_id=client.client_id, client_metadata=attempt.client_metadata,
+    lifecycle.post_authentication(user, client_id=client.client_id, client_metadata=attempt.client_metadata,
                                new_device_used=new_device)
     source = TOKEN_SOURCES.get(attempt.challenge_name or "", AUTHENTICATION_SOURCE)
     result = tokens.issue_tokens(user, client, auth_time=auth_time, source=source, client_metadata=attempt.client_metadata)

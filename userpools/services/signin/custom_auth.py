@@ -32,8 +32,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 from core.errors import InvalidLambdaResponseException, InvalidParameterException, NotAuthorizedException
-from triggers import challenge_events
-from triggers.challenge_events import Subject
+from userpools.events import challenges
+from userpools.events.challenges import Subject
 from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import client_auth, devices, users
 from userpools.services.signin import clock, flows, lockout, session, srp_flow
@@ -93,8 +93,8 @@ def custom_auth_flow(attempt: Attempt) -> dict:
     """InitiateAuth / AdminInitiateAuth with CUSTOM_AUTH."""
     username = required_response(attempt.parameters, "USERNAME")
     client_auth.check_secret_hash(attempt.client, username, attempt.parameters.get("SECRET_HASH"))
-    if not challenge_events.configured(attempt.pool):
-        raise InvalidParameterException(challenge_events.NOT_CONFIGURED)
+    if not challenges.configured(attempt.pool):
+        raise InvalidParameterException(challenges.NOT_CONFIGURED)
     big_a = srp_flow.parse_srp_a(attempt.parameters[SRP_A]) if attempt.parameters.get(SRP_A) else None
     user = users.find_user(attempt.pool, username)
     if user is None and not client_auth.prevents_user_existence_errors(attempt.client):
@@ -113,7 +113,7 @@ def custom_auth_flow(attempt: Attempt) -> dict:
 
 def _advance(current: Round, *, big_a: int | None = None) -> dict:
     """Ask DefineAuthChallenge what follows the history, and do it."""
-    decision = challenge_events.define(current.subject(), current.state.history)
+    decision = challenges.define(current.subject(), current.state.history)
     if decision.fail:
         raise NotAuthorizedException(INCORRECT)
     if decision.issue_tokens:
@@ -124,7 +124,7 @@ def _advance(current: Round, *, big_a: int | None = None) -> dict:
         return _custom_challenge(current)
     if decision.challenge_name == PASSWORD_VERIFIER and big_a is not None:
         return _password_verifier(current, big_a)
-    raise InvalidLambdaResponseException(challenge_events.UNRECOGNIZABLE)
+    raise InvalidLambdaResponseException(challenges.UNRECOGNIZABLE)
 
 
 def _finish(current: Round) -> dict:
@@ -138,9 +138,9 @@ def _finish(current: Round) -> dict:
 
 def _custom_challenge(current: Round) -> dict:
     state = current.state
-    challenge = challenge_events.create(current.subject(), CUSTOM_CHALLENGE, state.history)
+    challenge = challenges.create(current.subject(), CUSTOM_CHALLENGE, state.history)
     if len(json.dumps(challenge.private)) > MAX_PRIVATE_CHARS:
-        raise InvalidLambdaResponseException(challenge_events.UNRECOGNIZABLE)
+        raise InvalidLambdaResponseException(challenges.UNRECOGNIZABLE)
     state.private, state.metadata = challenge.private, challenge.metadata
     parameters = {**challenge.public, "USERNAME": state.user_name}
     return {"ChallengeName": CUSTOM_CHALLENGE, "Session": _issue(current, CUSTOM_CHALLENGE), "ChallengeParameters": parameters}
@@ -212,7 +212,7 @@ def custom_challenge_answer(attempt: Attempt) -> dict:
     with transaction.atomic():
         user = _session_user(attempt, pending, state, username)
         current = Round(attempt, user, state, pending.auth_time)
-        correct = challenge_events.verify(current.subject(), state.private, answer)
+        correct = challenges.verify(current.subject(), state.private, answer)
         state.record(CUSTOM_CHALLENGE, correct, state.metadata)
         return _advance(current)
 

@@ -17,7 +17,7 @@ from core.errors import (
     UserNotConfirmedException,
     UserNotFoundException,
 )
-from triggers import events
+from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import client_auth, devices, passwords, tokens, users
 from userpools.services.signin import clock, controller, credentials, lockout, throttle
@@ -66,7 +66,7 @@ def pre_authenticate(attempt: Attempt, user: User | None, username: str) -> None
     user-existence errors, flagged `userNotFound` so the handler answers as for anyone."""
     prevents = client_auth.prevents_user_existence_errors(attempt.client)
     if user is not None or prevents:
-        events.pre_authentication(attempt.pool, user, username, client_id=attempt.client_id,
+        lifecycle.pre_authentication(attempt.pool, user, username, client_id=attempt.client_id,
                                   validation_data=attempt.validation_data, reports_user_found=prevents)
 
 
@@ -102,7 +102,7 @@ def _authenticate(attempt: Attempt, username: str, password: str) -> User:
 def migrated_user(attempt: Attempt, username: str, password: str) -> User | None:
     """A user the pool's UserMigration function vouches for (it checked the password against the
     legacy system), created here with that password; None when there is no such function."""
-    migration = events.user_migration(attempt.pool, "UserMigration_Authentication", username, client_id=attempt.client_id,
+    migration = lifecycle.user_migration(attempt.pool, "UserMigration_Authentication", username, client_id=attempt.client_id,
                                       password=password, validation_data=attempt.validation_data,
                                       client_metadata=attempt.client_metadata)
     if migration is None:

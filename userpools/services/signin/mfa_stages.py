@@ -21,7 +21,7 @@ from core.errors import (
     LimitExceededException,
     NotAuthorizedException,
 )
-from userpools import messaging
+from userpools.delivery import messaging
 from userpools.models import SoftwareToken, User, VerificationCode
 from userpools.services import attributes, mfa, verification
 from userpools.services.signin import clock, session, stages

@@ -2,7 +2,7 @@
 `request`, runs it through `runner.invoke`, and turns its `response` into plain values the
 calling service applies. A trigger that is not configured costs one dictionary lookup.
 
-(The custom-auth challenge triggers live in challenge_events.py.)
+(The custom-auth challenge triggers live in challenges.py, the custom senders in senders.py.)
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from core.errors import InvalidLambdaResponseException
 from triggers import runner
+from userpools.services import attributes
 
 # Claims a token-generation trigger may not change (Cognito ignores such attempts).
 PROTECTED_CLAIMS = frozenset({
@@ -21,8 +22,6 @@ PROTECTED_CLAIMS = frozenset({
 
 def user_attributes(user, values: dict[str, str] | None = None) -> dict[str, str]:
     """The `userAttributes` of an event: the stored attributes plus sub and cognito:user_status."""
-    from userpools.services import attributes  # services import this module; import lazily
-
     current = dict(values) if values is not None else attributes.current(user)
     if user is not None:
         current.setdefault("sub", str(user.sub))

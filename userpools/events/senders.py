@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from triggers import runner
-from triggers.events import user_attributes
+from userpools.events.lifecycle import user_attributes
 
 EMAIL_SENDER = "CustomEmailSender"
 SMS_SENDER = "CustomSMSSender"

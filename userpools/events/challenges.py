@@ -12,7 +12,7 @@ from typing import Any
 
 from core.errors import InvalidLambdaResponseException, InvalidParameterException
 from triggers import runner
-from triggers.events import user_attributes
+from userpools.events.lifecycle import user_attributes
 
 NOT_CONFIGURED = "Custom auth lambda trigger is not configured for the user pool."
 UNRECOGNIZABLE = "Unrecognizable lambda output"
