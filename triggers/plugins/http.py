@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
-from triggers.execution import LambdaContext, PluginUnavailable
+from triggers.context import LambdaContext, PluginUnavailable
 
 USER_AGENT = "identity-triggers/1"
 MAX_BODY = 1024 * 1024  # Lambda's synchronous payload limit is 6 MB; Cognito's events are small
