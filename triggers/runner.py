@@ -22,9 +22,20 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import InvalidLambdaResponseException, UnexpectedLambdaException, UserLambdaValidationException
+from core.errors import (
+    InvalidLambdaResponseException,
+    UnexpectedLambdaException,
+    UserLambdaValidationException,
+)
 from triggers import execution, tasks
-from triggers.attempts import AsyncCall, Function, attempt_async, has_response, in_process, record
+from triggers.attempts import (
+    AsyncCall,
+    Function,
+    attempt_async,
+    has_response,
+    in_process,
+    record,
+)
 from triggers.conf import trigger_settings
 from triggers.registry import function_name_from_arn
 

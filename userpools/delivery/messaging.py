@@ -16,10 +16,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from userpools.events import senders
-from userpools.events import lifecycle
-from userpools.models import User, UserPool
 from userpools.delivery import tasks
+from userpools.events import lifecycle, senders
+from userpools.models import User, UserPool
 
 SECRET_PLACEHOLDER = "{####}"
 USERNAME_PLACEHOLDER = "{username}"

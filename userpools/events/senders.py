@@ -31,7 +31,9 @@ def send_through_sender(user: Any, sender: str, message_source: str, secret: str
 
 def sender_request(pool: Any, source: str, secret: str, attributes: dict[str, str], client_metadata: dict | None = None) -> dict:
     """The event `request` of a sender source, with `secret` encrypted under the pool's KMSKeyID."""
-    from kms import envelope  # the Encryption SDK loads only for pools that use a sender
+    from kms import (
+        envelope,  # the Encryption SDK loads only for pools that use a sender
+    )
 
     return {
         "type": _REQUEST_TYPES[runner.config_key_for(source)],

@@ -9,11 +9,23 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import LimitExceededException, NotAuthorizedException, UnauthorizedException
+from core.errors import (
+    LimitExceededException,
+    NotAuthorizedException,
+    UnauthorizedException,
+)
 from userpools.models import User, UserPoolClient
-from userpools.services import attribute_updates, attributes, mfa, passwords, tokens, users
-from userpools.services.signin import clock, lockout
+from userpools.services import (
+    attribute_updates,
+    attributes,
+    lookup,
+    mfa,
+    passwords,
+    tokens,
+    users,
+)
 from userpools.services.pools import get_pool
+from userpools.services.signin import clock, lockout
 
 _UNAUTHORIZED_WRITE = "A client attempted to write unauthorized attribute"
 _WRONG_PASSWORD = "Incorrect username or password."
@@ -22,9 +34,7 @@ _ATTEMPT_LIMIT = "Attempt limit exceeded, please try after some time."
 
 def _signed_in(access_token: str) -> tuple[User, UserPoolClient | None]:
     """The user of an access token and the app client it was issued to (None if since deleted)."""
-    user, claims = tokens.authenticate_access_token(access_token)
-    if tokens.ADMIN_SCOPE not in str(claims.get("scope", "")).split():
-        raise NotAuthorizedException("Access Token does not have required scopes")
+    user, claims = lookup.signed_in(access_token)
     client = UserPoolClient.objects.filter(client_id=claims.get("client_id"), pool_id=user.pool_id).first()
     return user, client
 
@@ -138,7 +148,7 @@ def global_sign_out(access_token: str) -> None:
 
 @transaction.atomic
 def admin_global_sign_out(pool_id: str, username: str) -> None:
-    tokens.end_sessions(users.require_user(get_pool(pool_id), username, lock=True))
+    tokens.end_sessions(lookup.require_user(get_pool(pool_id), username, lock=True))
 
 
 def revoke_token(client_id: str, token: str, client_secret: str | None) -> None:

@@ -11,7 +11,11 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models.functions import Lower
 
-from core.errors import AliasExistsException, InvalidParameterException, UsernameExistsException
+from core.errors import (
+    AliasExistsException,
+    InvalidParameterException,
+    UsernameExistsException,
+)
 from userpools.domain import schema
 from userpools.models import User, UserAttribute, UserPool
 

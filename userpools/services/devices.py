@@ -18,9 +18,9 @@ from django.conf import settings
 from django.db import transaction
 
 from core import pagination
-from core.errors import InvalidParameterException, NotAuthorizedException, ResourceNotFoundException
+from core.errors import InvalidParameterException, ResourceNotFoundException
 from userpools.models import Device, User, UserPool
-from userpools.services import tokens, users
+from userpools.services import lookup
 from userpools.services.pools import get_pool
 from userpools.services.signin import clock
 
@@ -92,18 +92,12 @@ def _hex_from_base64(text: str | None, member: str) -> str:
     return raw.hex()
 
 
-def _signed_in(access_token: str) -> User:
-    user, claims = tokens.authenticate_access_token(access_token)
-    if tokens.ADMIN_SCOPE not in str(claims.get("scope", "")).split():
-        raise NotAuthorizedException("Access Token does not have required scopes")
-    return user
-
 
 @transaction.atomic
 def confirm_device(access_token: str, device_key: str, verifier_config: dict | None, name: str | None) -> bool:
     """ConfirmDevice: store the device's SRP verifier. Returns UserConfirmationNecessary: True when
     the pool remembers devices only when the user says so (UpdateDeviceStatus)."""
-    user = _signed_in(access_token)
+    user = lookup.signed_in_user(access_token)
     device = Device.objects.select_for_update(no_key=True).filter(user=user, device_key=device_key).first()
     if device is None:
         raise ResourceNotFoundException("Device does not exist.")
@@ -140,7 +134,7 @@ def device_type(device: Device) -> dict:
 
 
 def _admin_user(pool_id: str, username: str, *, lock: bool = False) -> User:
-    return users.require_user(get_pool(pool_id), username, lock=lock)
+    return lookup.require_user(get_pool(pool_id), username, lock=lock)
 
 
 def _require_device(user: User, device_key: str, *, lock: bool = False) -> Device:
@@ -157,7 +151,7 @@ def _page(user: User, limit: int | None, token: str | None) -> tuple[list[dict],
 
 
 def get_device(access_token: str, device_key: str) -> dict:
-    return device_type(_require_device(_signed_in(access_token), device_key))
+    return device_type(_require_device(lookup.signed_in_user(access_token), device_key))
 
 
 def admin_get_device(pool_id: str, username: str, device_key: str) -> dict:
@@ -165,7 +159,7 @@ def admin_get_device(pool_id: str, username: str, device_key: str) -> dict:
 
 
 def list_devices(access_token: str, limit: int | None, token: str | None) -> tuple[list[dict], str | None]:
-    return _page(_signed_in(access_token), limit, token)
+    return _page(lookup.signed_in_user(access_token), limit, token)
 
 
 def admin_list_devices(pool_id: str, username: str, limit: int | None, token: str | None) -> tuple[list[dict], str | None]:
@@ -180,7 +174,7 @@ def _set_status(user: User, device_key: str, status: str | None) -> None:
 
 @transaction.atomic
 def update_device_status(access_token: str, device_key: str, status: str | None) -> None:
-    _set_status(_signed_in(access_token), device_key, status)
+    _set_status(lookup.signed_in_user(access_token), device_key, status)
 
 
 @transaction.atomic
@@ -190,7 +184,7 @@ def admin_update_device_status(pool_id: str, username: str, device_key: str, sta
 
 @transaction.atomic
 def forget_device(access_token: str, device_key: str) -> None:
-    _require_device(_signed_in(access_token), device_key, lock=True).delete()
+    _require_device(lookup.signed_in_user(access_token), device_key, lock=True).delete()
 
 
 @transaction.atomic

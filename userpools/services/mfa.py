@@ -23,7 +23,7 @@ from core.errors import (
 )
 from userpools.domain import totp
 from userpools.models import SoftwareToken, User, UserPool, UserPoolClient
-from userpools.services import attributes, tokens, users
+from userpools.services import attributes, lookup
 from userpools.services.pools import get_pool
 from userpools.services.signin import clock, session
 
@@ -177,24 +177,18 @@ def _apply_preferences(user: User, params: dict) -> None:
     user.save(update_fields=[*_FLAG.values(), "preferred_mfa", "modified"])
 
 
-def _signed_in(access_token: str) -> User:
-    user, claims = tokens.authenticate_access_token(access_token)
-    if tokens.ADMIN_SCOPE not in str(claims.get("scope", "")).split():
-        raise NotAuthorizedException("Access Token does not have required scopes")
-    return user
-
 
 @transaction.atomic
 def set_user_preference(access_token: str, params: dict) -> None:
     """SetUserMFAPreference (by the user's access token)."""
-    user = _signed_in(access_token)
+    user = lookup.signed_in_user(access_token)
     _apply_preferences(User.objects.select_for_update(no_key=True).select_related("pool").get(pk=user.pk), params)
 
 
 @transaction.atomic
 def admin_set_user_preference(pool_id: str, username: str, params: dict) -> None:
     """AdminSetUserMFAPreference."""
-    user = users.require_user(get_pool(pool_id), username, lock=True)
+    user = lookup.require_user(get_pool(pool_id), username, lock=True)
     _apply_preferences(user, params)
 
 
@@ -217,7 +211,7 @@ def _by_token_or_session(access_token: str | None, session_token: str | None):
     if bool(access_token) == bool(session_token):
         raise InvalidParameterException("Either AccessToken or Session must be provided, but not both.")
     if access_token:
-        return _signed_in(access_token), None
+        return lookup.signed_in_user(access_token), None
     user, client, pending, admin = _session_user(session_token)
     return user, (client, pending, admin)
 

@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from core import pagination
 from core.errors import InvalidParameterException, ResourceNotFoundException
 from userpools.domain import schema
-from userpools.services import tags
 from userpools.models import UserPool
+from userpools.services import tags
 
 _ID_ALPHABET = string.ascii_letters + string.digits
 

@@ -17,7 +17,15 @@ from core.errors import (
 )
 from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
-from userpools.services import attributes, client_auth, passwords, tokens, users, verification
+from userpools.services import (
+    attributes,
+    client_auth,
+    lookup,
+    passwords,
+    tokens,
+    users,
+    verification,
+)
 from userpools.services.pools import get_pool
 
 NOT_FOUND_MESSAGE = "Username/client id combination not found."
@@ -66,7 +74,7 @@ def forgot_password(params: dict) -> dict:
     client = _client(params)
     pool = client.pool
     hide = client_auth.prevents_user_existence_errors(client)
-    user = users.find_user(pool, params["Username"], lock=True) or _migrated_for_reset(client, params)
+    user = lookup.find_user(pool, params["Username"], lock=True) or _migrated_for_reset(client, params)
     if user is None:
         if hide:
             return verification.simulated_details(pool, params["Username"])
@@ -102,7 +110,7 @@ def confirm_forgot_password(params: dict) -> None:
     client = _client(params)
     pool = client.pool
     hide = client_auth.prevents_user_existence_errors(client)
-    user = users.find_user(pool, params["Username"])
+    user = lookup.find_user(pool, params["Username"])
     if user is None or not user.enabled:
         if hide:
             raise CodeMismatchException("Invalid verification code provided, please try again.")
@@ -127,7 +135,7 @@ def admin_reset_user_password(pool_id: str, username: str) -> None:
     """AdminResetUserPassword: RESET_REQUIRED, sessions ended, and a reset code sent when the
     pool verifies a contact the user has verified."""
     pool = get_pool(pool_id)
-    user = users.require_user(pool, username, lock=True)
+    user = lookup.require_user(pool, username, lock=True)
     user.status = User.RESET_REQUIRED
     user.save(update_fields=["status", "modified"])
     tokens.end_sessions(user)

@@ -19,7 +19,14 @@ from core.errors import (
 )
 from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
-from userpools.services import attributes, client_auth, passwords, users, verification
+from userpools.services import (
+    attributes,
+    client_auth,
+    lookup,
+    passwords,
+    users,
+    verification,
+)
 
 NOT_FOUND_MESSAGE = "Username/client id combination not found."
 _UNWRITABLE = frozenset(attributes.VERIFIED_FLAG.values())  # only verification sets these
@@ -89,7 +96,7 @@ def sign_up(params: dict) -> SignUpResult:
 
 def _find(client: UserPoolClient, username: str) -> User | None:
     """The named user, or None when the client hides user existence; else UserNotFoundException."""
-    user = users.find_user(client.pool, username)
+    user = lookup.find_user(client.pool, username)
     if user is None and not client_auth.prevents_user_existence_errors(client):
         raise UserNotFoundException(NOT_FOUND_MESSAGE)
     return user

@@ -23,9 +23,14 @@ from joserfc.errors import JoseError
 from joserfc.jws import extract_compact
 
 from core import crypto
-from core.errors import NotAuthorizedException, UnauthorizedException, UnsupportedOperationException, UnsupportedTokenTypeException
-from userpools.events import lifecycle
+from core.errors import (
+    NotAuthorizedException,
+    UnauthorizedException,
+    UnsupportedOperationException,
+    UnsupportedTokenTypeException,
+)
 from userpools import keys
+from userpools.events import lifecycle
 from userpools.models import RefreshToken, User, UserPool, UserPoolClient
 from userpools.services import attributes, client_auth
 

@@ -28,9 +28,9 @@ from core.errors import (
     LimitExceededException,
     ServiceError,
 )
-from userpools.events import lifecycle
 from userpools.delivery import messaging
 from userpools.domain import codes
+from userpools.events import lifecycle
 from userpools.models import User, UserPool, VerificationCode
 from userpools.services import attributes, tokens
 

@@ -11,9 +11,15 @@ from core.errors import InvalidParameterException, ResourceNotFoundException
 from userpools.models import UserPool, UserPoolClient
 from userpools.services import client_auth
 from userpools.services.pools import get_pool
-from userpools.services.signin import challenges, custom_auth, flows, srp_flow
-from userpools.services.signin import device_stages, mfa_stages  # noqa: F401  (register their stages)
-from userpools.services.signin.flows import Attempt, Flow
+from userpools.services.signin import (  # noqa: F401  (register their stages)
+    challenges,
+    custom_auth,
+    device_stages,
+    flows,
+    mfa_stages,
+    srp_flow,
+)
+from userpools.services.signin.attempt import Attempt, Flow
 
 __all__ = ["initiate_auth", "respond_to_auth_challenge"]
 

@@ -5,17 +5,17 @@ from django.db import transaction
 
 from core.errors import InvalidParameterException, NotAuthorizedException
 from userpools.models import User, UserPool
-from userpools.services import client_auth, users
+from userpools.services import client_auth, lookup
 from userpools.services.signin import controller, device_stages, session, stages
-from userpools.services.signin.flows import Attempt
+from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import required_response
 
 
 def _names_user(pool: UserPool, username: str, user: User) -> bool:
     """Whether the USERNAME of the answer names the session's user (by username or alias)."""
-    if users.username_key(pool, username) == user.username_key:
+    if lookup.username_key(pool, username) == user.username_key:
         return True
-    found = users.find_user(pool, username)
+    found = lookup.find_user(pool, username)
     return found is not None and found.pk == user.pk
 
 

@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from userpools.events import lifecycle
 from userpools.models import User
 from userpools.services import devices, tokens
 from userpools.services.signin import session, stages
-
-if TYPE_CHECKING:
-    from userpools.services.signin.flows import Attempt
+from userpools.services.signin.attempt import Attempt
 
 # Cognito names the pre token generation source after the answer that completed the sign-in.
 TOKEN_SOURCES = {

@@ -31,13 +31,18 @@ from datetime import datetime
 from django.core.cache import cache
 from django.db import transaction
 
-from core.errors import InvalidLambdaResponseException, InvalidParameterException, NotAuthorizedException
+from core.errors import (
+    InvalidLambdaResponseException,
+    InvalidParameterException,
+    NotAuthorizedException,
+)
 from userpools.events import challenges
 from userpools.events.challenges import Subject
 from userpools.models import User, UserPool, UserPoolClient
-from userpools.services import client_auth, devices, users
+from userpools.services import client_auth, devices, lookup
 from userpools.services.signin import clock, flows, lockout, session, srp_flow
-from userpools.services.signin.flows import INCORRECT, Attempt
+from userpools.services.signin.attempt import Attempt
+from userpools.services.signin.flows import INCORRECT
 from userpools.services.signin.stages import required_response
 
 CUSTOM_CHALLENGE = "CUSTOM_CHALLENGE"
@@ -96,7 +101,7 @@ def custom_auth_flow(attempt: Attempt) -> dict:
     if not challenges.configured(attempt.pool):
         raise InvalidParameterException(challenges.NOT_CONFIGURED)
     big_a = srp_flow.parse_srp_a(attempt.parameters[SRP_A]) if attempt.parameters.get(SRP_A) else None
-    user = users.find_user(attempt.pool, username)
+    user = lookup.find_user(attempt.pool, username)
     if user is None and not client_auth.prevents_user_existence_errors(attempt.client):
         raise flows.unknown_user(attempt.client)
     flows.pre_authenticate(attempt, user, username)
@@ -180,9 +185,9 @@ def _pending(attempt: Attempt, challenge: str) -> session.PendingChallenge:
 
 
 def _names(pool: UserPool, username: str, state: CustomState, user: User | None) -> bool:
-    if users.username_key(pool, username) == users.username_key(pool, state.user_name):
+    if lookup.username_key(pool, username) == lookup.username_key(pool, state.user_name):
         return True
-    found = users.find_user(pool, username) if user is not None else None
+    found = lookup.find_user(pool, username) if user is not None else None
     return found is not None and found.pk == user.pk
 
 

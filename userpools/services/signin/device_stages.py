@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import hashlib
+import hmac
 import secrets
 
 from django.core.cache import cache
@@ -21,7 +21,7 @@ from userpools.domain import srp
 from userpools.models import Device, User, UserPoolClient
 from userpools.services import client_auth, devices
 from userpools.services.signin import clock, stages
-from userpools.services.signin.flows import Attempt
+from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import required_response
 
 INCORRECT = "Incorrect username or password."

@@ -1,13 +1,11 @@
-"""The request a sign-in step serves (`Attempt`) and the password and refresh AuthFlows.
+"""The password and refresh AuthFlows.
 
 A flow proves who the user is (or refreshes tokens) and hands over to the stage controller.
 Which function serves which AuthFlow or ChallengeName is listed in signin/__init__.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Callable
 
 from django.db import transaction
 
@@ -18,39 +16,16 @@ from core.errors import (
     UserNotFoundException,
 )
 from userpools.events import lifecycle
-from userpools.models import User, UserPool, UserPoolClient
-from userpools.services import client_auth, devices, passwords, tokens, users
+from userpools.models import User, UserPoolClient
+from userpools.services import client_auth, devices, lookup, passwords, tokens, users
 from userpools.services.signin import clock, controller, credentials, lockout, throttle
+from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import required_response
 
 INCORRECT = "Incorrect username or password."
 DEFAULT_TEMPORARY_PASSWORD_DAYS = 7
 
 
-@dataclass(frozen=True)
-class Attempt:
-    """One InitiateAuth or RespondToAuthChallenge request (public or admin API)."""
-
-    pool: UserPool
-    client: UserPoolClient
-    parameters: dict[str, str]  # AuthParameters, or ChallengeResponses
-    admin: bool
-    source_ip: str | None
-    # Cognito routes ClientMetadata by operation: InitiateAuth's reaches only PreAuthentication and
-    # UserMigration, as their `validationData`; RespondToAuthChallenge's reaches the triggers the
-    # answer runs (PostAuthentication, PreTokenGeneration, Define/Create/VerifyAuthChallenge) as
-    # `clientMetadata`. Each field holds what the triggers see, so one of the two is always empty.
-    client_metadata: dict[str, str] = field(default_factory=dict)
-    validation_data: dict[str, str] = field(default_factory=dict)
-    challenge_name: str | None = None  # the ChallengeName answered; None for InitiateAuth
-    session: str | None = None  # the answer's Session
-
-    @property
-    def client_id(self) -> str:
-        return self.client.client_id
-
-
-Flow = Callable[[Attempt], dict]
 
 
 # --- password ----------------------------------------------------------------------------
@@ -81,7 +56,7 @@ def _authenticate(attempt: Attempt, username: str, password: str) -> User:
     """The user whose password this is, or the error Cognito gives (counting failures)."""
     source_ip = None if attempt.admin else attempt.source_ip
     throttle.refuse_if_throttled(source_ip)
-    user = users.find_user(attempt.pool, username) or migrated_user(attempt, username, password)
+    user = lookup.find_user(attempt.pool, username) or migrated_user(attempt, username, password)
     if user is None:
         pre_authenticate(attempt, None, username)
         credentials.password_matches(None, password)

@@ -7,8 +7,6 @@ exactly when it is the one due. Passing one records the factor in the sign-in's 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
@@ -25,10 +23,8 @@ from userpools.delivery import messaging
 from userpools.models import SoftwareToken, User, VerificationCode
 from userpools.services import attributes, mfa, verification
 from userpools.services.signin import clock, session, stages
+from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import FailedAnswer, required_response
-
-if TYPE_CHECKING:
-    from userpools.services.signin.flows import Attempt
 
 WRONG_CODE = "Invalid code received for user"
 MAX_CODE_ATTEMPTS = 5

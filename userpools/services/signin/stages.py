@@ -9,15 +9,13 @@ client, and the ClientMetadata the triggers it runs receive).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import Callable, Protocol
 
 from core.errors import InvalidParameterException, NotAuthorizedException
 from userpools.models import User, UserPoolClient
 from userpools.services import attributes, passwords
 from userpools.services.signin import clock
-
-if TYPE_CHECKING:
-    from userpools.services.signin.flows import Attempt
+from userpools.services.signin.attempt import Attempt
 
 ATTRIBUTE_PREFIX = "userAttributes."
 
