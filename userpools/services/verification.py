@@ -32,7 +32,7 @@ from userpools.delivery import messaging
 from userpools.domain import codes
 from userpools.events import lifecycle
 from userpools.models import User, UserPool, VerificationCode
-from userpools.services import attributes, tokens
+from userpools.services import attributes, lookup
 
 LIFETIMES = {
     VerificationCode.SIGN_UP: timedelta(hours=24),
@@ -213,7 +213,7 @@ def simulated_details(pool: UserPool, username: str) -> dict:
 @transaction.atomic
 def get_attribute_verification_code(access_token: str, attribute: str, client_metadata: dict | None = None) -> dict:
     """GetUserAttributeVerificationCode: a code to the user's email or phone number."""
-    user, claims = tokens.authenticate_access_token(access_token)
+    user, claims = lookup.signed_in(access_token)
     locked = User.objects.select_for_update(no_key=True).select_related("pool").get(pk=user.pk)
     return send_attribute_code(locked, attribute, client_id=claims.get("client_id"), client_metadata=client_metadata)
 
@@ -221,7 +221,7 @@ def get_attribute_verification_code(access_token: str, attribute: str, client_me
 def verify_attribute(access_token: str, attribute: str, code: str) -> None:
     """VerifyUserAttribute: the code marks the attribute verified. A verified alias must be
     the user's alone (AliasExistsException otherwise; the code then stays usable)."""
-    user, _ = tokens.authenticate_access_token(access_token)
+    user = lookup.signed_in_user(access_token)
     if attribute not in MEDIUM_OF:
         raise InvalidParameterException(f"Invalid attribute name: {attribute} cannot be verified.")
     with redeeming(user, VerificationCode.VERIFY_ATTRIBUTE, code, attribute) as redeemed:
