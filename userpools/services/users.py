@@ -246,14 +246,15 @@ def set_password(pool_id: str, username: str, password: str, permanent: bool) ->
 
 
 @transaction.atomic
-def confirm_sign_up(pool_id: str, username: str) -> None:
-    """AdminConfirmSignUp: only an UNCONFIRMED user can be confirmed."""
+def confirm_sign_up(pool_id: str, username: str, client_metadata: dict | None = None) -> None:
+    """AdminConfirmSignUp: only an UNCONFIRMED user can be confirmed. `client_metadata` goes to
+    the PostConfirmation trigger's `clientMetadata`."""
     user = lookup.require_user(get_pool(pool_id), username, lock=True)
     if user.status != User.UNCONFIRMED:
         raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status}")
     user.status = User.CONFIRMED
     user.save(update_fields=["status", "modified"])
-    lifecycle.post_confirmation(user, "PostConfirmation_ConfirmSignUp", client_id=None)
+    lifecycle.post_confirmation(user, "PostConfirmation_ConfirmSignUp", client_id=None, client_metadata=client_metadata)
 
 
 # --- attributes ----------------------------------------------------------------------------
