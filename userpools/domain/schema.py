@@ -123,9 +123,5 @@ def add_custom(schema: list[dict], definitions: list[dict]) -> list[dict]:
     return result
 
 
-def attribute_names(schema: list[dict]) -> set[str]:
-    return {attribute["Name"].removeprefix("dev:") for attribute in schema}
-
-
 def required_names(schema: list[dict]) -> list[str]:
     return [attribute["Name"] for attribute in schema if attribute.get("Required") and attribute["Name"] != "sub"]

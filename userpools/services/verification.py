@@ -127,12 +127,6 @@ def redeeming(user: User, purpose: str, code: str, attribute: str = "") -> Itera
     raise failure
 
 
-def consume_code(user: User, purpose: str, code: str, attribute: str = "") -> Redeemed:
-    """Redeem a code with no further effect; see `redeeming`."""
-    with redeeming(user, purpose, code, attribute) as redeemed:
-        return redeemed
-
-
 # --- delivery ------------------------------------------------------------------------------
 
 def mask(medium: str, destination: str) -> str:
