@@ -14,6 +14,7 @@ from core.errors import (
     NotAuthorizedException,
     UnauthorizedException,
 )
+from userpools.domain import password_policy
 from userpools.models import User, UserPoolClient
 from userpools.services import (
     attribute_updates,
@@ -130,7 +131,7 @@ def change_password(access_token: str, previous: str | None, proposed: str) -> N
     if user.password and not (previous and passwords.verify_password(previous, user.password)):
         lockout.record_failure(user)  # committed on its own: the failure must count
         raise NotAuthorizedException(_WRONG_PASSWORD)
-    passwords.check_password(passwords.pool_policy(user.pool.config), proposed)
+    password_policy.check_password(password_policy.pool_policy(user.pool.config), proposed)
     now = timezone.now()
     User.objects.filter(pk=user.pk).update(**passwords.password_fields(user.pool_id, user.username, proposed), password_set_at=now, modified=now)
     lockout.record_success(user)

@@ -6,7 +6,11 @@ import base64
 import hashlib
 import hmac
 
-from core.errors import InvalidParameterException, NotAuthorizedException, ResourceNotFoundException
+from core.errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    ResourceNotFoundException,
+)
 from userpools.models import UserPoolClient
 
 _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}

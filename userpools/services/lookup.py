@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import NotAuthorizedException, UserNotFoundException
+from userpools.domain.claims import ADMIN_SCOPE
 from userpools.models import User, UserPool
 from userpools.services import attributes, tokens
 
@@ -53,7 +54,7 @@ def signed_in(access_token: str) -> tuple[User, dict[str, Any]]:
     `aws.cognito.signin.user.admin` scope, which a V2 pre token generation trigger may have removed.
     """
     user, claims = tokens.authenticate_access_token(access_token)
-    if tokens.ADMIN_SCOPE not in str(claims.get("scope", "")).split():
+    if ADMIN_SCOPE not in str(claims.get("scope", "")).split():
         raise NotAuthorizedException(NO_SCOPE)
     return user, claims
 

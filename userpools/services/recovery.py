@@ -15,6 +15,7 @@ from core.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
+from userpools.domain import password_policy
 from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
 from userpools.services import (
@@ -118,7 +119,7 @@ def confirm_forgot_password(params: dict) -> None:
             raise UserNotFoundException(NOT_FOUND_MESSAGE)
         raise NotAuthorizedException("User is disabled.")
     password = params["Password"]
-    passwords.check_password(passwords.pool_policy(pool.config), password)  # before the code: no wasted attempt
+    password_policy.check_password(password_policy.pool_policy(pool.config), password)  # before the code: no wasted attempt
     with verification.redeeming(user, VerificationCode.FORGOT_PASSWORD, params["ConfirmationCode"]) as redeemed:
         reset = redeemed.user
         passwords.set_password(reset, password)

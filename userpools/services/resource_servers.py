@@ -4,7 +4,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from core import pagination
-from core.errors import InvalidParameterException, LimitExceededException, ResourceNotFoundException
+from core.errors import (
+    InvalidParameterException,
+    LimitExceededException,
+    ResourceNotFoundException,
+)
 from userpools.models import ResourceServer
 from userpools.services.pools import get_pool
 

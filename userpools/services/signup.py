@@ -17,16 +17,10 @@ from core.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
+from userpools.domain import password_policy
 from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
-from userpools.services import (
-    attributes,
-    client_auth,
-    lookup,
-    passwords,
-    users,
-    verification,
-)
+from userpools.services import attributes, client_auth, lookup, users, verification
 
 NOT_FOUND_MESSAGE = "Username/client id combination not found."
 _UNWRITABLE = frozenset(attributes.VERIFIED_FLAG.values())  # only verification sets these
@@ -75,7 +69,7 @@ def sign_up(params: dict) -> SignUpResult:
     username, sub = users._sign_in_identity(pool, params["Username"], given)  # noqa: SLF001 (shared with AdminCreateUser)
     values = attributes.validate(pool, given, creating=True)
     attributes.check_required(pool, values)
-    passwords.check_password(passwords.pool_policy(pool.config), password)
+    password_policy.check_password(password_policy.pool_policy(pool.config), password)
     decision = lifecycle.pre_sign_up(
         pool, "PreSignUp_SignUp", username, values, client_id=client.client_id,
         validation_data=params.get("ValidationData"), client_metadata=params.get("ClientMetadata"),

@@ -19,6 +19,7 @@ from core.errors import (
     UsernameExistsException,
 )
 from userpools.delivery import messaging
+from userpools.domain import password_policy
 from userpools.events import lifecycle
 from userpools.models import User, UserPool
 from userpools.services import (
@@ -129,11 +130,11 @@ def _invite(user: User, params: dict, password: str, values: dict[str, str], med
 
 
 def _temporary_password(pool: UserPool, given: str | None) -> str:
-    policy = passwords.pool_policy(pool.config)
+    policy = password_policy.pool_policy(pool.config)
     if given:
-        passwords.check_password(policy, given)
+        password_policy.check_password(policy, given)
         return given
-    return passwords.generate_password(policy)
+    return password_policy.generate_password(policy)
 
 
 def insert_user(pool: UserPool, username: str, sub: uuid.UUID, password: str, *, status: str, taken_message: str) -> User:
@@ -237,7 +238,7 @@ def set_password(pool_id: str, username: str, password: str, permanent: bool) ->
     """AdminSetUserPassword: permanent → CONFIRMED, temporary → FORCE_CHANGE_PASSWORD."""
     pool = get_pool(pool_id)
     user = lookup.require_user(pool, username, lock=True)
-    passwords.check_password(passwords.pool_policy(pool.config), password)
+    password_policy.check_password(password_policy.pool_policy(pool.config), password)
     passwords.set_password(user, password)
     user.password_set_at = timezone.now()
     user.status = User.CONFIRMED if permanent else User.FORCE_CHANGE_PASSWORD

@@ -15,9 +15,10 @@ from core.errors import (
     UserNotConfirmedException,
     UserNotFoundException,
 )
+from userpools.domain import password_policy
 from userpools.events import lifecycle
 from userpools.models import User, UserPoolClient
-from userpools.services import client_auth, devices, lookup, passwords, tokens, users
+from userpools.services import client_auth, devices, lookup, tokens, users
 from userpools.services.signin import clock, controller, credentials, lockout, throttle
 from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import required_response
@@ -46,7 +47,7 @@ def pre_authenticate(attempt: Attempt, user: User | None, username: str) -> None
 
 
 def _temporary_password_expired(user: User) -> bool:
-    policy = passwords.pool_policy(user.pool.config)
+    policy = password_policy.pool_policy(user.pool.config)
     days = int(policy.get("TemporaryPasswordValidityDays", DEFAULT_TEMPORARY_PASSWORD_DAYS))
     set_at = user.password_set_at or user.created
     return clock.now() > set_at + timedelta(days=days)
