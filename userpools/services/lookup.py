@@ -1,5 +1,5 @@
 """Finding the user a request names: by username or alias for the admin operations, by access
-token for the user's own. Below the services that act on users, so each of them can find one
+token for the user's own; and the app client the unauthenticated operations name. Below the services that act on users, so each of them can find one
 without importing another.
 
 Lookup by username is an index lookup on (pool, username_key); in pools with
@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.errors import NotAuthorizedException, UserNotFoundException
+from core.errors import (
+    NotAuthorizedException,
+    ResourceNotFoundException,
+    UserNotFoundException,
+)
 from userpools.domain.claims import ADMIN_SCOPE
-from userpools.models import User, UserPool
+from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import attributes, tokens
 
 NO_SCOPE = "Access Token does not have required scopes"
@@ -45,6 +49,14 @@ def require_user(pool: UserPool, username: str, *, lock: bool = False) -> User:
     if user is None:
         raise UserNotFoundException("User does not exist.")
     return user
+
+
+def client_by_id(client_id: str) -> UserPoolClient:
+    """An app client by id alone, as the unauthenticated APIs name it."""
+    client = UserPoolClient.objects.select_related("pool").filter(client_id=client_id).first()
+    if client is None:
+        raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
+    return client
 
 
 def signed_in(access_token: str) -> tuple[User, dict[str, Any]]:

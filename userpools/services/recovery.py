@@ -15,12 +15,11 @@ from core.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
-from userpools.domain import password_policy
+from userpools.domain import client_auth, password_policy
 from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
 from userpools.services import (
     attributes,
-    client_auth,
     lookup,
     passwords,
     tokens,
@@ -64,7 +63,7 @@ def recovery_contact(pool: UserPool, user: User, *, auto_verified_only: bool = F
 
 
 def _client(params: dict) -> UserPoolClient:
-    client = client_auth.get_client(params["ClientId"])
+    client = lookup.client_by_id(params["ClientId"])
     client_auth.check_secret_hash(client, params["Username"], params.get("SecretHash"))
     return client
 

@@ -17,10 +17,10 @@ from core.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
-from userpools.domain import password_policy
+from userpools.domain import client_auth, password_policy
 from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
-from userpools.services import attributes, client_auth, lookup, users, verification
+from userpools.services import attributes, lookup, users, verification
 
 NOT_FOUND_MESSAGE = "Username/client id combination not found."
 _UNWRITABLE = frozenset(attributes.VERIFIED_FLAG.values())  # only verification sets these
@@ -33,7 +33,7 @@ class SignUpResult:
 
 
 def _client(params: dict) -> UserPoolClient:
-    client = client_auth.get_client(params["ClientId"])
+    client = lookup.client_by_id(params["ClientId"])
     client_auth.check_secret_hash(client, params["Username"], params.get("SecretHash"))
     return client
 

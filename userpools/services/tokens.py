@@ -27,6 +27,7 @@ from core.errors import (
     UnsupportedTokenTypeException,
 )
 from userpools import keys
+from userpools.domain import client_auth
 from userpools.domain.claims import (
     GroupInfo,
     TokenSubject,
@@ -38,7 +39,7 @@ from userpools.domain.claims import (
 )
 from userpools.events import lifecycle
 from userpools.models import RefreshToken, User, UserPool, UserPoolClient
-from userpools.services import attributes, client_auth
+from userpools.services import attributes
 
 _JWT_PARTS = 3
 

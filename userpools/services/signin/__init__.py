@@ -8,8 +8,9 @@ opaque Session; the last step issues tokens.
 from __future__ import annotations
 
 from core.errors import InvalidParameterException, ResourceNotFoundException
+from userpools.domain import client_auth
 from userpools.models import UserPool, UserPoolClient
-from userpools.services import client_auth
+from userpools.services import lookup
 from userpools.services.pools import get_pool
 from userpools.services.signin import (  # noqa: F401  (register their stages)
     challenges,
@@ -59,11 +60,11 @@ _FIRST_FACTOR_ANSWERS: dict[str, Flow] = {
 def _pool_and_client(params: dict, *, admin: bool) -> tuple[UserPool, UserPoolClient]:
     if admin:
         pool = get_pool(params["UserPoolId"])
-        client = client_auth.get_client(params["ClientId"])
+        client = lookup.client_by_id(params["ClientId"])
         if client.pool_id != pool.id:
             raise ResourceNotFoundException(f"User pool client {client.client_id} does not exist.")
         return pool, client
-    client = client_auth.get_client(params["ClientId"])
+    client = lookup.client_by_id(params["ClientId"])
     return client.pool, client
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from core.errors import InvalidParameterException, NotAuthorizedException
+from userpools.domain import client_auth
 from userpools.models import User, UserPool
-from userpools.services import client_auth, lookup
+from userpools.services import lookup
 from userpools.services.signin import controller, device_stages, session, stages
 from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import required_response

@@ -36,10 +36,11 @@ from core.errors import (
     InvalidParameterException,
     NotAuthorizedException,
 )
+from userpools.domain import client_auth
 from userpools.events import challenges
 from userpools.events.challenges import Subject
 from userpools.models import User, UserPool, UserPoolClient
-from userpools.services import client_auth, devices, lookup
+from userpools.services import devices, lookup
 from userpools.services.signin import clock, flows, lockout, session, srp_flow
 from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.flows import INCORRECT

@@ -17,9 +17,9 @@ import secrets
 from django.core.cache import cache
 
 from core.errors import InvalidParameterException, NotAuthorizedException
-from userpools.domain import srp
+from userpools.domain import client_auth, srp
 from userpools.models import Device, User, UserPoolClient
-from userpools.services import client_auth, devices
+from userpools.services import devices
 from userpools.services.signin import clock, stages
 from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import required_response

@@ -15,10 +15,10 @@ from core.errors import (
     UserNotConfirmedException,
     UserNotFoundException,
 )
-from userpools.domain import password_policy
+from userpools.domain import client_auth, password_policy
 from userpools.events import lifecycle
 from userpools.models import User, UserPoolClient
-from userpools.services import client_auth, devices, lookup, tokens, users
+from userpools.services import devices, lookup, tokens, users
 from userpools.services.signin import clock, controller, credentials, lockout, throttle
 from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import required_response

@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 from core.errors import NotAuthorizedException
+from userpools.domain import client_auth
 from userpools.models import User, UserPoolClient
-from userpools.services import client_auth
 from userpools.services.signin import clock
 
 INVALID = "Invalid session for the user."

@@ -36,9 +36,9 @@ from core.errors import (
     NotAuthorizedException,
     PasswordResetRequiredException,
 )
-from userpools.domain import srp
+from userpools.domain import client_auth, srp
 from userpools.models import User, UserPool, UserPoolClient
-from userpools.services import client_auth, devices, lookup
+from userpools.services import devices, lookup
 from userpools.services.signin import clock, flows, lockout, throttle
 from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.flows import INCORRECT
