@@ -14,7 +14,7 @@ from core.errors import (
     NotAuthorizedException,
     UnauthorizedException,
 )
-from userpools.domain import password_policy
+from userpools.domain import attribute_values, password_policy
 from userpools.models import User, UserPoolClient
 from userpools.services import (
     attribute_updates,
@@ -54,7 +54,7 @@ def _check_writable(client: UserPoolClient | None, names: list[str]) -> None:
     """Only attributes the client may write; the verification flags only an administrator may set."""
     writable = _writable(client)
     for name in names:
-        if name in attributes.VERIFIED_FLAG.values() or (writable is not None and name not in writable):
+        if name in attribute_values.VERIFIED_FLAG.values() or (writable is not None and name not in writable):
             raise NotAuthorizedException(_UNAUTHORIZED_WRITE)
 
 
@@ -77,7 +77,7 @@ def get_user(access_token: str) -> dict:
 
 def _changes(user: User, updates: list[dict]) -> tuple[dict[str, str], list[str]]:
     """Split an update into values to write and names to delete (a blank value deletes)."""
-    given = attributes.as_dict(updates)
+    given = attribute_values.as_dict(updates)
     deletions = [name for name, value in given.items() if value == ""]
     values = attributes.validate(user.pool, {name: value for name, value in given.items() if value != ""}, creating=False)
     return values, deletions

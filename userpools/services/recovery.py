@@ -15,7 +15,7 @@ from core.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
-from userpools.domain import client_auth, password_policy
+from userpools.domain import attribute_values, client_auth, password_policy
 from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
 from userpools.services import (
@@ -57,7 +57,7 @@ def recovery_contact(pool: UserPool, user: User, *, auto_verified_only: bool = F
         name = _MECHANISM_ATTRIBUTE[mechanism]
         if auto_verified_only and name not in auto:
             continue
-        if values.get(name) and values.get(attributes.VERIFIED_FLAG[name]) == "true":
+        if values.get(name) and values.get(attribute_values.VERIFIED_FLAG[name]) == "true":
             return name, values[name]
     return None
 

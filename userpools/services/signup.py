@@ -17,13 +17,13 @@ from core.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
-from userpools.domain import client_auth, password_policy
+from userpools.domain import attribute_values, client_auth, password_policy
 from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
 from userpools.services import attributes, lookup, users, verification
 
 NOT_FOUND_MESSAGE = "Username/client id combination not found."
-_UNWRITABLE = frozenset(attributes.VERIFIED_FLAG.values())  # only verification sets these
+_UNWRITABLE = frozenset(attribute_values.VERIFIED_FLAG.values())  # only verification sets these
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def sign_up(params: dict) -> SignUpResult:
     pool = client.pool
     if (pool.config.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly"):
         raise NotAuthorizedException("SignUp is not permitted for this user pool")
-    given = attributes.as_dict(params.get("UserAttributes") or [])
+    given = attribute_values.as_dict(params.get("UserAttributes") or [])
     _check_writable(client, given)
     password = params.get("Password")
     if not password:
@@ -112,7 +112,7 @@ def confirm_sign_up(params: dict) -> None:
         confirmed = redeemed.user
         if confirmed.status != User.UNCONFIRMED:  # confirmed meanwhile by an administrator
             raise NotAuthorizedException(f"User cannot be confirmed. Current status is {confirmed.status}")
-        flag = attributes.VERIFIED_FLAG.get(redeemed.attribute)
+        flag = attribute_values.VERIFIED_FLAG.get(redeemed.attribute)
         if flag:
             current = attributes.current(confirmed)
             attributes.claim_unique_values(

@@ -19,7 +19,7 @@ from core.errors import (
     UsernameExistsException,
 )
 from userpools.delivery import messaging
-from userpools.domain import password_policy
+from userpools.domain import attribute_values, password_policy
 from userpools.events import lifecycle
 from userpools.models import User, UserPool
 from userpools.services import (
@@ -181,7 +181,7 @@ def admin_create_user(pool_id: str, params: dict) -> User:
     pool = get_pool(pool_id)
     if params.get("MessageAction") == "RESEND":
         return _resend_invitation(pool, params)
-    values = attributes.as_dict(params.get("UserAttributes") or [])
+    values = attribute_values.as_dict(params.get("UserAttributes") or [])
     username, sub = _sign_in_identity(pool, params["Username"], values)
     values = attributes.validate(pool, values, creating=True)
     attributes.check_required(pool, values)
@@ -265,7 +265,7 @@ def update_attributes(pool_id: str, username: str, updates: list[dict], client_m
     """AdminUpdateUserAttributes, by the rules of `attribute_updates` (codes go out as for the user's own update)."""
     pool = get_pool(pool_id)
     user = lookup.require_user(pool, username, lock=True)
-    values = attributes.validate(pool, attributes.as_dict(updates), creating=False)
+    values = attributes.validate(pool, attribute_values.as_dict(updates), creating=False)
     attribute_updates.apply(user, values, client_metadata=client_metadata)
     _touch(user)
 

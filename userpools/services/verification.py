@@ -29,7 +29,7 @@ from core.errors import (
     ServiceError,
 )
 from userpools.delivery import messaging
-from userpools.domain import codes
+from userpools.domain import attribute_values, codes
 from userpools.events import lifecycle
 from userpools.models import User, UserPool, VerificationCode
 from userpools.services import attributes, lookup
@@ -220,7 +220,7 @@ def verify_attribute(access_token: str, attribute: str, code: str) -> None:
         raise InvalidParameterException(f"Invalid attribute name: {attribute} cannot be verified.")
     with redeeming(user, VerificationCode.VERIFY_ATTRIBUTE, code, attribute) as redeemed:
         verified = redeemed.user
-        flag = attributes.VERIFIED_FLAG[attribute]
+        flag = attribute_values.VERIFIED_FLAG[attribute]
         changes = {flag: "true"}
         if redeemed.pending_value:  # the update that waited for this code takes effect now
             changes[attribute] = redeemed.pending_value

@@ -12,7 +12,7 @@ import json
 from typing import Callable, Protocol
 
 from core.errors import InvalidParameterException, NotAuthorizedException
-from userpools.domain import password_policy
+from userpools.domain import attribute_values, password_policy
 from userpools.models import User, UserPoolClient
 from userpools.services import attributes, passwords
 from userpools.services.signin import clock
@@ -127,7 +127,7 @@ class NewPasswordRequired:
             raise InvalidParameterException(f"Invalid attributes given, {' and '.join(missing)} is missing")
         password_policy.check_password(password_policy.pool_policy(pool.config), new_password)
         # A changed email or phone number is unverified unless the answer also sets its flag.
-        for name, flag in attributes.VERIFIED_FLAG.items():
+        for name, flag in attribute_values.VERIFIED_FLAG.items():
             if name in values and values[name] != existing.get(name) and flag not in values:
                 values[flag] = "false"
         attributes.claim_unique_values(pool, user, {**existing, **values}, only=set(values))
