@@ -12,14 +12,7 @@ from userpools.domain import client_auth
 from userpools.models import UserPool, UserPoolClient
 from userpools.services import lookup
 from userpools.services.pools import get_pool
-from userpools.services.signin import (  # noqa: F401  (register their stages)
-    challenges,
-    custom_auth,
-    device_stages,
-    flows,
-    mfa_stages,
-    srp_flow,
-)
+from userpools.services.signin import challenges, custom_auth, flows, srp_flow
 from userpools.services.signin.attempt import Attempt, Flow
 
 __all__ = ["initiate_auth", "respond_to_auth_challenge"]

@@ -7,7 +7,13 @@ from core.errors import InvalidParameterException, NotAuthorizedException
 from userpools.domain import client_auth
 from userpools.models import User, UserPool
 from userpools.services import lookup
-from userpools.services.signin import controller, device_stages, session, stages
+from userpools.services.signin import (
+    controller,
+    device_stages,
+    session,
+    stage_order,
+    stages,
+)
 from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import required_response
 
@@ -31,7 +37,7 @@ def _session_user(pool: UserPool, pending: session.PendingChallenge, username: s
 def respond(attempt: Attempt) -> dict:
     """The answer to a stage after the first factor (the Attempt's ChallengeName)."""
     name, client, responses = attempt.challenge_name, attempt.client, attempt.parameters
-    stage = stages.find(name)
+    stage = stage_order.find(name)
     if stage is None:
         raise InvalidParameterException(f"Unsupported challenge name {name}")
     token = attempt.session or device_stages.resumable_session(client, name, responses)

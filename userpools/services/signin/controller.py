@@ -6,7 +6,7 @@ from datetime import datetime
 from userpools.events import lifecycle
 from userpools.models import User
 from userpools.services import devices, tokens
-from userpools.services.signin import session, stages
+from userpools.services.signin import session, stage_order
 from userpools.services.signin.attempt import Attempt
 
 # Cognito names the pre token generation source after the answer that completed the sign-in.
@@ -24,7 +24,7 @@ def next_step(user: User, attempt: Attempt, *, auth_time: datetime, progress: di
     e.g. with the DEVICE_KEY its client named."""
     client = attempt.client
     progress = dict(progress or {})
-    stage = stages.next_pending(user, attempt, progress)
+    stage = stage_order.next_pending(user, attempt, progress)
     if stage is not None:
         parameters = stage.parameters(user, attempt, progress)
         token = session.issue(client, user, stage.name, admin=attempt.admin, auth_time=auth_time, progress=progress)

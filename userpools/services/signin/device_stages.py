@@ -2,7 +2,7 @@
 proves it holds the device's secret, by SRP against the verifier ConfirmDevice stored (the
 device group key in place of the pool name, the device key in place of the username).
 
-Ordered before the MFA stages (stages.ORDER): with ChallengeRequiredOnNewDevice, a device that
+Ordered before the MFA stages (stage_order.ORDER): with ChallengeRequiredOnNewDevice, a device that
 passes skips MFA, as on Cognito. The server's SRP secret and SECRET_BLOCK travel in the (encrypted)
 Session.
 """
@@ -20,7 +20,7 @@ from core.errors import InvalidParameterException, NotAuthorizedException
 from userpools.domain import client_auth, srp
 from userpools.models import Device, User, UserPoolClient
 from userpools.services import devices
-from userpools.services.signin import clock, stages
+from userpools.services.signin import clock
 from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import required_response
 
@@ -143,7 +143,3 @@ class DevicePasswordVerifier:
         if devices.mfa_skipped_on_remembered_devices(user.pool):
             facts["mfa_skipped_by_device"] = True
         return facts
-
-
-for _stage in (DeviceSrpAuth(), DevicePasswordVerifier()):
-    stages.register(_stage)

@@ -22,7 +22,7 @@ from core.errors import (
 from userpools.delivery import messaging
 from userpools.models import SoftwareToken, User, VerificationCode
 from userpools.services import attributes, mfa, verification
-from userpools.services.signin import clock, session, stages
+from userpools.services.signin import clock, session
 from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import FailedAnswer, required_response
 
@@ -167,8 +167,3 @@ def _refuse_if_sending_too_often(user: User) -> None:
         sent = 1
     if sent > limit:
         raise LimitExceededException(mfa.ATTEMPT_LIMIT)
-
-
-# Cognito's order: set-up before choice before the factors themselves.
-for _stage in (MfaSetup(), SelectMfaType(), SoftwareTokenMfa(), SmsMfa(), EmailOtp()):
-    stages.register(_stage)
