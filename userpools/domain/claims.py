@@ -1,5 +1,6 @@
 """The claims of ID and access tokens, built from plain values (`TokenSubject`): no database, no
-keys. The token service gathers the values, this module shapes them as Cognito does."""
+keys. The token service gathers the values, this module shapes them as Cognito does, and applies
+what a pre token generation trigger answered (`apply_overrides`)."""
 from __future__ import annotations
 
 import json
@@ -136,3 +137,76 @@ def access_token_claims(subject: TokenSubject, lifetime: int, jti: str) -> dict[
         "username": subject.username,
     })
     return claims
+
+
+# --- what a pre token generation trigger may change ----------------------------------------
+
+# Claims a token-generation trigger may not change (Cognito ignores such attempts).
+PROTECTED_CLAIMS = frozenset({
+    "acr", "amr", "aud", "auth_time", "azp", "exp", "iat", "identities", "iss", "sub", "token_use", "nonce",
+    "at_hash", "cognito:username", "client_id", "jti", "origin_jti", "event_id", "username", "scope", "version",
+})
+
+
+@dataclass
+class TokenClaims:
+    """The claims about to be signed, changed in place by the pre token generation trigger."""
+
+    id_claims: dict[str, Any]
+    access_claims: dict[str, Any]
+    groups: list[str] = field(default_factory=list)
+    role_arns: list[str] = field(default_factory=list)
+    preferred_role: str | None = None
+
+
+def _override(claims: dict[str, Any], details: dict | None) -> None:
+    details = details or {}
+    for name, value in (details.get("claimsToAddOrOverride") or {}).items():
+        if name not in PROTECTED_CLAIMS:
+            claims[name] = value
+    for name in details.get("claimsToSuppress") or []:
+        if name not in PROTECTED_CLAIMS:
+            claims.pop(name, None)
+
+
+def _override_groups(tokens: TokenClaims, details: dict | None) -> None:
+    if not details:
+        return
+    overrides = {
+        "cognito:groups": details.get("groupsToOverride"),
+        "cognito:roles": details.get("iamRolesToOverride"),
+        "cognito:preferred_role": details.get("preferredRole"),
+    }
+    for name, value in overrides.items():
+        if value is None:
+            continue
+        targets = (tokens.id_claims, tokens.access_claims) if name == "cognito:groups" else (tokens.id_claims,)
+        for claims in targets:
+            if value == []:
+                claims.pop(name, None)
+            else:
+                claims[name] = value
+
+
+def _scopes(access_claims: dict[str, Any], details: dict) -> None:
+    scopes = (access_claims.get("scope") or "").split()
+    scopes += [scope for scope in details.get("scopesToAdd") or [] if scope not in scopes]
+    suppressed = set(details.get("scopesToSuppress") or [])
+    access_claims["scope"] = " ".join(scope for scope in scopes if scope not in suppressed)
+
+
+def apply_overrides(tokens: TokenClaims, response: dict) -> None:
+    """Apply a pre token generation answer: V1 (`claimsOverrideDetails`) changes the ID token
+    and groups; V2 and later (`claimsAndScopeOverrideDetails`) also the access token and scopes.
+    Protected claims are left as they are, as Cognito ignores such attempts."""
+    if "claimsAndScopeOverrideDetails" in response:  # V2 and later
+        details = response.get("claimsAndScopeOverrideDetails") or {}
+        _override(tokens.id_claims, details.get("idTokenGeneration"))
+        access = details.get("accessTokenGeneration") or {}
+        _override(tokens.access_claims, access)
+        _scopes(tokens.access_claims, access)
+        _override_groups(tokens, details.get("groupOverrideDetails"))
+        return
+    details = response.get("claimsOverrideDetails") or {}
+    _override(tokens.id_claims, details)
+    _override_groups(tokens, details.get("groupOverrideDetails"))

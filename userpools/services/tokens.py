@@ -30,6 +30,7 @@ from userpools import keys
 from userpools.domain import client_auth
 from userpools.domain.claims import (
     GroupInfo,
+    TokenClaims,
     TokenSubject,
     access_token_claims,
     id_token_claims,
@@ -85,7 +86,7 @@ def _signed_tokens(user: User, client: UserPoolClient, origin_jti: str, auth_tim
     subject = _subject(user, client, origin_jti, auth_time, now)
     access_lifetime = client_auth.token_lifetime_seconds(client, "AccessToken")
     id_lifetime = client_auth.token_lifetime_seconds(client, "IdToken")
-    claims = lifecycle.TokenClaims(
+    claims = TokenClaims(
         id_claims=id_token_claims(subject, id_lifetime, str(uuid.uuid4())),
         access_claims=access_token_claims(subject, access_lifetime, str(uuid.uuid4())),
         groups=[group.name for group in subject.groups],
