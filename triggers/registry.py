@@ -34,6 +34,8 @@ _TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
 @dataclass(frozen=True)
 class Plugin:
+    """A registered plugin: its function name, where it points, and where it was registered."""
+
     name: str
     target: str  # "package.module:callable", or the URL for the HTTP plugin
     source: str  # where it was registered: "entry point", "TRIGGER_PLUGINS", "TRIGGER_HTTP_ENDPOINTS"

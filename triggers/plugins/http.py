@@ -24,6 +24,8 @@ MAX_BODY = 1024 * 1024  # Lambda's synchronous payload limit is 6 MB; Cognito's 
 
 
 class HttpHandler:
+    """A Lambda-style handler that POSTs the event to one URL."""
+
     def __init__(self, url: str):
         self.url = url
 

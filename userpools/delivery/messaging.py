@@ -52,6 +52,7 @@ DEFAULT_VERIFICATION_MESSAGE = "Your verification code is {####}."
 
 
 def invitation_texts(pool: UserPool) -> Texts:
+    """The pool's AdminCreateUser invitation texts, else Cognito's defaults."""
     template = (pool.config.get("AdminCreateUserConfig") or {}).get("InviteMessageTemplate") or {}
     return Texts(
         email_subject=template.get("EmailSubject") or DEFAULT_INVITE_SUBJECT,
@@ -73,6 +74,7 @@ def verification_texts(pool: UserPool) -> Texts:
 
 
 def render(text: str, username: str, secret: str) -> str:
+    """A text with {username} and the {####} secret filled in."""
     return text.replace(USERNAME_PLACEHOLDER, username).replace(SECRET_PLACEHOLDER, secret)
 
 

@@ -73,6 +73,7 @@ def _optional_string(response: dict, name: str) -> str | None:
 
 
 def configured(pool: UserPool) -> bool:
+    """Whether the pool has a DefineAuthChallenge function (CUSTOM_AUTH needs one)."""
     return runner.configured_function(pool, "DefineAuthChallenge") is not None
 
 

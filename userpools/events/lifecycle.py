@@ -36,6 +36,8 @@ def _flag(response: dict | None, name: str) -> bool:
 
 @dataclass(frozen=True)
 class SignUpDecision:
+    """What a PreSignUp handler decided."""
+
     auto_confirm: bool = False
     auto_verify_email: bool = False
     auto_verify_phone: bool = False
@@ -126,6 +128,8 @@ def pre_token_generation(user: User, client_id: str, source: str, tokens: claims
 
 @dataclass(frozen=True)
 class Migration:
+    """What a UserMigration handler answered about a legacy user."""
+
     attributes: dict[str, str]
     final_status: str  # CONFIRMED or RESET_REQUIRED
     message_action: str | None

@@ -42,4 +42,5 @@ def sender_request(pool: UserPool, source: str, secret: str, attributes: dict[st
 
 
 def is_sender_source(source: str) -> bool:
+    """Whether a trigger source is a custom sender's (CustomEmailSender_*, CustomSMSSender_*)."""
     return runner.config_key_for(source) in _REQUEST_TYPES

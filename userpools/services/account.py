@@ -149,6 +149,7 @@ def global_sign_out(access_token: str) -> None:
 
 @transaction.atomic
 def admin_global_sign_out(pool_id: str, username: str) -> None:
+    """AdminGlobalSignOut: every session of the named user ends."""
     tokens.end_sessions(lookup.require_user(get_pool(pool_id), username, lock=True))
 
 

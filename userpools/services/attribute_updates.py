@@ -13,10 +13,12 @@ from userpools.services import attributes, verification
 
 
 def auto_verified(user: User, name: str) -> bool:
+    """Whether the pool verifies `name` by sending a code (AutoVerifiedAttributes)."""
     return name in (user.pool.config.get("AutoVerifiedAttributes") or [])
 
 
 def waits_for_verification(user: User, name: str) -> bool:
+    """Whether a new value of `name` takes effect only once its code is confirmed."""
     settings = user.pool.config.get("UserAttributeUpdateSettings") or {}
     return name in (settings.get("AttributesRequireVerificationBeforeUpdate") or []) and auto_verified(user, name)
 

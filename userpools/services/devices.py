@@ -36,6 +36,7 @@ def tracks_devices(pool: UserPool) -> bool:
 
 
 def mfa_skipped_on_remembered_devices(pool: UserPool) -> bool:
+    """Whether a remembered device lets its user skip MFA (ChallengeRequiredOnNewDevice)."""
     return bool((pool.config.get("DeviceConfiguration") or {}).get("ChallengeRequiredOnNewDevice"))
 
 
@@ -50,6 +51,7 @@ def group_key(user: User) -> str:
 
 
 def confirmed_device(user: User, device_key: str, *, lock: bool = False) -> Device | None:
+    """The user's device with this key that has an SRP verifier, if any."""
     rows = Device.objects.select_for_update(no_key=True) if lock else Device.objects
     return rows.filter(user=user, device_key=device_key).exclude(srp_verifier="").first()
 
@@ -115,6 +117,7 @@ def confirm_device(access_token: str, device_key: str, verifier_config: dict | N
 # --- the device operations ---------------------------------------------------------------------
 
 def device_type(device: Device) -> dict:
+    """A DeviceType for the API's responses."""
     attributes = [
         {"Name": "device_status", "Value": "valid"},
         {"Name": "device_name", "Value": device.name},
@@ -151,18 +154,22 @@ def _page(user: User, limit: int | None, token: str | None) -> tuple[list[dict],
 
 
 def get_device(access_token: str, device_key: str) -> dict:
+    """GetDevice, by the user's access token."""
     return device_type(_require_device(lookup.signed_in_user(access_token), device_key))
 
 
 def admin_get_device(pool_id: str, username: str, device_key: str) -> dict:
+    """AdminGetDevice."""
     return device_type(_require_device(_admin_user(pool_id, username), device_key))
 
 
 def list_devices(access_token: str, limit: int | None, token: str | None) -> tuple[list[dict], str | None]:
+    """ListDevices, by the user's access token: one page and the next token."""
     return _page(lookup.signed_in_user(access_token), limit, token)
 
 
 def admin_list_devices(pool_id: str, username: str, limit: int | None, token: str | None) -> tuple[list[dict], str | None]:
+    """AdminListDevices: one page and the next token."""
     return _page(_admin_user(pool_id, username), limit, token)
 
 
@@ -174,19 +181,23 @@ def _set_status(user: User, device_key: str, status: str | None) -> None:
 
 @transaction.atomic
 def update_device_status(access_token: str, device_key: str, status: str | None) -> None:
+    """UpdateDeviceStatus, by the user's access token."""
     _set_status(lookup.signed_in_user(access_token), device_key, status)
 
 
 @transaction.atomic
 def admin_update_device_status(pool_id: str, username: str, device_key: str, status: str | None) -> None:
+    """AdminUpdateDeviceStatus."""
     _set_status(_admin_user(pool_id, username), device_key, status)
 
 
 @transaction.atomic
 def forget_device(access_token: str, device_key: str) -> None:
+    """ForgetDevice, by the user's access token."""
     _require_device(lookup.signed_in_user(access_token), device_key, lock=True).delete()
 
 
 @transaction.atomic
 def admin_forget_device(pool_id: str, username: str, device_key: str) -> None:
+    """AdminForgetDevice."""
     _require_device(_admin_user(pool_id, username), device_key, lock=True).delete()

@@ -163,6 +163,7 @@ def _plan(pool: UserPool, wanted: filters.UserFilter | None) -> _Plan:
 
 
 def check_attribute_names(pool: UserPool, names: list[str] | None) -> None:
+    """Refuse AttributesToGet names the pool's schema does not have."""
     if not names:
         return
     known = set(attributes.pool_schema(pool))

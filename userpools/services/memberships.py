@@ -33,6 +33,7 @@ def add_user_to_group(pool_id: str, username: str, group_name: str) -> None:
 
 @transaction.atomic
 def remove_user_from_group(pool_id: str, username: str, group_name: str) -> None:
+    """AdminRemoveUserFromGroup."""
     user, group = _user_and_group(pool_id, username, group_name)
     GroupMembership.objects.filter(group=group, user=user).delete()
 

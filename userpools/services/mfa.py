@@ -41,12 +41,14 @@ MAX_TOTP_DELAY_SECONDS = 900
 # --- the pool's configuration ----------------------------------------------------------------
 
 def mode(pool: UserPool) -> str:
+    """The pool's MfaConfiguration: OFF, ON or OPTIONAL."""
     return pool.config.get("MfaConfiguration") or OFF
 
 
 def sms_enabled(config: dict) -> bool:
     # Set explicitly by SetUserPoolMfaConfig (None: turned off); else a pool created with an
     # SMS configuration sends SMS MFA, as on Cognito.
+    """Whether a pool config sends SMS MFA codes."""
     if "SmsMfaConfiguration" in config:
         return config["SmsMfaConfiguration"] is not None
     return bool(config.get("SmsConfiguration"))
@@ -82,6 +84,7 @@ def describe_config(pool: UserPool) -> dict:
 
 
 def get_config(pool_id: str) -> dict:
+    """GetUserPoolMfaConfig."""
     return describe_config(get_pool(pool_id))
 
 
@@ -120,6 +123,7 @@ def set_config(pool_id: str, params: dict) -> dict:
 # --- a user's factors and preferences --------------------------------------------------------
 
 def verified_token(user: User) -> SoftwareToken | None:
+    """The user's verified TOTP authenticator, if any."""
     return SoftwareToken.objects.filter(user=user, verified=True).first()
 
 
@@ -133,6 +137,7 @@ def _reachable(user: User, method: str, values: dict[str, str]) -> bool:
 
 
 def enabled_methods(user: User) -> list[str]:
+    """The MFA methods the user has turned on, in Cognito's order."""
     flags = {SMS_MFA: user.sms_mfa_enabled, SOFTWARE_TOKEN_MFA: user.software_token_mfa_enabled, EMAIL_OTP: user.email_mfa_enabled}
     return [method for method in METHODS if flags[method]]
 
@@ -261,6 +266,7 @@ def _refuse_if_throttled(row: SoftwareToken) -> None:
 
 
 def record_totp_failure(row_pk: int) -> None:
+    """Count one wrong TOTP code on the authenticator row (run in its own transaction)."""
     row = SoftwareToken.objects.select_for_update(no_key=True).filter(pk=row_pk).first()
     if row is not None:
         row.failed_attempts += 1
@@ -362,4 +368,5 @@ def setup_choices(user: User) -> list[str]:
 
 
 def compact_json(values: list[str]) -> str:
+    """JSON without spaces, as Cognito writes lists in challenge parameters."""
     return json.dumps(values, separators=(",", ":"))

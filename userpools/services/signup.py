@@ -28,6 +28,8 @@ _UNWRITABLE = frozenset(attribute_values.VERIFIED_FLAG.values())  # only verific
 
 @dataclass(frozen=True)
 class SignUpResult:
+    """What SignUp answers: whether the user is confirmed, where the code went, the user's sub."""
+
     user: User
     code_delivery: dict | None
 

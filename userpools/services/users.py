@@ -219,6 +219,7 @@ def _resend_invitation(pool: UserPool, params: dict) -> User:
 
 @transaction.atomic
 def delete_user(pool_id: str, username: str) -> None:
+    """AdminDeleteUser (and DeleteUser's effect): the user and every session go."""
     user = lookup.require_user(get_pool(pool_id), username, lock=True)
     tokens.end_sessions(user)
     user.delete()
@@ -226,6 +227,7 @@ def delete_user(pool_id: str, username: str) -> None:
 
 @transaction.atomic
 def set_enabled(pool_id: str, username: str, enabled: bool) -> None:
+    """AdminEnableUser / AdminDisableUser; disabling ends the user's sessions."""
     user = lookup.require_user(get_pool(pool_id), username, lock=True)
     user.enabled = enabled
     user.save(update_fields=["enabled", "modified"])

@@ -147,6 +147,7 @@ def mask(medium: str, destination: str) -> str:
 
 
 def delivery_details(attribute: str, destination: str) -> dict:
+    """CodeDeliveryDetails for a code sent to `destination` of `attribute`, masked."""
     medium = MEDIUM_OF[attribute]
     return {"Destination": mask(medium, destination), "DeliveryMedium": medium, "AttributeName": attribute}
 

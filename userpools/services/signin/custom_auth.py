@@ -83,6 +83,8 @@ class CustomState:
 
 @dataclass(frozen=True)
 class Round:
+    """One round of a CUSTOM_AUTH sign-in: the request, the user (None if unknown) and the state."""
+
     attempt: Attempt
     user: User | None
     state: CustomState

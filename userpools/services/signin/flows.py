@@ -32,6 +32,7 @@ DEFAULT_TEMPORARY_PASSWORD_DAYS = 7
 # --- password ----------------------------------------------------------------------------
 
 def unknown_user(client: UserPoolClient) -> Exception:
+    """The error for a name nobody has: NotAuthorized when the client hides which users exist."""
     if client_auth.prevents_user_existence_errors(client):
         return NotAuthorizedException(INCORRECT)
     return UserNotFoundException("User does not exist.")

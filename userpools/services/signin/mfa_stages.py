@@ -36,6 +36,7 @@ AMR = {"SOFTWARE_TOKEN_MFA": "otp", "SMS_MFA": "sms", "EMAIL_OTP": "email"}
 
 
 def passed(progress: dict, method: str) -> dict:
+    """The sign-in's progress once the MFA `method` has been passed."""
     amr = sorted({*progress.get("amr", ["pwd"]), "mfa", AMR[method]})
     return {**progress, "mfa": method, "amr": amr}
 
@@ -132,6 +133,8 @@ class _CodeByMessage(_Due):
 
 
 class SmsMfa(_CodeByMessage):
+    """SMS_MFA: a code by text message."""
+
     name = "SMS_MFA"
     attribute = "phone_number"
     medium = messaging.SMS
@@ -144,6 +147,8 @@ class SmsMfa(_CodeByMessage):
 
 
 class EmailOtp(_CodeByMessage):
+    """EMAIL_OTP: a code by mail."""
+
     name = "EMAIL_OTP"
     attribute = "email"
     medium = messaging.EMAIL
