@@ -16,12 +16,11 @@ from userpools.models import User, UserPool
 from userpools.services import attributes
 
 
-def user_attributes(user: User | None, values: dict[str, str] | None = None) -> dict[str, str]:
+def user_attributes(user: User) -> dict[str, str]:
     """The `userAttributes` of an event: the stored attributes plus sub and cognito:user_status."""
-    current = dict(values) if values is not None else attributes.current(user)
-    if user is not None:
-        current.setdefault("sub", str(user.sub))
-        current["cognito:user_status"] = user.status
+    current = attributes.current(user)
+    current.setdefault("sub", str(user.sub))
+    current["cognito:user_status"] = user.status
     return current
 
 

@@ -212,13 +212,16 @@ def _session_user(token: str) -> tuple[User, UserPoolClient, session.PendingChal
     return user, client, pending, admin
 
 
-def _by_token_or_session(access_token: str | None, session_token: str | None):
-    if bool(access_token) == bool(session_token):
-        raise InvalidParameterException("Either AccessToken or Session must be provided, but not both.")
-    if access_token:
+def _by_token_or_session(
+    access_token: str | None, session_token: str | None,
+) -> tuple[User, tuple[UserPoolClient, session.PendingChallenge, bool] | None]:
+    """The user of an AccessToken (and no set-up), or of an MFA_SETUP Session (and its set-up)."""
+    if access_token and not session_token:
         return lookup.signed_in_user(access_token), None
-    user, client, pending, admin = _session_user(session_token)
-    return user, (client, pending, admin)
+    if session_token and not access_token:
+        user, client, pending, admin = _session_user(session_token)
+        return user, (client, pending, admin)
+    raise InvalidParameterException("Either AccessToken or Session must be provided, but not both.")
 
 
 def _require_totp_pool(user: User) -> None:
@@ -280,6 +283,8 @@ def check_totp(row: SoftwareToken, code: str, at: datetime, *, enrolling: bool =
     (`record_totp_failure`) in a transaction that commits."""
     _refuse_if_throttled(row)
     secret = enrolment_secret(row) if enrolling else row.secret
+    if not secret:  # nothing to check against: no code can match
+        return False
     step = totp.matching_step(secret, code, at.timestamp(), None if enrolling else row.last_step)
     if step is None:
         return False

@@ -68,7 +68,7 @@ def initiate_auth(params: dict, *, admin: bool, source_ip: str | None) -> dict:
     if name not in (_PUBLIC_ONLY if admin else _ADMIN_ONLY):  # accepted by this API, implemented or not
         client_auth.require_flow(client, name)
     handler, public, for_admin = _FLOWS.get(name, (None, False, False))
-    if not (for_admin if admin else public):
+    if handler is None or not (for_admin if admin else public):
         raise InvalidParameterException("Initiate Auth method not supported.")
     attempt = Attempt(pool=pool, client=client, parameters=params.get("AuthParameters") or {}, admin=admin,
                       source_ip=source_ip, validation_data=params.get("ClientMetadata") or {})

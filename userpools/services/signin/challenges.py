@@ -36,7 +36,7 @@ def _session_user(pool: UserPool, pending: session.PendingChallenge, username: s
 
 def respond(attempt: Attempt) -> dict:
     """The answer to a stage after the first factor (the Attempt's ChallengeName)."""
-    name, client, responses = attempt.challenge_name, attempt.client, attempt.parameters
+    name, client, responses = attempt.challenge_name or "", attempt.client, attempt.parameters
     stage = stage_order.find(name)
     if stage is None:
         raise InvalidParameterException(f"Unsupported challenge name {name}")

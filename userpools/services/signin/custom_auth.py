@@ -191,7 +191,7 @@ def _names(pool: UserPool, username: str, state: CustomState, user: User | None)
     if lookup.username_key(pool, username) == lookup.username_key(pool, state.user_name):
         return True
     found = lookup.find_user(pool, username) if user is not None else None
-    return found is not None and found.pk == user.pk
+    return found is not None and user is not None and found.pk == user.pk
 
 
 def _session_user(attempt: Attempt, pending: session.PendingChallenge, state: CustomState, username: str) -> User | None:

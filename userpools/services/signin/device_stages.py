@@ -96,6 +96,8 @@ class DevicePasswordVerifier:
 
     def parameters(self, user: User, attempt: Attempt, progress: dict) -> dict[str, str]:
         device = _device(user, progress)
+        if device is None:  # forgotten since the first factor named it
+            raise NotAuthorizedException("Device does not exist.")
         block = base64.b64encode(secrets.token_bytes(64)).decode()
         progress["device_srp"] = {**progress["device_srp"], "block": block}  # carried in the Session
         return {
