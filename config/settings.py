@@ -104,6 +104,8 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 # Triggers get their own queue so slow mail cannot hold up a sign-up waiting on its trigger.
 CELERY_TASK_ROUTES = {"triggers.*": {"queue": "triggers"}}
+# Task modules autodiscovery (<app>.tasks) cannot find: the mail and SMS tasks live in userpools/delivery/.
+CELERY_IMPORTS = ("userpools.delivery.tasks",)
 
 # Triggers (see triggers/registry.py): plugins by function name, and how long/often to try them.
 TRIGGER_PLUGINS = env_str("TRIGGER_PLUGINS")
@@ -126,8 +128,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@verificationemail.com")
-# SMS goes through a pluggable sender (userpools.sms.SmsSender); the file sender appends JSON lines.
-SMS_BACKEND = env_str("SMS_BACKEND", "userpools.sms.ConsoleSmsSender")
+# SMS goes through a pluggable sender (userpools.delivery.sms.SmsSender); the file sender appends JSON lines.
+SMS_BACKEND = env_str("SMS_BACKEND", "userpools.delivery.sms.ConsoleSmsSender")
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
 
 LANGUAGE_CODE = "en-us"

@@ -7,7 +7,7 @@ class TriggersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from triggers import registry, records
+        from triggers import records, registry
 
         registry.connect_signals()
         records.connect_signals()

@@ -8,6 +8,8 @@ from django.conf import settings
 
 @dataclass(frozen=True)
 class TriggerSettings:
+    """The trigger runtime's options."""
+
     timeout_seconds: float
     attempts: int
     plugins: str
@@ -22,6 +24,7 @@ class TriggerSettings:
 
 
 def trigger_settings() -> TriggerSettings:
+    """The options as the settings hold them now."""
     return TriggerSettings(
         # Cognito waits 5 seconds for a function and cannot be told otherwise; we can.
         timeout_seconds=float(getattr(settings, "TRIGGER_TIMEOUT_SECONDS", 5)),

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
-import time
-import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
 from triggers import registry
+from triggers.context import LambdaContext, PluginUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -26,35 +24,8 @@ CRASHED = "CRASHED"  # the plugin could not be loaded, or the worker failed arou
 TIMEOUT = "TIMEOUT"  # no answer in time (set by the caller, never by an attempt)
 
 
-class PluginUnavailable(Exception):
-    """Raised by a plugin that could not reach what runs the handler (the HTTP plugin's endpoint):
-    an invocation failure, retried like a timeout, not the handler's own validation error."""
-
-
-@dataclass
-class LambdaContext:
-    """The parts of AWS Lambda's context object that handlers commonly read."""
-
-    function_name: str
-    invoked_function_arn: str
-    deadline: float  # time.time() by which the caller stops waiting
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 128
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-
-    @property
-    def log_group_name(self) -> str:
-        return f"/aws/lambda/{self.function_name}"
-
-    @property
-    def log_stream_name(self) -> str:
-        return self.aws_request_id
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self.deadline - time.time()) * 1000))
-
-
 def run_attempt(function_name: str, invoked_arn: str, event_json: str, deadline: float) -> dict[str, Any]:
+    """Load the plugin registered as `function_name` and run it once on a copy of the event."""
     try:
         handler = registry.handler_for(function_name)
     except Exception as exc:  # a plugin that cannot be imported is the Lambda that cannot start

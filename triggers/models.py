@@ -5,6 +5,8 @@ from django.db import models
 
 
 class TriggerInvocation(models.Model):
+    """One attempt at running a trigger function, and its outcome."""
+
     class Outcome(models.TextChoices):
         SUCCESS = "SUCCESS"
         HANDLER_ERROR = "HANDLER_ERROR"  # the plugin raised: UserLambdaValidationException

@@ -28,6 +28,7 @@ def _pending() -> list[TriggerInvocation]:
 
 
 def record(**fields: Any) -> None:
+    """Record one invocation now, or after the open transaction commits (see the module docstring)."""
     _pending().append(TriggerInvocation(**fields))
     if connection.in_atomic_block:
         transaction.on_commit(flush)
@@ -60,6 +61,7 @@ def flush_after_view(get_response: Callable[[HttpRequest], HttpResponse]) -> Cal
 
 
 def connect_signals() -> None:
+    """Flush buffered records after every Celery task."""
     from celery.signals import task_postrun
 
     task_postrun.connect(flush, weak=False, dispatch_uid="triggers.records.flush")

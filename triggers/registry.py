@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 
 from triggers.conf import trigger_settings
+from triggers.plugins.http import HttpHandler
 
 ENTRY_POINT_GROUP = "identity.triggers"
 Handler = Callable[[dict, Any], Any]
@@ -33,14 +34,15 @@ _TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
 @dataclass(frozen=True)
 class Plugin:
+    """A registered plugin: its function name, where it points, and where it was registered."""
+
     name: str
     target: str  # "package.module:callable", or the URL for the HTTP plugin
     source: str  # where it was registered: "entry point", "TRIGGER_PLUGINS", "TRIGGER_HTTP_ENDPOINTS"
 
     def load(self) -> Handler:
+        """The plugin's handler: the HTTP plugin for an endpoint, else the imported callable."""
         if self.source == "TRIGGER_HTTP_ENDPOINTS":
-            from triggers.plugins.http import HttpHandler
-
             return HttpHandler(self.target)
         return import_string(self.target)
 
@@ -54,6 +56,7 @@ def function_name_from_arn(arn: str) -> str | None:
 
 
 def import_string(target: str) -> Handler:
+    """`package.module:callable` (dots allowed after the colon) -> the callable."""
     module_name, _, attribute = target.partition(":")
     obj: Any = import_module(module_name)
     for part in attribute.split("."):
@@ -98,11 +101,13 @@ def plugins() -> dict[str, Plugin]:
 
 @functools.cache
 def handler_for(name: str) -> Handler | None:
+    """The loaded handler registered as `name`, or None; cached until the registry is reset."""
     plugin = plugins().get(name)
     return plugin.load() if plugin else None
 
 
 def reset() -> None:
+    """Forget the registered plugins (settings changed, or a test registered new ones)."""
     plugins.cache_clear()
     handler_for.cache_clear()
 
@@ -113,4 +118,5 @@ def _on_setting_changed(*, setting: str, **kwargs: Any) -> None:
 
 
 def connect_signals() -> None:
+    """Reset the registry whenever a test overrides the plugin settings."""
     setting_changed.connect(_on_setting_changed, dispatch_uid="triggers.registry.reset")

@@ -13,19 +13,30 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
+from celery.exceptions import TimeoutError as CeleryTimeout
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from core.errors import InvalidLambdaResponseException, UnexpectedLambdaException, UserLambdaValidationException
-from triggers import execution, records
+from core.errors import (
+    InvalidLambdaResponseException,
+    UnexpectedLambdaException,
+    UserLambdaValidationException,
+)
+from triggers import execution, tasks
+from triggers.attempts import (
+    AsyncCall,
+    Function,
+    attempt_async,
+    has_response,
+    in_process,
+    record,
+)
 from triggers.conf import trigger_settings
-from triggers.models import TriggerInvocation
 from triggers.registry import function_name_from_arn
 
 log = logging.getLogger(__name__)
@@ -37,32 +48,6 @@ SDK_VERSION = "aws-sdk-unknown-unknown"
 _VERSIONED_KEYS = {"CustomEmailSender", "CustomSMSSender", "PreTokenGenerationConfig"}
 _EVENT_VERSIONS = {"V1_0": "1", "V2_0": "2", "V3_0": "3"}
 _RETRYABLE = {execution.TIMEOUT, execution.CRASHED}
-_OUTCOMES = {
-    execution.OK: TriggerInvocation.Outcome.SUCCESS,
-    execution.HANDLER_ERROR: TriggerInvocation.Outcome.HANDLER_ERROR,
-    execution.INVALID_JSON: TriggerInvocation.Outcome.INVALID_RESPONSE,
-    execution.NOT_FOUND: TriggerInvocation.Outcome.FAILED,
-    execution.CRASHED: TriggerInvocation.Outcome.FAILED,
-    execution.TIMEOUT: TriggerInvocation.Outcome.TIMEOUT,
-}
-
-
-@dataclass(frozen=True)
-class Function:
-    config_key: str  # the LambdaConfig member, also the trigger's name in Cognito's error messages
-    name: str  # the plugin's function name
-    arn: str
-    event_version: str
-
-
-@dataclass(frozen=True)
-class AsyncCall:
-    pool_id: str
-    trigger_source: str
-    config_key: str
-    function_name: str
-    invoked_arn: str
-    event_json: str
 
 
 def config_key_for(trigger_source: str) -> str:
@@ -72,6 +57,7 @@ def config_key_for(trigger_source: str) -> str:
 
 
 def configured_function(pool: Any, config_key: str) -> Function | None:
+    """The function a pool's LambdaConfig names for `config_key`, or None (`pool` needs `id` and `config`)."""
     lambda_config = (pool.config or {}).get("LambdaConfig") or {}
     version = "1"
     arn = lambda_config.get(config_key)
@@ -94,6 +80,7 @@ def build_event(
     pool: Any, function: Function, trigger_source: str, request: dict, *, user_name: str | None,
     client_id: str | None, response: dict | None = None,
 ) -> dict[str, Any]:
+    """The Lambda event envelope Cognito sends: version, source, region, pool, user, caller, request, response."""
     event: dict[str, Any] = {
         "version": function.event_version,
         "triggerSource": trigger_source,
@@ -152,7 +139,7 @@ def response_of(config_key: str, answer: dict[str, Any]) -> dict:
     result = answer.get("result")
     if status == execution.INVALID_JSON or result is None:  # nothing, or nothing JSON can carry
         raise InvalidLambdaResponseException("Invalid lambda function output : Invalid JSON")
-    if not _has_response(result):
+    if not has_response(result):
         raise InvalidLambdaResponseException("Unrecognizable lambda output")
     return result["response"]
 
@@ -164,7 +151,7 @@ def _call_with_retries(pool_id: str, trigger_source: str, function: Function, ev
         started = timezone.now()
         began = time.monotonic()
         answer = _attempt(function, event_json, options.timeout_seconds)
-        _record(pool_id, trigger_source, function.name, attempt, True, started, began, answer)
+        record(pool_id, trigger_source, function.name, attempt, True, started, began, answer)
         if answer["status"] not in _RETRYABLE:
             break
     return answer
@@ -174,33 +161,13 @@ def _attempt(function: Function, event_json: str, timeout: float) -> dict[str, A
     deadline = time.time() + timeout
     if trigger_settings().use_workers:
         return _attempt_on_worker(function, event_json, deadline, timeout)
-    return _attempt_in_process(function, event_json, deadline, timeout)
-
-
-def _attempt_in_process(function: Function, event_json: str, deadline: float, timeout: float) -> dict[str, Any]:
-    """Run in a thread so the timeout holds in-process too; a late thread is abandoned, as Lambda's is."""
-    answer: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            answer.update(execution.run_attempt(function.name, function.arn, event_json, deadline))
-        finally:
-            connections.close_all()  # this thread's own connections, if the plugin used the ORM
-
-    thread = threading.Thread(target=target, name=f"trigger-{function.name}", daemon=True)
-    thread.start()
-    thread.join(timeout)
-    return dict(answer) if not thread.is_alive() and answer else {"status": execution.TIMEOUT}
+    return in_process(function, event_json, deadline, timeout)
 
 
 def _attempt_on_worker(function: Function, event_json: str, deadline: float, timeout: float) -> dict[str, Any]:
-    from celery.exceptions import TimeoutError as CeleryTimeout
-
-    from triggers.tasks import run_attempt
-
     try:
         # `expires`: a worker that picks the message up after we stopped waiting discards it.
-        pending = run_attempt.apply_async((function.name, function.arn, event_json, deadline), expires=timeout)
+        pending = tasks.run_attempt.apply_async((function.name, function.arn, event_json, deadline), expires=timeout)
     except Exception as exc:  # broker unreachable: the function cannot be invoked
         log.exception("could not send trigger %s to the broker", function.name)
         return {"status": execution.CRASHED, "error": type(exc).__name__}
@@ -215,49 +182,9 @@ def _attempt_on_worker(function: Function, event_json: str, deadline: float, tim
 
 def _send_async(call: AsyncCall) -> None:
     if trigger_settings().use_workers:
-        from triggers.tasks import run_async
-
-        run_async.apply_async((asdict(call),))
+        tasks.run_async.apply_async((asdict(call),))
         return
     # In-process there is no queue to wait in: the attempts run now, without backoff pauses.
     for attempt in range(1, trigger_settings().attempts + 1):
         if attempt_async(call, attempt):
             return
-
-
-def attempt_async(call: AsyncCall, attempt: int) -> bool:
-    """One recorded attempt at an asynchronous trigger; False when it should be retried."""
-    options = trigger_settings()
-    function = Function(call.config_key, call.function_name, call.invoked_arn, "1")
-    started, began = timezone.now(), time.monotonic()
-    answer = _attempt_in_process(function, call.event_json, time.time() + options.timeout_seconds, options.timeout_seconds)
-    _record(call.pool_id, call.trigger_source, call.function_name, attempt, False, started, began, answer)
-    if answer["status"] == execution.OK:
-        return True
-    log.warning("asynchronous trigger %s attempt %d: %s", call.trigger_source, attempt, answer)
-    return answer["status"] == execution.NOT_FOUND  # retrying cannot make a missing plugin appear
-
-
-def _record(
-    pool_id: str, trigger_source: str, function_name: str, attempt: int, synchronous: bool,
-    started: Any, began: float, answer: dict[str, Any],
-) -> None:
-    outcome, error = _OUTCOMES[answer["status"]], str(answer.get("error", ""))
-    # An asynchronous trigger's answer is ignored (a sender returns nothing), so any answer is a success.
-    if synchronous and outcome == TriggerInvocation.Outcome.SUCCESS and not _has_response(answer.get("result")):
-        outcome, error = TriggerInvocation.Outcome.INVALID_RESPONSE, "Unrecognizable lambda output"
-    records.record(
-        pool_id=pool_id,
-        trigger_source=trigger_source,
-        function_name=function_name,
-        attempt=attempt,
-        synchronous=synchronous,
-        started_at=started,
-        duration_ms=int((time.monotonic() - began) * 1000),
-        outcome=outcome,
-        error=error[:2000],
-    )
-
-
-def _has_response(result: Any) -> bool:
-    return isinstance(result, dict) and isinstance(result.get("response"), dict)

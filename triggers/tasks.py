@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 
-from triggers import execution
+from triggers import attempts, execution
+from triggers.conf import trigger_settings
 
 
 @shared_task(name="triggers.run_attempt")
@@ -15,11 +16,8 @@ def run_attempt(function_name: str, invoked_arn: str, event_json: str, deadline:
 
 
 @shared_task(bind=True, name="triggers.run_async", ignore_result=True)
-def run_async(self, call: dict[str, Any]) -> None:
+def run_async(self: Task, call: dict[str, Any]) -> None:
     """An asynchronous trigger (custom senders): one recorded attempt, retried with backoff on failure."""
-    from triggers import runner
-    from triggers.conf import trigger_settings
-
     attempt = self.request.retries + 1
-    if not runner.attempt_async(runner.AsyncCall(**call), attempt) and attempt < trigger_settings().attempts:
+    if not attempts.attempt_async(attempts.AsyncCall(**call), attempt) and attempt < trigger_settings().attempts:
         raise self.retry(countdown=2**attempt)  # 2 s, 4 s, ... like Lambda's own async retries

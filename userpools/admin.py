@@ -12,7 +12,15 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.html import format_html
 
-from userpools.models import Group, GroupMembership, ResourceServer, User, UserAttribute, UserPool, UserPoolClient
+from userpools.models import (
+    Group,
+    GroupMembership,
+    ResourceServer,
+    User,
+    UserAttribute,
+    UserPool,
+    UserPoolClient,
+)
 
 
 def pretty_json(value) -> str:

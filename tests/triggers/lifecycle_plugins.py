@@ -44,6 +44,17 @@ def claims_v2(event, context):
     return event
 
 
+def suppress_admin_scope(event, context):
+    """A V2 pre token generation handler that takes the user-admin scope out of the access token."""
+    SEEN.append(event)
+    event["response"] = {
+        "claimsAndScopeOverrideDetails": {
+            "accessTokenGeneration": {"scopesToSuppress": ["aws.cognito.signin.user.admin"], "scopesToAdd": ["orders/read"]},
+        }
+    }
+    return event
+
+
 LEGACY_USERS = {"legacy-lee": ("Legacy#Pass1", {"email": "lee@example.com", "email_verified": "true"})}
 
 
@@ -80,7 +91,7 @@ def branded_message(event, context):
 PLUGINS = ",".join(
     f"{name}=tests.triggers.lifecycle_plugins:{name}"
     for name in ("auto_confirm_company", "record", "refuse", "claims_v1", "claims_v2", "migrate", "migrate_taking_alias",
-                 "branded_message", "add_to_members", "stamp_last_sign_in")
+                 "branded_message", "add_to_members", "stamp_last_sign_in", "suppress_admin_scope")
 )
 
 

@@ -134,13 +134,13 @@ def sms_file(tmp_path, monkeypatch):
     """The worker's SMS sender appends to this file; it starts as a directory, so sending fails."""
     path = tmp_path / "sms.jsonl"
     path.mkdir()
-    monkeypatch.setenv("SMS_BACKEND", "userpools.sms.FileSmsSender")
+    monkeypatch.setenv("SMS_BACKEND", "userpools.delivery.sms.FileSmsSender")
     monkeypatch.setenv("SMS_FILE_PATH", str(path))
     return path
 
 
 def test_sms_delivery_is_retried_with_backoff_on_the_worker(on_workers, sms_file, tmp_path):
-    from userpools import tasks
+    from userpools.delivery import tasks
 
     running = Worker(tmp_path / "worker.log")
     running.start()

@@ -328,3 +328,14 @@ def test_post_authentication_handler_writing_back_through_the_api(idp, unsigned_
     assert "AccessToken" in sign_in(unsigned_idp, client_id, "ned")  # this one also clears the failure count
     shown = {a["Name"]: a["Value"] for a in idp.admin_get_user(UserPoolId=pool_id, Username="ned")["UserAttributes"]}
     assert shown["custom:last_client"] == client_id[:20]
+
+
+def test_admin_confirm_sign_up_passes_client_metadata_to_post_confirmation(idp, unsigned_idp):
+    """Issue 8: AdminConfirmSignUp's ClientMetadata reaches the PostConfirmation event's clientMetadata."""
+    pool_id, client_id = pool_with(idp, PostConfirmation=arn("record"))
+    unsigned_idp.sign_up(ClientId=client_id, Username="hal", Password=PASSWORD)
+    idp.admin_confirm_sign_up(UserPoolId=pool_id, Username="hal", ClientMetadata={"campaign": "spring"})
+    event = SEEN[-1]
+    assert event["triggerSource"] == "PostConfirmation_ConfirmSignUp" and event["userName"] == "hal"
+    assert event["request"]["clientMetadata"] == {"campaign": "spring"}
+    assert event["callerContext"]["clientId"] == "CLIENT_ID_NOT_APPLICABLE"

@@ -3,8 +3,8 @@ import doctest
 import pytest
 
 from core.errors import InvalidParameterException
-from userpools import filters
-from userpools.filters import UserFilter, parse
+from userpools.domain import filters
+from userpools.domain.filters import UserFilter, parse
 
 
 def test_doctests():

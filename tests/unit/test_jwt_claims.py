@@ -1,5 +1,5 @@
-"""The pure claim builders of the token service."""
-from userpools.services.tokens import (
+"""The pure claim builders of the token service (userpools/domain/claims.py)."""
+from userpools.domain.claims import (
     ADMIN_SCOPE,
     GroupInfo,
     TokenSubject,

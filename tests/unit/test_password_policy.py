@@ -1,7 +1,12 @@
 import pytest
 
 from core.errors import InvalidPasswordException
-from userpools.services.passwords import SYMBOLS, check_password, generate_password, policy_violation
+from userpools.domain.password_policy import (
+    SYMBOLS,
+    check_password,
+    generate_password,
+    policy_violation,
+)
 
 DEFAULT = {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True, "RequireNumbers": True, "RequireSymbols": True}
 

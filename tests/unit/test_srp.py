@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import pytest
 from pycognito.aws_srp import AWSSRP
 
-from userpools import srp
+from userpools.domain import srp
 
 POOL_ID = "us-east-1_AbCdEf123"
 USER = "alice"

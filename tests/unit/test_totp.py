@@ -1,10 +1,10 @@
-"""userpools.totp against RFC 6238's test vector and the test's own TOTP: drift window, replay."""
+"""userpools.domain.totp against RFC 6238's test vector and the test's own TOTP: drift window, replay."""
 import base64
 
 import pytest
 
 from tests.userpools.mfa_support import rfc6238
-from userpools import totp
+from userpools.domain import totp
 
 RFC_SECRET = base64.b32encode(b"12345678901234567890").decode()  # RFC 6238 appendix B, SHA-1
 

@@ -40,11 +40,11 @@ class Mailbox:
 
 @pytest.fixture
 def mailbox(settings, tmp_path):
-    from userpools.sms import get_sms_sender
+    from userpools.delivery.sms import get_sms_sender
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
-    settings.SMS_BACKEND = "userpools.sms.FileSmsSender"
+    settings.SMS_BACKEND = "userpools.delivery.sms.FileSmsSender"
     settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
     (tmp_path / "mail").mkdir()
     get_sms_sender.cache_clear()

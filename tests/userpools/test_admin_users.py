@@ -76,9 +76,9 @@ def test_suppress_sends_nothing(idp, pool_id):
 
 
 def test_sms_invitation_goes_through_the_sms_sender(idp, pool_id, settings, tmp_path):
-    from userpools.sms import get_sms_sender
+    from userpools.delivery.sms import get_sms_sender
 
-    settings.SMS_BACKEND = "userpools.sms.FileSmsSender"
+    settings.SMS_BACKEND = "userpools.delivery.sms.FileSmsSender"
     settings.SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
     get_sms_sender.cache_clear()
     try:

@@ -10,9 +10,14 @@ from botocore.exceptions import ClientError
 from django.utils import timezone
 
 from tests.conftest import error_code, make_client
-from tests.userpools.concurrency import error_codes, require_postgresql, run_together, successes
+from tests.userpools.concurrency import (
+    error_codes,
+    require_postgresql,
+    run_together,
+    successes,
+)
 from tests.userpools.mailbox import mailbox  # noqa: F401  (fixture)
-from userpools.services.client_auth import secret_hash
+from userpools.domain.client_auth import secret_hash
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

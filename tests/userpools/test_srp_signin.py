@@ -21,7 +21,7 @@ from tests.userpools.signin_support import (  # noqa: F401  (fixtures)
     make_user,
     secret_hash,
 )
-from userpools import srp
+from userpools.domain import srp
 from userpools.models import User
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -17,13 +17,15 @@ from typing import Any
 
 from django.conf import settings
 
-from triggers.execution import LambdaContext, PluginUnavailable
+from triggers.context import LambdaContext, PluginUnavailable
 
 USER_AGENT = "identity-triggers/1"
 MAX_BODY = 1024 * 1024  # Lambda's synchronous payload limit is 6 MB; Cognito's events are small
 
 
 class HttpHandler:
+    """A Lambda-style handler that POSTs the event to one URL."""
+
     def __init__(self, url: str):
         self.url = url
 

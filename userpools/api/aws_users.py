@@ -48,7 +48,7 @@ def admin_set_user_password(params: dict, ctx: CallContext) -> dict:
 
 
 def admin_confirm_sign_up(params: dict, ctx: CallContext) -> dict:
-    users.confirm_sign_up(params["UserPoolId"], params["Username"])
+    users.confirm_sign_up(params["UserPoolId"], params["Username"], params.get("ClientMetadata"))
     return {}
 
 

@@ -9,11 +9,24 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from core.errors import LimitExceededException, NotAuthorizedException, UnauthorizedException
+from core.errors import (
+    LimitExceededException,
+    NotAuthorizedException,
+    UnauthorizedException,
+)
+from userpools.domain import attribute_values, password_policy
 from userpools.models import User, UserPoolClient
-from userpools.services import attribute_updates, attributes, mfa, passwords, tokens, users
-from userpools.services.signin import clock, lockout
+from userpools.services import (
+    attribute_updates,
+    attributes,
+    lookup,
+    mfa,
+    passwords,
+    tokens,
+    users,
+)
 from userpools.services.pools import get_pool
+from userpools.services.signin import clock, lockout
 
 _UNAUTHORIZED_WRITE = "A client attempted to write unauthorized attribute"
 _WRONG_PASSWORD = "Incorrect username or password."
@@ -22,9 +35,7 @@ _ATTEMPT_LIMIT = "Attempt limit exceeded, please try after some time."
 
 def _signed_in(access_token: str) -> tuple[User, UserPoolClient | None]:
     """The user of an access token and the app client it was issued to (None if since deleted)."""
-    user, claims = tokens.authenticate_access_token(access_token)
-    if tokens.ADMIN_SCOPE not in str(claims.get("scope", "")).split():
-        raise NotAuthorizedException("Access Token does not have required scopes")
+    user, claims = lookup.signed_in(access_token)
     client = UserPoolClient.objects.filter(client_id=claims.get("client_id"), pool_id=user.pool_id).first()
     return user, client
 
@@ -43,7 +54,7 @@ def _check_writable(client: UserPoolClient | None, names: list[str]) -> None:
     """Only attributes the client may write; the verification flags only an administrator may set."""
     writable = _writable(client)
     for name in names:
-        if name in attributes.VERIFIED_FLAG.values() or (writable is not None and name not in writable):
+        if name in attribute_values.VERIFIED_FLAG.values() or (writable is not None and name not in writable):
             raise NotAuthorizedException(_UNAUTHORIZED_WRITE)
 
 
@@ -66,7 +77,7 @@ def get_user(access_token: str) -> dict:
 
 def _changes(user: User, updates: list[dict]) -> tuple[dict[str, str], list[str]]:
     """Split an update into values to write and names to delete (a blank value deletes)."""
-    given = attributes.as_dict(updates)
+    given = attribute_values.as_dict(updates)
     deletions = [name for name, value in given.items() if value == ""]
     values = attributes.validate(user.pool, {name: value for name, value in given.items() if value != ""}, creating=False)
     return values, deletions
@@ -120,7 +131,7 @@ def change_password(access_token: str, previous: str | None, proposed: str) -> N
     if user.password and not (previous and passwords.verify_password(previous, user.password)):
         lockout.record_failure(user)  # committed on its own: the failure must count
         raise NotAuthorizedException(_WRONG_PASSWORD)
-    passwords.check_password(passwords.pool_policy(user.pool.config), proposed)
+    password_policy.check_password(password_policy.pool_policy(user.pool.config), proposed)
     now = timezone.now()
     User.objects.filter(pk=user.pk).update(**passwords.password_fields(user.pool_id, user.username, proposed), password_set_at=now, modified=now)
     lockout.record_success(user)
@@ -138,7 +149,8 @@ def global_sign_out(access_token: str) -> None:
 
 @transaction.atomic
 def admin_global_sign_out(pool_id: str, username: str) -> None:
-    tokens.end_sessions(users.require_user(get_pool(pool_id), username, lock=True))
+    """AdminGlobalSignOut: every session of the named user ends."""
+    tokens.end_sessions(lookup.require_user(get_pool(pool_id), username, lock=True))
 
 
 def revoke_token(client_id: str, token: str, client_secret: str | None) -> None:

@@ -5,83 +5,40 @@
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models.functions import Lower
 
-from core.errors import AliasExistsException, InvalidParameterException, UsernameExistsException
-from userpools import schema
+from core.errors import AliasExistsException, UsernameExistsException
+from userpools.domain import attribute_values
+from userpools.domain.attribute_values import VERIFIED_FLAG
 from userpools.models import User, UserAttribute, UserPool
-
-VERIFIED_FLAG = {"email": "email_verified", "phone_number": "phone_number_verified"}
-_SCHEMA_ERROR = "Attributes did not conform to the schema: "
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
-_PHONE = re.compile(r"\+[0-9]{4,15}")
-_BOOLEAN = {"true", "false"}
 
 
 def pool_schema(pool: UserPool) -> dict[str, dict]:
     """Schema attributes by the name clients use (without the `dev:` prefix)."""
-    definitions = pool.config.get("SchemaAttributes") or schema.default_schema()
-    return {definition["Name"].removeprefix("dev:"): definition for definition in definitions}
+    return attribute_values.schema_by_name(pool.config)
 
 
 def alias_names(pool: UserPool) -> list[str]:
+    """The pool's AliasAttributes."""
     return list(pool.config.get("AliasAttributes") or [])
 
 
 def username_attribute_names(pool: UserPool) -> list[str]:
+    """The pool's UsernameAttributes."""
     return list(pool.config.get("UsernameAttributes") or [])
 
 
-def as_dict(attributes: Iterable[dict]) -> dict[str, str]:
-    """AttributeType list -> {name: value}; the last value of a repeated name wins, as in AWS."""
-    return {attribute["Name"]: attribute.get("Value", "") for attribute in attributes}
-
-
-def _check_value(name: str, definition: dict, value: str) -> None:
-    kind = definition.get("AttributeDataType", "String")
-    if name == "email" and not _EMAIL.fullmatch(value):
-        raise InvalidParameterException("Invalid email address format.")
-    if name == "phone_number" and not _PHONE.fullmatch(value):
-        raise InvalidParameterException("Invalid phone number format.")
-    if kind == "Boolean" and value.lower() not in _BOOLEAN:
-        raise InvalidParameterException(f"{_SCHEMA_ERROR}{name}: Value must be either true or false")
-    if kind == "Number":
-        try:
-            float(value)
-        except ValueError:
-            raise InvalidParameterException(f"{_SCHEMA_ERROR}{name}: Number must be a number") from None
-    max_length = (definition.get("StringAttributeConstraints") or {}).get("MaxLength")
-    if kind == "String" and max_length and len(value) > int(max_length):
-        raise InvalidParameterException(f"{_SCHEMA_ERROR}{name}: String must be no longer than {max_length} characters")
-
-
 def validate(pool: UserPool, values: dict[str, str], *, creating: bool) -> dict[str, str]:
-    """Values checked against the schema; booleans normalised to "true"/"false".
-
-    Immutable attributes may only be given when the user is created; `sub` and `identities`
-    are never writable.
-    """
-    definitions = pool_schema(pool)
-    clean: dict[str, str] = {}
-    for name, value in values.items():
-        definition = definitions.get(name)
-        if definition is None:
-            raise InvalidParameterException(f"{_SCHEMA_ERROR}Type for attribute {{{name}}} could not be determined")
-        if name in schema.READ_ONLY_ATTRIBUTES or (not creating and not definition.get("Mutable", True)):
-            raise InvalidParameterException(f"user.{name}: Attribute cannot be updated.")
-        _check_value(name, definition, value)
-        clean[name] = value.lower() if definition.get("AttributeDataType") == "Boolean" else value
-    return clean
+    """Values checked against the pool's schema (see `attribute_values.validate`)."""
+    return attribute_values.validate(pool_schema(pool), values, creating=creating)
 
 
 def check_required(pool: UserPool, values: dict[str, str]) -> None:
-    missing = [name for name in schema.required_names(list(pool_schema(pool).values())) if not values.get(name)]
-    if missing:
-        raise InvalidParameterException(f"{_SCHEMA_ERROR}{missing[0]}: The attribute is required")
+    """Refuse values that leave one of the pool's required attributes empty."""
+    attribute_values.check_required(pool_schema(pool), values)
 
 
 def current(user: User) -> dict[str, str]:
@@ -103,6 +60,7 @@ def write(user: User, values: dict[str, str]) -> None:
 
 
 def remove(user: User, names: Iterable[str]) -> None:
+    """Delete the user's attribute rows of these names."""
     user.attributes.filter(name__in=list(names)).delete()
 
 
@@ -121,6 +79,7 @@ def holders(pool: UserPool, name: str, value: str, *, exclude: User | None = Non
 
 
 def is_verified(user: User, name: str) -> bool:
+    """Whether the user's `name` (email, phone_number) is verified; other aliases need no verification."""
     flag = VERIFIED_FLAG.get(name)
     if flag is None:  # preferred_username needs no verification to be an alias
         return True
@@ -198,14 +157,4 @@ def lock_sign_in_values(pool: UserPool, values: dict[str, str]) -> None:
 def delete(user: User, names: list[str]) -> None:
     """Remove attributes by name; required, immutable and read-only ones cannot go. A removed
     email/phone number takes its verification flag with it."""
-    definitions = pool_schema(user.pool)
-    for name in names:
-        definition = definitions.get(name)
-        if definition is None:
-            raise InvalidParameterException(f"Attributes did not conform to the schema: Type for attribute {{{name}}} could not be determined")
-        if definition.get("Required"):
-            raise InvalidParameterException(f"user.{name}: Required attribute cannot be deleted.")
-        if name in schema.READ_ONLY_ATTRIBUTES or not definition.get("Mutable", True):
-            raise InvalidParameterException(f"user.{name}: Attribute cannot be updated.")
-    flags = [VERIFIED_FLAG[name] for name in names if name in VERIFIED_FLAG]
-    remove(user, [*names, *flags])
+    remove(user, attribute_values.check_deletable(pool_schema(user.pool), names))

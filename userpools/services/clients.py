@@ -66,6 +66,7 @@ _OPTIONAL_MEMBERS = (
 
 
 def get_client(pool_id: str, client_id: str) -> UserPoolClient:
+    """An app client of the pool, or ResourceNotFoundException."""
     client = UserPoolClient.objects.filter(pool_id=pool_id, client_id=client_id).first()
     if client is None:
         get_pool(pool_id)  # an unknown pool is reported as such
@@ -115,6 +116,7 @@ def update_client(pool_id: str, client_id: str, params: dict) -> UserPoolClient:
 
 @transaction.atomic
 def delete_client(pool_id: str, client_id: str) -> None:
+    """DeleteUserPoolClient."""
     _locked_client(pool_id, client_id).delete()
 
 

@@ -18,9 +18,9 @@ from django.conf import settings
 from django.db import transaction
 
 from core import pagination
-from core.errors import InvalidParameterException, NotAuthorizedException, ResourceNotFoundException
+from core.errors import InvalidParameterException, ResourceNotFoundException
 from userpools.models import Device, User, UserPool
-from userpools.services import tokens, users
+from userpools.services import lookup
 from userpools.services.pools import get_pool
 from userpools.services.signin import clock
 
@@ -36,6 +36,7 @@ def tracks_devices(pool: UserPool) -> bool:
 
 
 def mfa_skipped_on_remembered_devices(pool: UserPool) -> bool:
+    """Whether a remembered device lets its user skip MFA (ChallengeRequiredOnNewDevice)."""
     return bool((pool.config.get("DeviceConfiguration") or {}).get("ChallengeRequiredOnNewDevice"))
 
 
@@ -50,6 +51,7 @@ def group_key(user: User) -> str:
 
 
 def confirmed_device(user: User, device_key: str, *, lock: bool = False) -> Device | None:
+    """The user's device with this key that has an SRP verifier, if any."""
     rows = Device.objects.select_for_update(no_key=True) if lock else Device.objects
     return rows.filter(user=user, device_key=device_key).exclude(srp_verifier="").first()
 
@@ -92,18 +94,12 @@ def _hex_from_base64(text: str | None, member: str) -> str:
     return raw.hex()
 
 
-def _signed_in(access_token: str) -> User:
-    user, claims = tokens.authenticate_access_token(access_token)
-    if tokens.ADMIN_SCOPE not in str(claims.get("scope", "")).split():
-        raise NotAuthorizedException("Access Token does not have required scopes")
-    return user
-
 
 @transaction.atomic
 def confirm_device(access_token: str, device_key: str, verifier_config: dict | None, name: str | None) -> bool:
     """ConfirmDevice: store the device's SRP verifier. Returns UserConfirmationNecessary: True when
     the pool remembers devices only when the user says so (UpdateDeviceStatus)."""
-    user = _signed_in(access_token)
+    user = lookup.signed_in_user(access_token)
     device = Device.objects.select_for_update(no_key=True).filter(user=user, device_key=device_key).first()
     if device is None:
         raise ResourceNotFoundException("Device does not exist.")
@@ -121,6 +117,7 @@ def confirm_device(access_token: str, device_key: str, verifier_config: dict | N
 # --- the device operations ---------------------------------------------------------------------
 
 def device_type(device: Device) -> dict:
+    """A DeviceType for the API's responses."""
     attributes = [
         {"Name": "device_status", "Value": "valid"},
         {"Name": "device_name", "Value": device.name},
@@ -140,7 +137,7 @@ def device_type(device: Device) -> dict:
 
 
 def _admin_user(pool_id: str, username: str, *, lock: bool = False) -> User:
-    return users.require_user(get_pool(pool_id), username, lock=lock)
+    return lookup.require_user(get_pool(pool_id), username, lock=lock)
 
 
 def _require_device(user: User, device_key: str, *, lock: bool = False) -> Device:
@@ -157,18 +154,22 @@ def _page(user: User, limit: int | None, token: str | None) -> tuple[list[dict],
 
 
 def get_device(access_token: str, device_key: str) -> dict:
-    return device_type(_require_device(_signed_in(access_token), device_key))
+    """GetDevice, by the user's access token."""
+    return device_type(_require_device(lookup.signed_in_user(access_token), device_key))
 
 
 def admin_get_device(pool_id: str, username: str, device_key: str) -> dict:
+    """AdminGetDevice."""
     return device_type(_require_device(_admin_user(pool_id, username), device_key))
 
 
 def list_devices(access_token: str, limit: int | None, token: str | None) -> tuple[list[dict], str | None]:
-    return _page(_signed_in(access_token), limit, token)
+    """ListDevices, by the user's access token: one page and the next token."""
+    return _page(lookup.signed_in_user(access_token), limit, token)
 
 
 def admin_list_devices(pool_id: str, username: str, limit: int | None, token: str | None) -> tuple[list[dict], str | None]:
+    """AdminListDevices: one page and the next token."""
     return _page(_admin_user(pool_id, username), limit, token)
 
 
@@ -180,19 +181,23 @@ def _set_status(user: User, device_key: str, status: str | None) -> None:
 
 @transaction.atomic
 def update_device_status(access_token: str, device_key: str, status: str | None) -> None:
-    _set_status(_signed_in(access_token), device_key, status)
+    """UpdateDeviceStatus, by the user's access token."""
+    _set_status(lookup.signed_in_user(access_token), device_key, status)
 
 
 @transaction.atomic
 def admin_update_device_status(pool_id: str, username: str, device_key: str, status: str | None) -> None:
+    """AdminUpdateDeviceStatus."""
     _set_status(_admin_user(pool_id, username), device_key, status)
 
 
 @transaction.atomic
 def forget_device(access_token: str, device_key: str) -> None:
-    _require_device(_signed_in(access_token), device_key, lock=True).delete()
+    """ForgetDevice, by the user's access token."""
+    _require_device(lookup.signed_in_user(access_token), device_key, lock=True).delete()
 
 
 @transaction.atomic
 def admin_forget_device(pool_id: str, username: str, device_key: str) -> None:
+    """AdminForgetDevice."""
     _require_device(_admin_user(pool_id, username), device_key, lock=True).delete()

@@ -17,6 +17,7 @@ def _missing(pool_id: str) -> ResourceNotFoundException:
 
 
 def get_group(pool_id: str, name: str) -> Group:
+    """A group of the pool by name, or ResourceNotFoundException."""
     group = Group.objects.filter(pool_id=pool_id, name=name).first()
     if group is None:
         raise _missing(pool_id)
@@ -25,6 +26,7 @@ def get_group(pool_id: str, name: str) -> Group:
 
 @transaction.atomic
 def create_group(pool_id: str, params: dict) -> Group:
+    """CreateGroup."""
     pool = get_pool(pool_id)
     name = params["GroupName"]
     try:
@@ -58,6 +60,7 @@ def update_group(pool_id: str, name: str, params: dict) -> Group:
 
 @transaction.atomic
 def delete_group(pool_id: str, name: str) -> None:
+    """DeleteGroup."""
     get_group(pool_id, name).delete()
 
 

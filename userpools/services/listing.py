@@ -28,7 +28,7 @@ from django.db.models import F, Lookup, OrderBy, Q, QuerySet
 
 from core import pagination
 from core.errors import InvalidParameterException
-from userpools import filters
+from userpools.domain import filters
 from userpools.models import User, UserAttribute, UserPool
 from userpools.services import attributes
 from userpools.services.pools import get_pool
@@ -163,6 +163,7 @@ def _plan(pool: UserPool, wanted: filters.UserFilter | None) -> _Plan:
 
 
 def check_attribute_names(pool: UserPool, names: list[str] | None) -> None:
+    """Refuse AttributesToGet names the pool's schema does not have."""
     if not names:
         return
     known = set(attributes.pool_schema(pool))

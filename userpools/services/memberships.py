@@ -9,16 +9,15 @@ from django.db import IntegrityError, transaction
 
 from core import pagination
 from userpools.models import Group, GroupMembership, User
-from userpools.services import groups
+from userpools.services import groups, lookup
 from userpools.services.listing import DEFAULT_LIMIT
 from userpools.services.pools import get_pool
-from userpools.services.users import require_user
 
 
 def _user_and_group(pool_id: str, username: str, group_name: str) -> tuple[User, Group]:
     pool = get_pool(pool_id)
     group = groups.get_group(pool_id, group_name)  # ResourceNotFoundException first, as Cognito does
-    return require_user(pool, username), group
+    return lookup.require_user(pool, username), group
 
 
 @transaction.atomic
@@ -34,13 +33,14 @@ def add_user_to_group(pool_id: str, username: str, group_name: str) -> None:
 
 @transaction.atomic
 def remove_user_from_group(pool_id: str, username: str, group_name: str) -> None:
+    """AdminRemoveUserFromGroup."""
     user, group = _user_and_group(pool_id, username, group_name)
     GroupMembership.objects.filter(group=group, user=user).delete()
 
 
 def list_groups_for_user(pool_id: str, username: str, limit: int | None, next_token: str | None) -> tuple[list[Group], str | None]:
     """AdminListGroupsForUser: the user's groups in membership order."""
-    user = require_user(get_pool(pool_id), username)
+    user = lookup.require_user(get_pool(pool_id), username)
     memberships = GroupMembership.objects.filter(user=user).select_related("group")
     page, token = pagination.keyset_page(memberships, "group_id", limit or DEFAULT_LIMIT, f"groups-for-user:{user.pk}", next_token)
     return [membership.group for membership in page], token

@@ -21,9 +21,9 @@ from core.errors import (
     NotAuthorizedException,
     SoftwareTokenMFANotFoundException,
 )
-from userpools import totp
+from userpools.domain import totp
 from userpools.models import SoftwareToken, User, UserPool, UserPoolClient
-from userpools.services import attributes, tokens, users
+from userpools.services import attributes, lookup
 from userpools.services.pools import get_pool
 from userpools.services.signin import clock, session
 
@@ -41,12 +41,14 @@ MAX_TOTP_DELAY_SECONDS = 900
 # --- the pool's configuration ----------------------------------------------------------------
 
 def mode(pool: UserPool) -> str:
+    """The pool's MfaConfiguration: OFF, ON or OPTIONAL."""
     return pool.config.get("MfaConfiguration") or OFF
 
 
 def sms_enabled(config: dict) -> bool:
     # Set explicitly by SetUserPoolMfaConfig (None: turned off); else a pool created with an
     # SMS configuration sends SMS MFA, as on Cognito.
+    """Whether a pool config sends SMS MFA codes."""
     if "SmsMfaConfiguration" in config:
         return config["SmsMfaConfiguration"] is not None
     return bool(config.get("SmsConfiguration"))
@@ -82,6 +84,7 @@ def describe_config(pool: UserPool) -> dict:
 
 
 def get_config(pool_id: str) -> dict:
+    """GetUserPoolMfaConfig."""
     return describe_config(get_pool(pool_id))
 
 
@@ -120,6 +123,7 @@ def set_config(pool_id: str, params: dict) -> dict:
 # --- a user's factors and preferences --------------------------------------------------------
 
 def verified_token(user: User) -> SoftwareToken | None:
+    """The user's verified TOTP authenticator, if any."""
     return SoftwareToken.objects.filter(user=user, verified=True).first()
 
 
@@ -133,6 +137,7 @@ def _reachable(user: User, method: str, values: dict[str, str]) -> bool:
 
 
 def enabled_methods(user: User) -> list[str]:
+    """The MFA methods the user has turned on, in Cognito's order."""
     flags = {SMS_MFA: user.sms_mfa_enabled, SOFTWARE_TOKEN_MFA: user.software_token_mfa_enabled, EMAIL_OTP: user.email_mfa_enabled}
     return [method for method in METHODS if flags[method]]
 
@@ -177,24 +182,18 @@ def _apply_preferences(user: User, params: dict) -> None:
     user.save(update_fields=[*_FLAG.values(), "preferred_mfa", "modified"])
 
 
-def _signed_in(access_token: str) -> User:
-    user, claims = tokens.authenticate_access_token(access_token)
-    if tokens.ADMIN_SCOPE not in str(claims.get("scope", "")).split():
-        raise NotAuthorizedException("Access Token does not have required scopes")
-    return user
-
 
 @transaction.atomic
 def set_user_preference(access_token: str, params: dict) -> None:
     """SetUserMFAPreference (by the user's access token)."""
-    user = _signed_in(access_token)
+    user = lookup.signed_in_user(access_token)
     _apply_preferences(User.objects.select_for_update(no_key=True).select_related("pool").get(pk=user.pk), params)
 
 
 @transaction.atomic
 def admin_set_user_preference(pool_id: str, username: str, params: dict) -> None:
     """AdminSetUserMFAPreference."""
-    user = users.require_user(get_pool(pool_id), username, lock=True)
+    user = lookup.require_user(get_pool(pool_id), username, lock=True)
     _apply_preferences(user, params)
 
 
@@ -213,13 +212,16 @@ def _session_user(token: str) -> tuple[User, UserPoolClient, session.PendingChal
     return user, client, pending, admin
 
 
-def _by_token_or_session(access_token: str | None, session_token: str | None):
-    if bool(access_token) == bool(session_token):
-        raise InvalidParameterException("Either AccessToken or Session must be provided, but not both.")
-    if access_token:
-        return _signed_in(access_token), None
-    user, client, pending, admin = _session_user(session_token)
-    return user, (client, pending, admin)
+def _by_token_or_session(
+    access_token: str | None, session_token: str | None,
+) -> tuple[User, tuple[UserPoolClient, session.PendingChallenge, bool] | None]:
+    """The user of an AccessToken (and no set-up), or of an MFA_SETUP Session (and its set-up)."""
+    if access_token and not session_token:
+        return lookup.signed_in_user(access_token), None
+    if session_token and not access_token:
+        user, client, pending, admin = _session_user(session_token)
+        return user, (client, pending, admin)
+    raise InvalidParameterException("Either AccessToken or Session must be provided, but not both.")
 
 
 def _require_totp_pool(user: User) -> None:
@@ -267,6 +269,7 @@ def _refuse_if_throttled(row: SoftwareToken) -> None:
 
 
 def record_totp_failure(row_pk: int) -> None:
+    """Count one wrong TOTP code on the authenticator row (run in its own transaction)."""
     row = SoftwareToken.objects.select_for_update(no_key=True).filter(pk=row_pk).first()
     if row is not None:
         row.failed_attempts += 1
@@ -280,6 +283,8 @@ def check_totp(row: SoftwareToken, code: str, at: datetime, *, enrolling: bool =
     (`record_totp_failure`) in a transaction that commits."""
     _refuse_if_throttled(row)
     secret = enrolment_secret(row) if enrolling else row.secret
+    if not secret:  # nothing to check against: no code can match
+        return False
     step = totp.matching_step(secret, code, at.timestamp(), None if enrolling else row.last_step)
     if step is None:
         return False
@@ -368,4 +373,5 @@ def setup_choices(user: User) -> list[str]:
 
 
 def compact_json(values: list[str]) -> str:
+    """JSON without spaces, as Cognito writes lists in challenge parameters."""
     return json.dumps(values, separators=(",", ":"))

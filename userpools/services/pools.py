@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 
 from core import pagination
 from core.errors import InvalidParameterException, ResourceNotFoundException
-from userpools import schema
-from userpools.services import tags
+from userpools.domain import schema
 from userpools.models import UserPool
+from userpools.services import tags
 
 _ID_ALPHABET = string.ascii_letters + string.digits
 
@@ -44,6 +44,7 @@ _SET_BY_MFA_CONFIG = ("SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "E
 
 
 def get_pool(pool_id: str) -> UserPool:
+    """A user pool by id, or ResourceNotFoundException."""
     pool = UserPool.objects.filter(pk=pool_id).first()
     if pool is None:
         raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
@@ -106,6 +107,7 @@ def _check_identity_settings(params: dict) -> None:
 
 @transaction.atomic
 def create_pool(params: dict) -> UserPool:
+    """CreateUserPool."""
     _check_identity_settings(params)
     config = _settable(params)
     for key in _CREATE_ONLY:
@@ -126,6 +128,7 @@ def create_pool(params: dict) -> UserPool:
 
 @transaction.atomic
 def update_pool(pool_id: str, params: dict) -> UserPool:
+    """UpdateUserPool: as on Cognito, settings the call leaves out return to their defaults."""
     pool = UserPool.objects.select_for_update(no_key=True).filter(pk=pool_id).first()
     if pool is None:
         raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
@@ -143,6 +146,7 @@ def update_pool(pool_id: str, params: dict) -> UserPool:
 
 @transaction.atomic
 def delete_pool(pool_id: str) -> None:
+    """DeleteUserPool."""
     pool = get_pool(pool_id)
     if pool.config.get("DeletionProtection") == "ACTIVE":
         raise InvalidParameterException(
@@ -153,6 +157,7 @@ def delete_pool(pool_id: str) -> None:
 
 
 def describe_pool(pool: UserPool) -> dict:
+    """A UserPoolType for DescribeUserPool and CreateUserPool."""
     description = {key: copy.deepcopy(value) for key, value in pool.config.items()}
     description.update(
         Id=pool.id,
@@ -173,6 +178,7 @@ def list_pools(max_results: int, next_token: str | None) -> tuple[list[UserPool]
 
 
 def summarize_pool(pool: UserPool) -> dict:
+    """A UserPoolDescriptionType for ListUserPools."""
     return {
         "Id": pool.id,
         "Name": pool.name,
@@ -184,6 +190,7 @@ def summarize_pool(pool: UserPool) -> dict:
 
 @transaction.atomic
 def add_custom_attributes(pool_id: str, definitions: list[dict]) -> None:
+    """AddCustomAttributes."""
     pool = UserPool.objects.select_for_update(no_key=True).filter(pk=pool_id).first()
     if pool is None:
         raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")

@@ -15,9 +15,17 @@ from core.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
-from triggers import events
+from userpools.domain import attribute_values, client_auth, password_policy
+from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
-from userpools.services import attributes, client_auth, passwords, tokens, users, verification
+from userpools.services import (
+    attributes,
+    lookup,
+    passwords,
+    tokens,
+    users,
+    verification,
+)
 from userpools.services.pools import get_pool
 
 NOT_FOUND_MESSAGE = "Username/client id combination not found."
@@ -49,13 +57,13 @@ def recovery_contact(pool: UserPool, user: User, *, auto_verified_only: bool = F
         name = _MECHANISM_ATTRIBUTE[mechanism]
         if auto_verified_only and name not in auto:
             continue
-        if values.get(name) and values.get(attributes.VERIFIED_FLAG[name]) == "true":
+        if values.get(name) and values.get(attribute_values.VERIFIED_FLAG[name]) == "true":
             return name, values[name]
     return None
 
 
 def _client(params: dict) -> UserPoolClient:
-    client = client_auth.get_client(params["ClientId"])
+    client = lookup.client_by_id(params["ClientId"])
     client_auth.check_secret_hash(client, params["Username"], params.get("SecretHash"))
     return client
 
@@ -66,7 +74,7 @@ def forgot_password(params: dict) -> dict:
     client = _client(params)
     pool = client.pool
     hide = client_auth.prevents_user_existence_errors(client)
-    user = users.find_user(pool, params["Username"], lock=True) or _migrated_for_reset(client, params)
+    user = lookup.find_user(pool, params["Username"], lock=True) or _migrated_for_reset(client, params)
     if user is None:
         if hide:
             return verification.simulated_details(pool, params["Username"])
@@ -89,7 +97,7 @@ def forgot_password(params: dict) -> dict:
 
 def _migrated_for_reset(client, params: dict) -> User | None:
     """UserMigration_ForgotPassword: a legacy user comes over without a password, in RESET_REQUIRED."""
-    migration = events.user_migration(client.pool, "UserMigration_ForgotPassword", params["Username"], client_id=client.client_id,
+    migration = lifecycle.user_migration(client.pool, "UserMigration_ForgotPassword", params["Username"], client_id=client.client_id,
                                       client_metadata=params.get("ClientMetadata"))
     if migration is None:
         return None
@@ -102,7 +110,7 @@ def confirm_forgot_password(params: dict) -> None:
     client = _client(params)
     pool = client.pool
     hide = client_auth.prevents_user_existence_errors(client)
-    user = users.find_user(pool, params["Username"])
+    user = lookup.find_user(pool, params["Username"])
     if user is None or not user.enabled:
         if hide:
             raise CodeMismatchException("Invalid verification code provided, please try again.")
@@ -110,7 +118,7 @@ def confirm_forgot_password(params: dict) -> None:
             raise UserNotFoundException(NOT_FOUND_MESSAGE)
         raise NotAuthorizedException("User is disabled.")
     password = params["Password"]
-    passwords.check_password(passwords.pool_policy(pool.config), password)  # before the code: no wasted attempt
+    password_policy.check_password(password_policy.pool_policy(pool.config), password)  # before the code: no wasted attempt
     with verification.redeeming(user, VerificationCode.FORGOT_PASSWORD, params["ConfirmationCode"]) as redeemed:
         reset = redeemed.user
         passwords.set_password(reset, password)
@@ -118,7 +126,7 @@ def confirm_forgot_password(params: dict) -> None:
         reset.status = User.CONFIRMED
         reset.save(update_fields=[*passwords.PASSWORD_FIELDS, "password_set_at", "status", "modified"])
         tokens.end_sessions(reset)
-        events.post_confirmation(reset, "PostConfirmation_ConfirmForgotPassword", client_id=client.client_id,
+        lifecycle.post_confirmation(reset, "PostConfirmation_ConfirmForgotPassword", client_id=client.client_id,
                                  client_metadata=params.get("ClientMetadata"))
 
 
@@ -127,7 +135,7 @@ def admin_reset_user_password(pool_id: str, username: str) -> None:
     """AdminResetUserPassword: RESET_REQUIRED, sessions ended, and a reset code sent when the
     pool verifies a contact the user has verified."""
     pool = get_pool(pool_id)
-    user = users.require_user(pool, username, lock=True)
+    user = lookup.require_user(pool, username, lock=True)
     user.status = User.RESET_REQUIRED
     user.save(update_fields=["status", "modified"])
     tokens.end_sessions(user)

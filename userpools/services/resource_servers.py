@@ -4,7 +4,11 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from core import pagination
-from core.errors import InvalidParameterException, LimitExceededException, ResourceNotFoundException
+from core.errors import (
+    InvalidParameterException,
+    LimitExceededException,
+    ResourceNotFoundException,
+)
 from userpools.models import ResourceServer
 from userpools.services.pools import get_pool
 
@@ -12,6 +16,7 @@ MAX_RESOURCE_SERVERS_PER_POOL = 25
 
 
 def get_resource_server(pool_id: str, identifier: str) -> ResourceServer:
+    """A resource server of the pool by identifier, or ResourceNotFoundException."""
     server = ResourceServer.objects.filter(pool_id=pool_id, identifier=identifier).first()
     if server is None:
         get_pool(pool_id)  # an unknown pool is reported as such
@@ -29,6 +34,7 @@ def _scopes(given: list[dict] | None) -> list[dict]:
 
 @transaction.atomic
 def create_resource_server(pool_id: str, params: dict) -> ResourceServer:
+    """CreateResourceServer."""
     pool = get_pool(pool_id)
     scopes = _scopes(params.get("Scopes"))
     if ResourceServer.objects.filter(pool=pool).count() >= MAX_RESOURCE_SERVERS_PER_POOL:
@@ -56,6 +62,7 @@ def update_resource_server(pool_id: str, params: dict) -> ResourceServer:
 
 @transaction.atomic
 def delete_resource_server(pool_id: str, identifier: str) -> None:
+    """DeleteResourceServer."""
     get_resource_server(pool_id, identifier).delete()
 
 

@@ -17,22 +17,25 @@ from core.errors import (
     NotAuthorizedException,
     UserNotFoundException,
 )
-from triggers import events
+from userpools.domain import attribute_values, client_auth, password_policy
+from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
-from userpools.services import attributes, client_auth, passwords, users, verification
+from userpools.services import attributes, lookup, users, verification
 
 NOT_FOUND_MESSAGE = "Username/client id combination not found."
-_UNWRITABLE = frozenset(attributes.VERIFIED_FLAG.values())  # only verification sets these
+_UNWRITABLE = frozenset(attribute_values.VERIFIED_FLAG.values())  # only verification sets these
 
 
 @dataclass(frozen=True)
 class SignUpResult:
+    """What SignUp answers: whether the user is confirmed, where the code went, the user's sub."""
+
     user: User
     code_delivery: dict | None
 
 
 def _client(params: dict) -> UserPoolClient:
-    client = client_auth.get_client(params["ClientId"])
+    client = lookup.client_by_id(params["ClientId"])
     client_auth.check_secret_hash(client, params["Username"], params.get("SecretHash"))
     return client
 
@@ -60,7 +63,7 @@ def sign_up(params: dict) -> SignUpResult:
     pool = client.pool
     if (pool.config.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly"):
         raise NotAuthorizedException("SignUp is not permitted for this user pool")
-    given = attributes.as_dict(params.get("UserAttributes") or [])
+    given = attribute_values.as_dict(params.get("UserAttributes") or [])
     _check_writable(client, given)
     password = params.get("Password")
     if not password:
@@ -68,12 +71,12 @@ def sign_up(params: dict) -> SignUpResult:
     username, sub = users._sign_in_identity(pool, params["Username"], given)  # noqa: SLF001 (shared with AdminCreateUser)
     values = attributes.validate(pool, given, creating=True)
     attributes.check_required(pool, values)
-    passwords.check_password(passwords.pool_policy(pool.config), password)
-    decision = events.pre_sign_up(
+    password_policy.check_password(password_policy.pool_policy(pool.config), password)
+    decision = lifecycle.pre_sign_up(
         pool, "PreSignUp_SignUp", username, values, client_id=client.client_id,
         validation_data=params.get("ValidationData"), client_metadata=params.get("ClientMetadata"),
     )
-    values.update(events.verified_flags(decision, values))
+    values.update(lifecycle.verified_flags(decision, values))
     attributes.lock_sign_in_values(pool, values)
     status = User.CONFIRMED if decision.auto_confirm else User.UNCONFIRMED
     user = users.insert_user(pool, username, sub, password, status=status, taken_message="User already exists")
@@ -89,7 +92,7 @@ def sign_up(params: dict) -> SignUpResult:
 
 def _find(client: UserPoolClient, username: str) -> User | None:
     """The named user, or None when the client hides user existence; else UserNotFoundException."""
-    user = users.find_user(client.pool, username)
+    user = lookup.find_user(client.pool, username)
     if user is None and not client_auth.prevents_user_existence_errors(client):
         raise UserNotFoundException(NOT_FOUND_MESSAGE)
     return user
@@ -111,7 +114,7 @@ def confirm_sign_up(params: dict) -> None:
         confirmed = redeemed.user
         if confirmed.status != User.UNCONFIRMED:  # confirmed meanwhile by an administrator
             raise NotAuthorizedException(f"User cannot be confirmed. Current status is {confirmed.status}")
-        flag = attributes.VERIFIED_FLAG.get(redeemed.attribute)
+        flag = attribute_values.VERIFIED_FLAG.get(redeemed.attribute)
         if flag:
             current = attributes.current(confirmed)
             attributes.claim_unique_values(
@@ -120,7 +123,7 @@ def confirm_sign_up(params: dict) -> None:
             attributes.write(confirmed, {flag: "true"})
         confirmed.status = User.CONFIRMED
         confirmed.save(update_fields=["status", "modified"])
-        events.post_confirmation(confirmed, "PostConfirmation_ConfirmSignUp", client_id=client.client_id,
+        lifecycle.post_confirmation(confirmed, "PostConfirmation_ConfirmSignUp", client_id=client.client_id,
                                  client_metadata=params.get("ClientMetadata"))
 
 
@@ -143,5 +146,5 @@ def resend_confirmation_code(params: dict) -> dict:
     target = code_attribute(pool, values)
     if target is None:
         raise InvalidParameterException("Auto verification not turned on.")
-    return verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target], message_source=events.CUSTOM_MESSAGE_SOURCES["RESEND"],
+    return verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target], message_source=lifecycle.CUSTOM_MESSAGE_SOURCES["RESEND"],
                                   client_id=client.client_id, client_metadata=params.get("ClientMetadata"))

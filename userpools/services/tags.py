@@ -60,6 +60,7 @@ def untag_resource(arn: str, keys: list[str]) -> None:
 
 
 def list_tags(arn: str) -> dict[str, str]:
+    """ListTagsForResource."""
     pool_id = pool_id_from_arn(arn)
     pool = UserPool.objects.filter(pk=pool_id).only("id", "tags").first()
     if pool is None:

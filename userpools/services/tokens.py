@@ -9,152 +9,40 @@ a user at once (global sign-out, disable, password reset).
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 import uuid
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jws import extract_compact
 
 from core import crypto
-from core.errors import NotAuthorizedException, UnauthorizedException, UnsupportedOperationException, UnsupportedTokenTypeException
-from triggers import events
+from core.errors import (
+    NotAuthorizedException,
+    UnauthorizedException,
+    UnsupportedOperationException,
+    UnsupportedTokenTypeException,
+)
 from userpools import keys
+from userpools.domain import client_auth
+from userpools.domain.claims import (
+    GroupInfo,
+    TokenClaims,
+    TokenSubject,
+    access_token_claims,
+    id_token_claims,
+    issuer,
+    preferred_role,
+    profile_claims,
+)
+from userpools.events import lifecycle
 from userpools.models import RefreshToken, User, UserPool, UserPoolClient
-from userpools.services import attributes, client_auth
+from userpools.services import attributes
 
-ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 _JWT_PARTS = 3
-
-
-# --- claims (pure) -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class GroupInfo:
-    name: str
-    role_arn: str
-    precedence: int | None
-
-
-@dataclass(frozen=True)
-class TokenSubject:
-    """Everything the claims of one issue depend on, as plain values."""
-
-    issuer: str
-    client_id: str
-    sub: str
-    username: str
-    auth_time: int
-    issued_at: int
-    origin_jti: str | None  # None when the client has token revocation turned off
-    event_id: str
-    groups: list[GroupInfo] = field(default_factory=list)
-    profile: dict[str, Any] = field(default_factory=dict)  # readable attributes, typed
-
-
-def issuer(pool_id: str) -> str:
-    return f"{settings.PUBLIC_URL}/{pool_id}"
-
-
-def preferred_role(groups: list[GroupInfo]) -> str | None:
-    """The role of the group with the lowest Precedence (None counts as the highest).
-
-    Cognito leaves the claim out when the best groups tie with different roles.
-    """
-    with_roles = [group for group in groups if group.role_arn]
-    if not with_roles:
-        return None
-    rank = lambda group: float("inf") if group.precedence is None else group.precedence  # noqa: E731
-    best = min(rank(group) for group in with_roles)
-    roles = {group.role_arn for group in with_roles if rank(group) == best}
-    return roles.pop() if len(roles) == 1 else None
-
-
-def claim_value(name: str, definition: dict, value: str) -> Any:
-    """An attribute as the ID token carries it: booleans as JSON booleans, updated_at a number,
-    address as an OIDC address object, identities as the JSON it holds."""
-    if definition.get("AttributeDataType") == "Boolean":
-        return value.lower() == "true"
-    if name == "updated_at" and value.lstrip("-").isdigit():
-        return int(value)
-    if name == "address":
-        return {"formatted": value}
-    if name == "identities":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-def profile_claims(values: dict[str, str], definitions: dict[str, dict], readable: set[str] | None) -> dict[str, Any]:
-    """The attributes an ID token shows: those the client may read (all when it names none),
-    never developer-only ones."""
-    claims: dict[str, Any] = {}
-    for name, value in values.items():
-        definition = definitions.get(name)
-        if definition is None or definition.get("DeveloperOnlyAttribute"):
-            continue
-        if readable is not None and name not in readable:
-            continue
-        claims[name] = claim_value(name, definition, value)
-    return claims
-
-
-def _group_claims(groups: list[GroupInfo], *, with_roles: bool) -> dict[str, Any]:
-    if not groups:
-        return {}
-    claims: dict[str, Any] = {"cognito:groups": [group.name for group in groups]}
-    if with_roles:
-        roles = [group.role_arn for group in groups if group.role_arn]
-        if roles:
-            claims["cognito:roles"] = roles
-        role = preferred_role(groups)
-        if role:
-            claims["cognito:preferred_role"] = role
-    return claims
-
-
-def id_token_claims(subject: TokenSubject, lifetime: int, jti: str) -> dict[str, Any]:
-    claims: dict[str, Any] = {"sub": subject.sub, **_group_claims(subject.groups, with_roles=True)}
-    claims.update({key: value for key, value in subject.profile.items() if key != "sub"})
-    claims.update({"iss": subject.issuer, "cognito:username": subject.username})
-    if subject.origin_jti:
-        claims["origin_jti"] = subject.origin_jti
-    claims.update({
-        "aud": subject.client_id,
-        "event_id": subject.event_id,
-        "token_use": "id",
-        "auth_time": subject.auth_time,
-        "exp": subject.issued_at + lifetime,
-        "iat": subject.issued_at,
-        "jti": jti,
-    })
-    return claims
-
-
-def access_token_claims(subject: TokenSubject, lifetime: int, jti: str) -> dict[str, Any]:
-    claims: dict[str, Any] = {"sub": subject.sub, **_group_claims(subject.groups, with_roles=False)}
-    claims.update({"iss": subject.issuer, "client_id": subject.client_id})
-    if subject.origin_jti:
-        claims["origin_jti"] = subject.origin_jti
-    claims.update({
-        "event_id": subject.event_id,
-        "token_use": "access",
-        "scope": ADMIN_SCOPE,
-        "auth_time": subject.auth_time,
-        "exp": subject.issued_at + lifetime,
-        "iat": subject.issued_at,
-        "jti": jti,
-        "username": subject.username,
-    })
-    return claims
 
 
 # --- issuing -------------------------------------------------------------------------------
@@ -198,14 +86,14 @@ def _signed_tokens(user: User, client: UserPoolClient, origin_jti: str, auth_tim
     subject = _subject(user, client, origin_jti, auth_time, now)
     access_lifetime = client_auth.token_lifetime_seconds(client, "AccessToken")
     id_lifetime = client_auth.token_lifetime_seconds(client, "IdToken")
-    claims = events.TokenClaims(
+    claims = TokenClaims(
         id_claims=id_token_claims(subject, id_lifetime, str(uuid.uuid4())),
         access_claims=access_token_claims(subject, access_lifetime, str(uuid.uuid4())),
         groups=[group.name for group in subject.groups],
         role_arns=[group.role_arn for group in subject.groups if group.role_arn],
         preferred_role=preferred_role(subject.groups),
     )
-    events.pre_token_generation(user, client.client_id, source, claims, client_metadata=client_metadata)
+    lifecycle.pre_token_generation(user, client.client_id, source, claims, client_metadata=client_metadata)
     return {
         "AccessToken": _sign(user.pool, claims.access_claims),
         "ExpiresIn": access_lifetime,

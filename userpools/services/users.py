@@ -1,9 +1,7 @@
 """User administration in a pool (the Admin* operations): create, read, delete, enable,
 attributes, passwords, confirmation. Users belong to one pool; they are not Django auth users.
 
-Lookup by username is an index lookup on (pool, username_key); in pools with
-UsernameAttributes or AliasAttributes an email/phone/preferred_username may name the user
-instead, found through the (pool, name, value) index of UserAttribute.
+Finding the user a request names is `lookup`'s (by username, alias or access token).
 """
 from __future__ import annotations
 
@@ -18,23 +16,26 @@ from core.errors import (
     InvalidParameterException,
     NotAuthorizedException,
     UnsupportedUserStateException,
-    UserNotFoundException,
     UsernameExistsException,
 )
-from triggers import events
-from userpools import messaging
+from userpools.delivery import messaging
+from userpools.domain import attribute_values, password_policy
+from userpools.events import lifecycle
 from userpools.models import User, UserPool
-from userpools.services import attribute_updates, attributes, mfa, passwords, tokens
+from userpools.services import (
+    attribute_updates,
+    attributes,
+    lookup,
+    mfa,
+    passwords,
+    tokens,
+)
 from userpools.services.listing import list_users  # noqa: F401  (part of this module's interface)
 from userpools.services.pools import get_pool
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _PHONE = re.compile(r"\+[0-9]+")
 _FORMAT_NAMES = {"email": "email", "phone_number": "phone number"}
-
-
-def username_key(pool: UserPool, username: str) -> str:
-    return username if pool.case_sensitive else username.lower()
 
 
 def _kind_of(value: str) -> str | None:
@@ -46,31 +47,9 @@ def _kind_of(value: str) -> str | None:
     return None
 
 
-def find_user(pool: UserPool, username: str, *, lock: bool = False) -> User | None:
-    """The user named by username, by username attribute, or by verified alias."""
-    # Row locks here and elsewhere are NO KEY: they still serialise writers, but let a trigger handler
-    # that calls back into the API (adding this user to a group) insert rows that reference the row.
-    users = User.objects.select_for_update(no_key=True) if lock else User.objects
-    user = users.filter(pool=pool, username_key=username_key(pool, username)).first()
-    if user is not None:
-        return user
-    username_attributes = attributes.username_attribute_names(pool)
-    for name in username_attributes + attributes.alias_names(pool):
-        for holder in attributes.holders(pool, name, username):
-            if name in username_attributes or attributes.is_verified(holder, name):
-                return users.get(pk=holder.pk) if lock else holder
-    return None
-
-
-def require_user(pool: UserPool, username: str, *, lock: bool = False) -> User:
-    user = find_user(pool, username, lock=lock)
-    if user is None:
-        raise UserNotFoundException("User does not exist.")
-    return user
-
-
 def get_user(pool_id: str, username: str) -> User:
-    return require_user(get_pool(pool_id), username)
+    """AdminGetUser's user (UserNotFoundException when there is none)."""
+    return lookup.require_user(get_pool(pool_id), username)
 
 
 def _touch(user: User) -> None:
@@ -151,11 +130,11 @@ def _invite(user: User, params: dict, password: str, values: dict[str, str], med
 
 
 def _temporary_password(pool: UserPool, given: str | None) -> str:
-    policy = passwords.pool_policy(pool.config)
+    policy = password_policy.pool_policy(pool.config)
     if given:
-        passwords.check_password(policy, given)
+        password_policy.check_password(policy, given)
         return given
-    return passwords.generate_password(policy)
+    return password_policy.generate_password(policy)
 
 
 def insert_user(pool: UserPool, username: str, sub: uuid.UUID, password: str, *, status: str, taken_message: str) -> User:
@@ -165,7 +144,7 @@ def insert_user(pool: UserPool, username: str, sub: uuid.UUID, password: str, *,
             return User.objects.create(
                 pool=pool,
                 username=username,
-                username_key=username_key(pool, username),
+                username_key=lookup.username_key(pool, username),
                 sub=sub,
                 status=status,
                 **passwords.password_fields(pool.id, username, password),
@@ -175,7 +154,7 @@ def insert_user(pool: UserPool, username: str, sub: uuid.UUID, password: str, *,
         raise UsernameExistsException(taken_message) from None
 
 
-def create_migrated_user(pool: UserPool, given_username: str, password: str | None, migration: events.Migration, status: str) -> User:
+def create_migrated_user(pool: UserPool, given_username: str, password: str | None, migration: lifecycle.Migration, status: str) -> User:
     """A user brought over by a UserMigration trigger, with the attributes it returned (and, as it
     asked, an alias taken over and SMS MFA turned on)."""
     values = dict(migration.attributes)
@@ -202,16 +181,16 @@ def admin_create_user(pool_id: str, params: dict) -> User:
     pool = get_pool(pool_id)
     if params.get("MessageAction") == "RESEND":
         return _resend_invitation(pool, params)
-    values = attributes.as_dict(params.get("UserAttributes") or [])
+    values = attribute_values.as_dict(params.get("UserAttributes") or [])
     username, sub = _sign_in_identity(pool, params["Username"], values)
     values = attributes.validate(pool, values, creating=True)
     attributes.check_required(pool, values)
     password = _temporary_password(pool, params.get("TemporaryPassword"))
     suppress = params.get("MessageAction") == "SUPPRESS"
     mediums = [] if suppress else _delivery_mediums(params, values)
-    decision = events.pre_sign_up(pool, "PreSignUp_AdminCreateUser", username, values, client_id=None,
+    decision = lifecycle.pre_sign_up(pool, "PreSignUp_AdminCreateUser", username, values, client_id=None,
                                   validation_data=params.get("ValidationData"), client_metadata=params.get("ClientMetadata"))
-    values.update(events.verified_flags(decision, values))
+    values.update(lifecycle.verified_flags(decision, values))
     attributes.lock_sign_in_values(pool, values)
     user = insert_user(pool, username, sub, password, status=User.FORCE_CHANGE_PASSWORD, taken_message="User account already exists")
     attributes.claim_unique_values(pool, user, values, force_alias=bool(params.get("ForceAliasCreation")))
@@ -222,7 +201,7 @@ def admin_create_user(pool_id: str, params: dict) -> User:
 
 
 def _resend_invitation(pool: UserPool, params: dict) -> User:
-    user = require_user(pool, params["Username"], lock=True)
+    user = lookup.require_user(pool, params["Username"], lock=True)
     if user.status != User.FORCE_CHANGE_PASSWORD:
         raise UnsupportedUserStateException(f"Resend not possible. {params['Username']} status is not FORCE_CHANGE_PASSWORD.")
     password = _temporary_password(pool, params.get("TemporaryPassword"))
@@ -240,14 +219,16 @@ def _resend_invitation(pool: UserPool, params: dict) -> User:
 
 @transaction.atomic
 def delete_user(pool_id: str, username: str) -> None:
-    user = require_user(get_pool(pool_id), username, lock=True)
+    """AdminDeleteUser (and DeleteUser's effect): the user and every session go."""
+    user = lookup.require_user(get_pool(pool_id), username, lock=True)
     tokens.end_sessions(user)
     user.delete()
 
 
 @transaction.atomic
 def set_enabled(pool_id: str, username: str, enabled: bool) -> None:
-    user = require_user(get_pool(pool_id), username, lock=True)
+    """AdminEnableUser / AdminDisableUser; disabling ends the user's sessions."""
+    user = lookup.require_user(get_pool(pool_id), username, lock=True)
     user.enabled = enabled
     user.save(update_fields=["enabled", "modified"])
     if not enabled:
@@ -258,8 +239,8 @@ def set_enabled(pool_id: str, username: str, enabled: bool) -> None:
 def set_password(pool_id: str, username: str, password: str, permanent: bool) -> None:
     """AdminSetUserPassword: permanent → CONFIRMED, temporary → FORCE_CHANGE_PASSWORD."""
     pool = get_pool(pool_id)
-    user = require_user(pool, username, lock=True)
-    passwords.check_password(passwords.pool_policy(pool.config), password)
+    user = lookup.require_user(pool, username, lock=True)
+    password_policy.check_password(password_policy.pool_policy(pool.config), password)
     passwords.set_password(user, password)
     user.password_set_at = timezone.now()
     user.status = User.CONFIRMED if permanent else User.FORCE_CHANGE_PASSWORD
@@ -268,14 +249,15 @@ def set_password(pool_id: str, username: str, password: str, permanent: bool) ->
 
 
 @transaction.atomic
-def confirm_sign_up(pool_id: str, username: str) -> None:
-    """AdminConfirmSignUp: only an UNCONFIRMED user can be confirmed."""
-    user = require_user(get_pool(pool_id), username, lock=True)
+def confirm_sign_up(pool_id: str, username: str, client_metadata: dict | None = None) -> None:
+    """AdminConfirmSignUp: only an UNCONFIRMED user can be confirmed. `client_metadata` goes to
+    the PostConfirmation trigger's `clientMetadata`."""
+    user = lookup.require_user(get_pool(pool_id), username, lock=True)
     if user.status != User.UNCONFIRMED:
         raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status}")
     user.status = User.CONFIRMED
     user.save(update_fields=["status", "modified"])
-    events.post_confirmation(user, "PostConfirmation_ConfirmSignUp", client_id=None)
+    lifecycle.post_confirmation(user, "PostConfirmation_ConfirmSignUp", client_id=None, client_metadata=client_metadata)
 
 
 # --- attributes ----------------------------------------------------------------------------
@@ -284,8 +266,8 @@ def confirm_sign_up(pool_id: str, username: str) -> None:
 def update_attributes(pool_id: str, username: str, updates: list[dict], client_metadata: dict | None = None) -> None:
     """AdminUpdateUserAttributes, by the rules of `attribute_updates` (codes go out as for the user's own update)."""
     pool = get_pool(pool_id)
-    user = require_user(pool, username, lock=True)
-    values = attributes.validate(pool, attributes.as_dict(updates), creating=False)
+    user = lookup.require_user(pool, username, lock=True)
+    values = attributes.validate(pool, attribute_values.as_dict(updates), creating=False)
     attribute_updates.apply(user, values, client_metadata=client_metadata)
     _touch(user)
 
@@ -294,6 +276,6 @@ def update_attributes(pool_id: str, username: str, updates: list[dict], client_m
 def delete_attributes(pool_id: str, username: str, names: list[str]) -> None:
     """AdminDeleteUserAttributes: required and immutable attributes cannot be deleted."""
     pool = get_pool(pool_id)
-    user = require_user(pool, username, lock=True)
+    user = lookup.require_user(pool, username, lock=True)
     attributes.delete(user, names)
     _touch(user)

@@ -28,10 +28,11 @@ from core.errors import (
     LimitExceededException,
     ServiceError,
 )
-from triggers import events
-from userpools import codes, messaging
+from userpools.delivery import messaging
+from userpools.domain import attribute_values, codes
+from userpools.events import lifecycle
 from userpools.models import User, UserPool, VerificationCode
-from userpools.services import attributes, tokens
+from userpools.services import attributes, lookup
 
 LIFETIMES = {
     VerificationCode.SIGN_UP: timedelta(hours=24),
@@ -126,12 +127,6 @@ def redeeming(user: User, purpose: str, code: str, attribute: str = "") -> Itera
     raise failure
 
 
-def consume_code(user: User, purpose: str, code: str, attribute: str = "") -> Redeemed:
-    """Redeem a code with no further effect; see `redeeming`."""
-    with redeeming(user, purpose, code, attribute) as redeemed:
-        return redeemed
-
-
 # --- delivery ------------------------------------------------------------------------------
 
 def mask(medium: str, destination: str) -> str:
@@ -152,6 +147,7 @@ def mask(medium: str, destination: str) -> str:
 
 
 def delivery_details(attribute: str, destination: str) -> dict:
+    """CodeDeliveryDetails for a code sent to `destination` of `attribute`, masked."""
     medium = MEDIUM_OF[attribute]
     return {"Destination": mask(medium, destination), "DeliveryMedium": medium, "AttributeName": attribute}
 
@@ -184,7 +180,7 @@ def send_attribute_code(user: User, attribute: str, value: str | None = None, *,
     if not destination:
         raise InvalidParameterException(f"User has no attribute matching {attribute}")
     pending_value = destination if pending else ""
-    source = events.CUSTOM_MESSAGE_SOURCES["UPDATE_ATTRIBUTE" if updating else "VERIFY_ATTRIBUTE"]
+    source = lifecycle.CUSTOM_MESSAGE_SOURCES["UPDATE_ATTRIBUTE" if updating else "VERIFY_ATTRIBUTE"]
     return send_code(user.pool, user, VerificationCode.VERIFY_ATTRIBUTE, attribute, destination, pending_value,
                      message_source=source, client_id=client_id, client_metadata=client_metadata)
 
@@ -212,7 +208,7 @@ def simulated_details(pool: UserPool, username: str) -> dict:
 @transaction.atomic
 def get_attribute_verification_code(access_token: str, attribute: str, client_metadata: dict | None = None) -> dict:
     """GetUserAttributeVerificationCode: a code to the user's email or phone number."""
-    user, claims = tokens.authenticate_access_token(access_token)
+    user, claims = lookup.signed_in(access_token)
     locked = User.objects.select_for_update(no_key=True).select_related("pool").get(pk=user.pk)
     return send_attribute_code(locked, attribute, client_id=claims.get("client_id"), client_metadata=client_metadata)
 
@@ -220,12 +216,12 @@ def get_attribute_verification_code(access_token: str, attribute: str, client_me
 def verify_attribute(access_token: str, attribute: str, code: str) -> None:
     """VerifyUserAttribute: the code marks the attribute verified. A verified alias must be
     the user's alone (AliasExistsException otherwise; the code then stays usable)."""
-    user, _ = tokens.authenticate_access_token(access_token)
+    user = lookup.signed_in_user(access_token)
     if attribute not in MEDIUM_OF:
         raise InvalidParameterException(f"Invalid attribute name: {attribute} cannot be verified.")
     with redeeming(user, VerificationCode.VERIFY_ATTRIBUTE, code, attribute) as redeemed:
         verified = redeemed.user
-        flag = attributes.VERIFIED_FLAG[attribute]
+        flag = attribute_values.VERIFIED_FLAG[attribute]
         changes = {flag: "true"}
         if redeemed.pending_value:  # the update that waited for this code takes effect now
             changes[attribute] = redeemed.pending_value

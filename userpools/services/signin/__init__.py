@@ -8,12 +8,12 @@ opaque Session; the last step issues tokens.
 from __future__ import annotations
 
 from core.errors import InvalidParameterException, ResourceNotFoundException
+from userpools.domain import client_auth
 from userpools.models import UserPool, UserPoolClient
-from userpools.services import client_auth
+from userpools.services import lookup
 from userpools.services.pools import get_pool
 from userpools.services.signin import challenges, custom_auth, flows, srp_flow
-from userpools.services.signin import device_stages, mfa_stages  # noqa: F401  (register their stages)
-from userpools.services.signin.flows import Attempt, Flow
+from userpools.services.signin.attempt import Attempt, Flow
 
 __all__ = ["initiate_auth", "respond_to_auth_challenge"]
 
@@ -53,11 +53,11 @@ _FIRST_FACTOR_ANSWERS: dict[str, Flow] = {
 def _pool_and_client(params: dict, *, admin: bool) -> tuple[UserPool, UserPoolClient]:
     if admin:
         pool = get_pool(params["UserPoolId"])
-        client = client_auth.get_client(params["ClientId"])
+        client = lookup.client_by_id(params["ClientId"])
         if client.pool_id != pool.id:
             raise ResourceNotFoundException(f"User pool client {client.client_id} does not exist.")
         return pool, client
-    client = client_auth.get_client(params["ClientId"])
+    client = lookup.client_by_id(params["ClientId"])
     return client.pool, client
 
 
@@ -68,7 +68,7 @@ def initiate_auth(params: dict, *, admin: bool, source_ip: str | None) -> dict:
     if name not in (_PUBLIC_ONLY if admin else _ADMIN_ONLY):  # accepted by this API, implemented or not
         client_auth.require_flow(client, name)
     handler, public, for_admin = _FLOWS.get(name, (None, False, False))
-    if not (for_admin if admin else public):
+    if handler is None or not (for_admin if admin else public):
         raise InvalidParameterException("Initiate Auth method not supported.")
     attempt = Attempt(pool=pool, client=client, parameters=params.get("AuthParameters") or {}, admin=admin,
                       source_ip=source_ip, validation_data=params.get("ClientMetadata") or {})

@@ -4,18 +4,25 @@ from __future__ import annotations
 from django.db import transaction
 
 from core.errors import InvalidParameterException, NotAuthorizedException
+from userpools.domain import client_auth
 from userpools.models import User, UserPool
-from userpools.services import client_auth, users
-from userpools.services.signin import controller, device_stages, session, stages
-from userpools.services.signin.flows import Attempt
+from userpools.services import lookup
+from userpools.services.signin import (
+    controller,
+    device_stages,
+    session,
+    stage_order,
+    stages,
+)
+from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import required_response
 
 
 def _names_user(pool: UserPool, username: str, user: User) -> bool:
     """Whether the USERNAME of the answer names the session's user (by username or alias)."""
-    if users.username_key(pool, username) == user.username_key:
+    if lookup.username_key(pool, username) == user.username_key:
         return True
-    found = users.find_user(pool, username)
+    found = lookup.find_user(pool, username)
     return found is not None and found.pk == user.pk
 
 
@@ -29,8 +36,8 @@ def _session_user(pool: UserPool, pending: session.PendingChallenge, username: s
 
 def respond(attempt: Attempt) -> dict:
     """The answer to a stage after the first factor (the Attempt's ChallengeName)."""
-    name, client, responses = attempt.challenge_name, attempt.client, attempt.parameters
-    stage = stages.find(name)
+    name, client, responses = attempt.challenge_name or "", attempt.client, attempt.parameters
+    stage = stage_order.find(name)
     if stage is None:
         raise InvalidParameterException(f"Unsupported challenge name {name}")
     token = attempt.session or device_stages.resumable_session(client, name, responses)

@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from triggers import events
+from userpools.events import lifecycle
 from userpools.models import User
 from userpools.services import devices, tokens
-from userpools.services.signin import session, stages
-
-if TYPE_CHECKING:
-    from userpools.services.signin.flows import Attempt
+from userpools.services.signin import session, stage_order
+from userpools.services.signin.attempt import Attempt
 
 # Cognito names the pre token generation source after the answer that completed the sign-in.
 TOKEN_SOURCES = {
@@ -27,7 +24,7 @@ def next_step(user: User, attempt: Attempt, *, auth_time: datetime, progress: di
     e.g. with the DEVICE_KEY its client named."""
     client = attempt.client
     progress = dict(progress or {})
-    stage = stages.next_pending(user, attempt, progress)
+    stage = stage_order.next_pending(user, attempt, progress)
     if stage is not None:
         parameters = stage.parameters(user, attempt, progress)
         token = session.issue(client, user, stage.name, admin=attempt.admin, auth_time=auth_time, progress=progress)
@@ -36,7 +33,7 @@ def next_step(user: User, attempt: Attempt, *, auth_time: datetime, progress: di
             issued(client, progress, token)
         return {"ChallengeName": stage.name, "Session": token, "ChallengeParameters": parameters}
     new_device = devices.signs_in_from_new_device(user, progress)
-    events.post_authentication(user, client_id=client.client_id, client_metadata=attempt.client_metadata,
+    lifecycle.post_authentication(user, client_id=client.client_id, client_metadata=attempt.client_metadata,
                                new_device_used=new_device)
     source = TOKEN_SOURCES.get(attempt.challenge_name or "", AUTHENTICATION_SOURCE)
     result = tokens.issue_tokens(user, client, auth_time=auth_time, source=source, client_metadata=attempt.client_metadata)

@@ -31,13 +31,19 @@ from datetime import datetime
 from django.core.cache import cache
 from django.db import transaction
 
-from core.errors import InvalidLambdaResponseException, InvalidParameterException, NotAuthorizedException
-from triggers import challenge_events
-from triggers.challenge_events import Subject
+from core.errors import (
+    InvalidLambdaResponseException,
+    InvalidParameterException,
+    NotAuthorizedException,
+)
+from userpools.domain import client_auth
+from userpools.events import challenges
+from userpools.events.challenges import Subject
 from userpools.models import User, UserPool, UserPoolClient
-from userpools.services import client_auth, devices, users
+from userpools.services import devices, lookup
 from userpools.services.signin import clock, flows, lockout, session, srp_flow
-from userpools.services.signin.flows import INCORRECT, Attempt
+from userpools.services.signin.attempt import Attempt
+from userpools.services.signin.flows import INCORRECT
 from userpools.services.signin.stages import required_response
 
 CUSTOM_CHALLENGE = "CUSTOM_CHALLENGE"
@@ -77,6 +83,8 @@ class CustomState:
 
 @dataclass(frozen=True)
 class Round:
+    """One round of a CUSTOM_AUTH sign-in: the request, the user (None if unknown) and the state."""
+
     attempt: Attempt
     user: User | None
     state: CustomState
@@ -93,10 +101,10 @@ def custom_auth_flow(attempt: Attempt) -> dict:
     """InitiateAuth / AdminInitiateAuth with CUSTOM_AUTH."""
     username = required_response(attempt.parameters, "USERNAME")
     client_auth.check_secret_hash(attempt.client, username, attempt.parameters.get("SECRET_HASH"))
-    if not challenge_events.configured(attempt.pool):
-        raise InvalidParameterException(challenge_events.NOT_CONFIGURED)
+    if not challenges.configured(attempt.pool):
+        raise InvalidParameterException(challenges.NOT_CONFIGURED)
     big_a = srp_flow.parse_srp_a(attempt.parameters[SRP_A]) if attempt.parameters.get(SRP_A) else None
-    user = users.find_user(attempt.pool, username)
+    user = lookup.find_user(attempt.pool, username)
     if user is None and not client_auth.prevents_user_existence_errors(attempt.client):
         raise flows.unknown_user(attempt.client)
     flows.pre_authenticate(attempt, user, username)
@@ -113,7 +121,7 @@ def custom_auth_flow(attempt: Attempt) -> dict:
 
 def _advance(current: Round, *, big_a: int | None = None) -> dict:
     """Ask DefineAuthChallenge what follows the history, and do it."""
-    decision = challenge_events.define(current.subject(), current.state.history)
+    decision = challenges.define(current.subject(), current.state.history)
     if decision.fail:
         raise NotAuthorizedException(INCORRECT)
     if decision.issue_tokens:
@@ -124,7 +132,7 @@ def _advance(current: Round, *, big_a: int | None = None) -> dict:
         return _custom_challenge(current)
     if decision.challenge_name == PASSWORD_VERIFIER and big_a is not None:
         return _password_verifier(current, big_a)
-    raise InvalidLambdaResponseException(challenge_events.UNRECOGNIZABLE)
+    raise InvalidLambdaResponseException(challenges.UNRECOGNIZABLE)
 
 
 def _finish(current: Round) -> dict:
@@ -138,9 +146,9 @@ def _finish(current: Round) -> dict:
 
 def _custom_challenge(current: Round) -> dict:
     state = current.state
-    challenge = challenge_events.create(current.subject(), CUSTOM_CHALLENGE, state.history)
+    challenge = challenges.create(current.subject(), CUSTOM_CHALLENGE, state.history)
     if len(json.dumps(challenge.private)) > MAX_PRIVATE_CHARS:
-        raise InvalidLambdaResponseException(challenge_events.UNRECOGNIZABLE)
+        raise InvalidLambdaResponseException(challenges.UNRECOGNIZABLE)
     state.private, state.metadata = challenge.private, challenge.metadata
     parameters = {**challenge.public, "USERNAME": state.user_name}
     return {"ChallengeName": CUSTOM_CHALLENGE, "Session": _issue(current, CUSTOM_CHALLENGE), "ChallengeParameters": parameters}
@@ -180,10 +188,10 @@ def _pending(attempt: Attempt, challenge: str) -> session.PendingChallenge:
 
 
 def _names(pool: UserPool, username: str, state: CustomState, user: User | None) -> bool:
-    if users.username_key(pool, username) == users.username_key(pool, state.user_name):
+    if lookup.username_key(pool, username) == lookup.username_key(pool, state.user_name):
         return True
-    found = users.find_user(pool, username) if user is not None else None
-    return found is not None and found.pk == user.pk
+    found = lookup.find_user(pool, username) if user is not None else None
+    return found is not None and user is not None and found.pk == user.pk
 
 
 def _session_user(attempt: Attempt, pending: session.PendingChallenge, state: CustomState, username: str) -> User | None:
@@ -212,7 +220,7 @@ def custom_challenge_answer(attempt: Attempt) -> dict:
     with transaction.atomic():
         user = _session_user(attempt, pending, state, username)
         current = Round(attempt, user, state, pending.auth_time)
-        correct = challenge_events.verify(current.subject(), state.private, answer)
+        correct = challenges.verify(current.subject(), state.private, answer)
         state.record(CUSTOM_CHALLENGE, correct, state.metadata)
         return _advance(current)
 

@@ -2,7 +2,7 @@
 proves it holds the device's secret, by SRP against the verifier ConfirmDevice stored (the
 device group key in place of the pool name, the device key in place of the username).
 
-Ordered before the MFA stages (stages.ORDER): with ChallengeRequiredOnNewDevice, a device that
+Ordered before the MFA stages (stage_order.ORDER): with ChallengeRequiredOnNewDevice, a device that
 passes skips MFA, as on Cognito. The server's SRP secret and SECRET_BLOCK travel in the (encrypted)
 Session.
 """
@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import hashlib
+import hmac
 import secrets
 
 from django.core.cache import cache
 
 from core.errors import InvalidParameterException, NotAuthorizedException
-from userpools import srp
+from userpools.domain import client_auth, srp
 from userpools.models import Device, User, UserPoolClient
-from userpools.services import client_auth, devices
-from userpools.services.signin import clock, stages
-from userpools.services.signin.flows import Attempt
+from userpools.services import devices
+from userpools.services.signin import clock
+from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import required_response
 
 INCORRECT = "Incorrect username or password."
@@ -96,6 +96,8 @@ class DevicePasswordVerifier:
 
     def parameters(self, user: User, attempt: Attempt, progress: dict) -> dict[str, str]:
         device = _device(user, progress)
+        if device is None:  # forgotten since the first factor named it
+            raise NotAuthorizedException("Device does not exist.")
         block = base64.b64encode(secrets.token_bytes(64)).decode()
         progress["device_srp"] = {**progress["device_srp"], "block": block}  # carried in the Session
         return {
@@ -143,7 +145,3 @@ class DevicePasswordVerifier:
         if devices.mfa_skipped_on_remembered_devices(user.pool):
             facts["mfa_skipped_by_device"] = True
         return facts
-
-
-for _stage in (DeviceSrpAuth(), DevicePasswordVerifier()):
-    stages.register(_stage)

@@ -1,13 +1,11 @@
-"""The request a sign-in step serves (`Attempt`) and the password and refresh AuthFlows.
+"""The password and refresh AuthFlows.
 
 A flow proves who the user is (or refreshes tokens) and hands over to the stage controller.
 Which function serves which AuthFlow or ChallengeName is listed in signin/__init__.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Callable
 
 from django.db import transaction
 
@@ -17,45 +15,24 @@ from core.errors import (
     UserNotConfirmedException,
     UserNotFoundException,
 )
-from triggers import events
-from userpools.models import User, UserPool, UserPoolClient
-from userpools.services import client_auth, devices, passwords, tokens, users
+from userpools.domain import client_auth, password_policy
+from userpools.events import lifecycle
+from userpools.models import User, UserPoolClient
+from userpools.services import devices, lookup, tokens, users
 from userpools.services.signin import clock, controller, credentials, lockout, throttle
+from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import required_response
 
 INCORRECT = "Incorrect username or password."
 DEFAULT_TEMPORARY_PASSWORD_DAYS = 7
 
 
-@dataclass(frozen=True)
-class Attempt:
-    """One InitiateAuth or RespondToAuthChallenge request (public or admin API)."""
-
-    pool: UserPool
-    client: UserPoolClient
-    parameters: dict[str, str]  # AuthParameters, or ChallengeResponses
-    admin: bool
-    source_ip: str | None
-    # Cognito routes ClientMetadata by operation: InitiateAuth's reaches only PreAuthentication and
-    # UserMigration, as their `validationData`; RespondToAuthChallenge's reaches the triggers the
-    # answer runs (PostAuthentication, PreTokenGeneration, Define/Create/VerifyAuthChallenge) as
-    # `clientMetadata`. Each field holds what the triggers see, so one of the two is always empty.
-    client_metadata: dict[str, str] = field(default_factory=dict)
-    validation_data: dict[str, str] = field(default_factory=dict)
-    challenge_name: str | None = None  # the ChallengeName answered; None for InitiateAuth
-    session: str | None = None  # the answer's Session
-
-    @property
-    def client_id(self) -> str:
-        return self.client.client_id
-
-
-Flow = Callable[[Attempt], dict]
 
 
 # --- password ----------------------------------------------------------------------------
 
 def unknown_user(client: UserPoolClient) -> Exception:
+    """The error for a name nobody has: NotAuthorized when the client hides which users exist."""
     if client_auth.prevents_user_existence_errors(client):
         return NotAuthorizedException(INCORRECT)
     return UserNotFoundException("User does not exist.")
@@ -66,12 +43,12 @@ def pre_authenticate(attempt: Attempt, user: User | None, username: str) -> None
     user-existence errors, flagged `userNotFound` so the handler answers as for anyone."""
     prevents = client_auth.prevents_user_existence_errors(attempt.client)
     if user is not None or prevents:
-        events.pre_authentication(attempt.pool, user, username, client_id=attempt.client_id,
+        lifecycle.pre_authentication(attempt.pool, user, username, client_id=attempt.client_id,
                                   validation_data=attempt.validation_data, reports_user_found=prevents)
 
 
 def _temporary_password_expired(user: User) -> bool:
-    policy = passwords.pool_policy(user.pool.config)
+    policy = password_policy.pool_policy(user.pool.config)
     days = int(policy.get("TemporaryPasswordValidityDays", DEFAULT_TEMPORARY_PASSWORD_DAYS))
     set_at = user.password_set_at or user.created
     return clock.now() > set_at + timedelta(days=days)
@@ -81,7 +58,7 @@ def _authenticate(attempt: Attempt, username: str, password: str) -> User:
     """The user whose password this is, or the error Cognito gives (counting failures)."""
     source_ip = None if attempt.admin else attempt.source_ip
     throttle.refuse_if_throttled(source_ip)
-    user = users.find_user(attempt.pool, username) or migrated_user(attempt, username, password)
+    user = lookup.find_user(attempt.pool, username) or migrated_user(attempt, username, password)
     if user is None:
         pre_authenticate(attempt, None, username)
         credentials.password_matches(None, password)
@@ -102,7 +79,7 @@ def _authenticate(attempt: Attempt, username: str, password: str) -> User:
 def migrated_user(attempt: Attempt, username: str, password: str) -> User | None:
     """A user the pool's UserMigration function vouches for (it checked the password against the
     legacy system), created here with that password; None when there is no such function."""
-    migration = events.user_migration(attempt.pool, "UserMigration_Authentication", username, client_id=attempt.client_id,
+    migration = lifecycle.user_migration(attempt.pool, "UserMigration_Authentication", username, client_id=attempt.client_id,
                                       password=password, validation_data=attempt.validation_data,
                                       client_metadata=attempt.client_metadata)
     if migration is None:

@@ -7,8 +7,6 @@ exactly when it is the one due. Passing one records the factor in the sign-in's 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import F
@@ -21,14 +19,12 @@ from core.errors import (
     LimitExceededException,
     NotAuthorizedException,
 )
-from userpools import messaging
+from userpools.delivery import messaging
 from userpools.models import SoftwareToken, User, VerificationCode
 from userpools.services import attributes, mfa, verification
-from userpools.services.signin import clock, session, stages
+from userpools.services.signin import clock, session
+from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import FailedAnswer, required_response
-
-if TYPE_CHECKING:
-    from userpools.services.signin.flows import Attempt
 
 WRONG_CODE = "Invalid code received for user"
 MAX_CODE_ATTEMPTS = 5
@@ -40,6 +36,7 @@ AMR = {"SOFTWARE_TOKEN_MFA": "otp", "SMS_MFA": "sms", "EMAIL_OTP": "email"}
 
 
 def passed(progress: dict, method: str) -> dict:
+    """The sign-in's progress once the MFA `method` has been passed."""
     amr = sorted({*progress.get("amr", ["pwd"]), "mfa", AMR[method]})
     return {**progress, "mfa": method, "amr": amr}
 
@@ -136,6 +133,8 @@ class _CodeByMessage(_Due):
 
 
 class SmsMfa(_CodeByMessage):
+    """SMS_MFA: a code by text message."""
+
     name = "SMS_MFA"
     attribute = "phone_number"
     medium = messaging.SMS
@@ -148,6 +147,8 @@ class SmsMfa(_CodeByMessage):
 
 
 class EmailOtp(_CodeByMessage):
+    """EMAIL_OTP: a code by mail."""
+
     name = "EMAIL_OTP"
     attribute = "email"
     medium = messaging.EMAIL
@@ -171,8 +172,3 @@ def _refuse_if_sending_too_often(user: User) -> None:
         sent = 1
     if sent > limit:
         raise LimitExceededException(mfa.ATTEMPT_LIMIT)
-
-
-# Cognito's order: set-up before choice before the factors themselves.
-for _stage in (MfaSetup(), SelectMfaType(), SoftwareTokenMfa(), SmsMfa(), EmailOtp()):
-    stages.register(_stage)

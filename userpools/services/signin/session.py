@@ -23,8 +23,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 from core.errors import NotAuthorizedException
+from userpools.domain import client_auth
 from userpools.models import User, UserPoolClient
-from userpools.services import client_auth
 from userpools.services.signin import clock
 
 INVALID = "Invalid session for the user."
@@ -33,6 +33,8 @@ EXPIRED = "Invalid session for the user, session is expired."
 
 @dataclass(frozen=True)
 class PendingChallenge:
+    """What an encrypted Session says: whose sign-in, which challenge, since when, and the progress so far."""
+
     user_sub: str
     challenge: str
     auth_time: datetime
@@ -53,6 +55,7 @@ def password_fingerprint(user: User) -> str:
 
 
 def issue(client: UserPoolClient, user: User, challenge: str, *, admin: bool, auth_time: datetime, progress: dict | None = None) -> str:
+    """An encrypted Session for the pending `challenge` of this user's sign-in."""
     payload = {
         "p": client.pool_id,
         "c": client.client_id,
@@ -101,4 +104,5 @@ def read(token: str, client: UserPoolClient, *, admin: bool) -> PendingChallenge
 
 
 def still_valid_for(pending: PendingChallenge, user: User) -> bool:
+    """Whether the user's password is unchanged since the Session was issued."""
     return hmac.compare_digest(pending.password_fingerprint, password_fingerprint(user))

@@ -31,12 +31,17 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.cache import cache
 
-from core.errors import InvalidParameterException, NotAuthorizedException, PasswordResetRequiredException
-from userpools import srp
+from core.errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    PasswordResetRequiredException,
+)
+from userpools.domain import client_auth, srp
 from userpools.models import User, UserPool, UserPoolClient
-from userpools.services import client_auth, devices, users
+from userpools.services import devices, lookup
 from userpools.services.signin import clock, flows, lockout, throttle
-from userpools.services.signin.flows import INCORRECT, Attempt
+from userpools.services.signin.attempt import Attempt
+from userpools.services.signin.flows import INCORRECT
 from userpools.services.signin.stages import required_response
 
 CHALLENGE = "PASSWORD_VERIFIER"
@@ -115,7 +120,7 @@ def _decoy(pool: UserPool, username: str) -> tuple[str, str]:
     """A salt and verifier for a user who does not exist: stable per username (a second probe sees
     the same salt, as for a real user), derived from our key so nobody can tell them apart."""
     key = hashlib.sha256(f"srp-decoy:{settings.ENCRYPTION_KEY}".encode()).digest()
-    seed = hmac.new(key, f"{pool.id}\0{users.username_key(pool, username)}".encode(), hashlib.sha256).digest()
+    seed = hmac.new(key, f"{pool.id}\0{lookup.username_key(pool, username)}".encode(), hashlib.sha256).digest()
     salt = f"{int.from_bytes(seed[:srp.SALT_BYTES], 'big') | 1 << (srp.SALT_BYTES * 8 - 1):x}"
     verifier = int.from_bytes(hashlib.shake_256(seed).digest(len(srp.N_HEX) // 2), "big") % srp.N
     return salt, f"{verifier:x}"
@@ -126,7 +131,7 @@ def password_verifier_challenge(attempt: Attempt, username: str, big_a: int, *, 
     whose sign-in has run the PreAuthentication trigger already: `pre_authenticated`)."""
     source_ip = None if attempt.admin else attempt.source_ip
     throttle.refuse_if_throttled(source_ip)
-    user = users.find_user(attempt.pool, username)
+    user = lookup.find_user(attempt.pool, username)
     if user is None and not client_auth.prevents_user_existence_errors(attempt.client):
         raise flows.unknown_user(attempt.client)
     if not pre_authenticated:
@@ -173,7 +178,7 @@ def _check_secret_hash(client: UserPoolClient, names: list[str], given: str | No
 def _names_user(pool: UserPool, username: str, proof: PendingProof, user: User) -> bool:
     if username in (proof.user_id_for_srp, proof.given_username):
         return True
-    found = users.find_user(pool, username)
+    found = lookup.find_user(pool, username)
     return found is not None and found.pk == user.pk
 
 

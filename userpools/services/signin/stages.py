@@ -9,15 +9,14 @@ client, and the ClientMetadata the triggers it runs receive).
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import Callable, Protocol
 
 from core.errors import InvalidParameterException, NotAuthorizedException
+from userpools.domain import attribute_values, password_policy
 from userpools.models import User, UserPoolClient
 from userpools.services import attributes, passwords
 from userpools.services.signin import clock
-
-if TYPE_CHECKING:
-    from userpools.services.signin.flows import Attempt
+from userpools.services.signin.attempt import Attempt
 
 ATTRIBUTE_PREFIX = "userAttributes."
 
@@ -51,31 +50,8 @@ class FailedAnswer(Exception):
         self.record = record
 
 
-# Cognito's order, stated here rather than left to the order the stage modules are imported in:
-# a new password first; a remembered device next, as passing it may skip MFA; then MFA set-up
-# before the choice of a factor before the factors themselves.
-ORDER = ("NEW_PASSWORD_REQUIRED", "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER",
-         "MFA_SETUP", "SELECT_MFA_TYPE", "SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP")
-_STAGES: dict[str, Stage] = {}
-
-
-def register(stage: Stage) -> Stage:
-    if stage.name not in ORDER:
-        raise ValueError(f"{stage.name} has no place in stages.ORDER")
-    _STAGES[stage.name] = stage
-    return stage
-
-
-def find(name: str) -> Stage | None:
-    return _STAGES.get(name)
-
-
-def next_pending(user: User, attempt: Attempt, progress: dict) -> Stage | None:
-    in_order = (_STAGES[name] for name in ORDER if name in _STAGES)
-    return next((stage for stage in in_order if stage.is_pending(user, attempt, progress)), None)
-
-
 def required_response(responses: dict[str, str], name: str) -> str:
+    """The named ChallengeResponses member, or InvalidParameterException when it is missing."""
     value = responses.get(name)
     if not value:
         raise InvalidParameterException(f"Missing required parameter {name}")
@@ -126,9 +102,9 @@ class NewPasswordRequired:
         missing = _missing_required(user, {**existing, **values})
         if missing:
             raise InvalidParameterException(f"Invalid attributes given, {' and '.join(missing)} is missing")
-        passwords.check_password(passwords.pool_policy(pool.config), new_password)
+        password_policy.check_password(password_policy.pool_policy(pool.config), new_password)
         # A changed email or phone number is unverified unless the answer also sets its flag.
-        for name, flag in attributes.VERIFIED_FLAG.items():
+        for name, flag in attribute_values.VERIFIED_FLAG.items():
             if name in values and values[name] != existing.get(name) and flag not in values:
                 values[flag] = "false"
         attributes.claim_unique_values(pool, user, {**existing, **values}, only=set(values))
@@ -138,5 +114,3 @@ class NewPasswordRequired:
         user.status = User.CONFIRMED
         user.save(update_fields=[*passwords.PASSWORD_FIELDS, "password_set_at", "status", "modified"])
 
-
-register(NewPasswordRequired())

@@ -33,11 +33,13 @@ def _key(source_ip: str) -> str:
 
 
 def refuse_if_throttled(source_ip: str | None) -> None:
+    """TooManyRequestsException while the address has too many recent failures."""
     if source_ip and (cache.get(_key(source_ip)) or 0) >= _limit():
         raise TooManyRequestsException(MESSAGE)
 
 
 def record_failure(source_ip: str | None) -> None:
+    """Count one failed sign-in from the address in the current window."""
     if not source_ip:
         return
     key = _key(source_ip)

@@ -15,6 +15,7 @@ CODE_DIGITS = 6
 
 
 def generate_code() -> str:
+    """A random numeric code of CODE_DIGITS digits."""
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
@@ -25,4 +26,5 @@ def hash_code(code: str, *, salt: str) -> str:
 
 
 def code_matches(code: str, stored_hash: str, *, salt: str) -> bool:
+    """Whether `code` is the one whose hash was stored (constant time)."""
     return hmac.compare_digest(hash_code(code, salt=salt), stored_hash)

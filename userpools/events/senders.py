@@ -4,23 +4,22 @@ the secret travels encrypted (an Encryption SDK message under the pool's KMSKeyI
 handler decrypts through our KMS endpoint), and the trigger runs asynchronously after commit."""
 from __future__ import annotations
 
-from typing import Any
-
 from triggers import runner
-from triggers.events import user_attributes
+from userpools.events.lifecycle import user_attributes
+from userpools.models import User, UserPool
 
 EMAIL_SENDER = "CustomEmailSender"
 SMS_SENDER = "CustomSMSSender"
 _REQUEST_TYPES = {EMAIL_SENDER: "customEmailSenderRequestV1", SMS_SENDER: "customSMSSenderRequestV1"}
 
 
-def sender_for(pool: Any, medium: str) -> str | None:
+def sender_for(pool: UserPool, medium: str) -> str | None:
     """The LambdaConfig member of the pool's sender for EMAIL or SMS, or None when we deliver."""
     key = EMAIL_SENDER if medium == "EMAIL" else SMS_SENDER
     return key if runner.configured_function(pool, key) is not None else None
 
 
-def send_through_sender(user: Any, sender: str, message_source: str, secret: str, *, client_id: str | None = None,
+def send_through_sender(user: User, sender: str, message_source: str, secret: str, *, client_id: str | None = None,
                         client_metadata: dict | None = None) -> None:
     """Queue the sender trigger for `secret` (a code, or an invitation's temporary password), under the
     source matching the CustomMessage one (CustomMessage_SignUp -> CustomEmailSender_SignUp, ...)."""
@@ -29,9 +28,10 @@ def send_through_sender(user: Any, sender: str, message_source: str, secret: str
     runner.invoke(user.pool, source, request, user_name=user.username, client_id=client_id, synchronous=False, lambda_config_key=sender)
 
 
-def sender_request(pool: Any, source: str, secret: str, attributes: dict[str, str], client_metadata: dict | None = None) -> dict:
+def sender_request(pool: UserPool, source: str, secret: str, attributes: dict[str, str], client_metadata: dict | None = None) -> dict:
     """The event `request` of a sender source, with `secret` encrypted under the pool's KMSKeyID."""
-    from kms import envelope  # the Encryption SDK loads only for pools that use a sender
+    # Imported here so the Encryption SDK loads only for pools that use a sender.
+    from kms import envelope
 
     return {
         "type": _REQUEST_TYPES[runner.config_key_for(source)],
@@ -42,4 +42,5 @@ def sender_request(pool: Any, source: str, secret: str, attributes: dict[str, st
 
 
 def is_sender_source(source: str) -> bool:
+    """Whether a trigger source is a custom sender's (CustomEmailSender_*, CustomSMSSender_*)."""
     return runner.config_key_for(source) in _REQUEST_TYPES

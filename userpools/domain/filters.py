@@ -37,6 +37,8 @@ _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
 @dataclass(frozen=True)
 class UserFilter:
+    """A parsed ListUsers filter: attribute, operator (= or ^=) and value."""
+
     attribute: str
     prefix: bool
     value: str

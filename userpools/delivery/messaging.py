@@ -7,31 +7,25 @@ transaction:
 2. otherwise the pool's CustomMessage trigger may rewrite the texts around the {####} placeholder;
 3. the mail or text is queued with `transaction.on_commit`, so a rolled-back request reaches nobody.
 
-The Celery tasks in `userpools.tasks` call `deliver_email` / `deliver_sms`, which use Django's mail
-backend and the configured SMS sender. Secrets are never logged here.
+The Celery tasks in `userpools.delivery.tasks` deliver through `userpools.delivery.transport`, which
+uses Django's mail backend and the configured SMS sender. Secrets are never logged here.
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils.html import strip_tags
 
-from triggers import events, senders
+from userpools.delivery import tasks
+from userpools.events import lifecycle, senders
 from userpools.models import User, UserPool
-from userpools.sms import get_sms_sender
-
-log = logging.getLogger(__name__)
 
 SECRET_PLACEHOLDER = "{####}"
 USERNAME_PLACEHOLDER = "{username}"
 EMAIL = "EMAIL"
 SMS = "SMS"
 
-# Purposes, as CustomMessage trigger sources know them (triggers.events.CUSTOM_MESSAGE_SOURCES).
+# Purposes, as CustomMessage trigger sources know them (userpools.lifecycle.lifecycle.CUSTOM_MESSAGE_SOURCES).
 INVITATION = "INVITATION"
 MFA = "MFA"
 
@@ -44,7 +38,7 @@ class Texts:
     email_message: str
     sms_message: str
 
-    def overridden_by(self, custom: events.CustomMessage | None) -> Texts:
+    def overridden_by(self, custom: lifecycle.CustomMessage | None) -> Texts:
         if custom is None:
             return self
         return Texts(custom.email_subject or self.email_subject, custom.email_message or self.email_message,
@@ -58,6 +52,7 @@ DEFAULT_VERIFICATION_MESSAGE = "Your verification code is {####}."
 
 
 def invitation_texts(pool: UserPool) -> Texts:
+    """The pool's AdminCreateUser invitation texts, else Cognito's defaults."""
     template = (pool.config.get("AdminCreateUserConfig") or {}).get("InviteMessageTemplate") or {}
     return Texts(
         email_subject=template.get("EmailSubject") or DEFAULT_INVITE_SUBJECT,
@@ -79,6 +74,7 @@ def verification_texts(pool: UserPool) -> Texts:
 
 
 def render(text: str, username: str, secret: str) -> str:
+    """A text with {username} and the {####} secret filled in."""
     return text.replace(USERNAME_PLACEHOLDER, username).replace(SECRET_PLACEHOLDER, secret)
 
 
@@ -93,7 +89,7 @@ def send_secret(
     `message_source` overrides the CustomMessage one. `username` is what {username} shows (an
     invitation shows the name the admin gave). As on Cognito, a text without {####} is not sent.
     """
-    source = message_source or events.CUSTOM_MESSAGE_SOURCES[purpose]
+    source = message_source or lifecycle.CUSTOM_MESSAGE_SOURCES[purpose]
     ours: dict[str, str] = {}
     for medium, destination in contacts.items():
         if not destination:
@@ -105,7 +101,7 @@ def send_secret(
             senders.send_through_sender(user, sender, source, secret, client_id=client_id, client_metadata=client_metadata)
     if not ours:
         return
-    texts = texts.overridden_by(events.custom_message(user, source, client_id=client_id, client_metadata=client_metadata))
+    texts = texts.overridden_by(lifecycle.custom_message(user, source, client_id=client_id, client_metadata=client_metadata))
     shown = username or user.username
     if ours.get(EMAIL) and SECRET_PLACEHOLDER in texts.email_message:
         email = (ours[EMAIL], render(texts.email_subject, shown, secret), render(texts.email_message, shown, secret))
@@ -116,26 +112,8 @@ def send_secret(
 
 
 def _queue_email(to: str, subject: str, body: str) -> None:
-    from userpools import tasks  # tasks imports this module
-
     tasks.deliver_email.delay(to, subject, body)
 
 
 def _queue_sms(phone_number: str, message: str) -> None:
-    from userpools import tasks
-
     tasks.deliver_sms.delay(phone_number, message)
-
-
-def deliver_email(to: str, subject: str, body: str) -> None:
-    is_html = "<" in body and ">" in body
-    mail = EmailMultiAlternatives(subject, strip_tags(body) if is_html else body, settings.DEFAULT_FROM_EMAIL, [to])
-    if is_html:
-        mail.attach_alternative(body, "text/html")
-    mail.send()
-    log.info("Sent an email to a user")
-
-
-def deliver_sms(phone_number: str, message: str) -> None:
-    get_sms_sender().send(phone_number, message)
-    log.info("Sent a text message to a user")

@@ -31,12 +31,14 @@ def _key(secret: str) -> bytes:
 
 
 def code_at(secret: str, at: float, drift: int = 0) -> str:
+    """The code of `secret` at time `at` (`drift` steps later), as an authenticator app shows it."""
     totp = TOTP(_key(secret), step=STEP_SECONDS, digits=DIGITS, drift=drift)
     totp.time = at
     return f"{totp.token():0{DIGITS}d}"
 
 
 def step_at(at: float) -> int:
+    """The TOTP time step of time `at`."""
     return int(at) // STEP_SECONDS
 
 

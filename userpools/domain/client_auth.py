@@ -1,13 +1,29 @@
 """What an app client permits when it calls the unauthenticated APIs: its secret hash,
-its auth flows, its token lifetimes and its user-existence policy."""
+its auth flows, its token lifetimes and its user-existence policy.
+
+Pure: a client is anything with `client_id`, `config` (AWS's UserPoolClientType members) and
+`secret` (None for a public client), such as a UserPoolClient row already loaded.
+"""
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+from typing import Any, Protocol
 
-from core.errors import InvalidParameterException, NotAuthorizedException, ResourceNotFoundException
-from userpools.models import UserPoolClient
+from core.errors import InvalidParameterException, NotAuthorizedException
+
+
+class AppClient(Protocol):
+    """The parts of an app client these rules read."""
+
+    client_id: str
+    config: dict[str, Any]
+
+    @property
+    def secret(self) -> str | None:
+        """The client secret, None for a public client."""
+
 
 _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 _DEFAULT_UNITS = {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
@@ -26,21 +42,14 @@ _FLOW_ALLOWED_BY = {
 _LEGACY_FLOWS = {"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"}
 
 
-def get_client(client_id: str) -> UserPoolClient:
-    """An app client by id alone, as the unauthenticated APIs name it."""
-    client = UserPoolClient.objects.select_related("pool").filter(client_id=client_id).first()
-    if client is None:
-        raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
-    return client
-
-
 def secret_hash(client_secret: str, username: str, client_id: str) -> str:
     """Base64(HMAC-SHA256(client secret, username + client id)), as Cognito defines SECRET_HASH."""
     digest = hmac.new(client_secret.encode(), (username + client_id).encode(), hashlib.sha256).digest()
     return base64.b64encode(digest).decode()
 
 
-def check_secret_hash(client: UserPoolClient, username: str, given: str | None) -> None:
+def check_secret_hash(client: AppClient, username: str, given: str | None) -> None:
+    """Refuse a missing or wrong SECRET_HASH when the client has a secret."""
     secret = client.secret
     if secret is None:
         return
@@ -50,7 +59,7 @@ def check_secret_hash(client: UserPoolClient, username: str, given: str | None) 
         raise NotAuthorizedException(f"Unable to verify secret hash for client {client.client_id}")
 
 
-def require_flow(client: UserPoolClient, flow: str) -> None:
+def require_flow(client: AppClient, flow: str) -> None:
     """Refuse an AuthFlow the client's ExplicitAuthFlows does not allow."""
     allowed = set(client.config.get("ExplicitAuthFlows") or [])
     if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
@@ -62,11 +71,12 @@ def require_flow(client: UserPoolClient, flow: str) -> None:
     raise InvalidParameterException(f"{flow} flow not enabled for this client")
 
 
-def prevents_user_existence_errors(client: UserPoolClient) -> bool:
+def prevents_user_existence_errors(client: AppClient) -> bool:
+    """Whether the client hides which users exist (PreventUserExistenceErrors ENABLED)."""
     return client.config.get("PreventUserExistenceErrors") == "ENABLED"
 
 
-def token_lifetime_seconds(client: UserPoolClient, token: str) -> int:
+def token_lifetime_seconds(client: AppClient, token: str) -> int:
     """Lifetime of "AccessToken", "IdToken" or "RefreshToken" for this client."""
     value = client.config.get(_VALIDITY_MEMBERS[token])
     if not value:
@@ -75,6 +85,6 @@ def token_lifetime_seconds(client: UserPoolClient, token: str) -> int:
     return int(value) * _UNIT_SECONDS[unit]
 
 
-def auth_session_seconds(client: UserPoolClient) -> int:
+def auth_session_seconds(client: AppClient) -> int:
     """How long a challenge Session lasts (AuthSessionValidity minutes, 3 to 15; default 3)."""
     return int(client.config.get("AuthSessionValidity") or 3) * 60

@@ -12,7 +12,8 @@ from typing import Any
 
 from core.errors import InvalidLambdaResponseException, InvalidParameterException
 from triggers import runner
-from triggers.events import user_attributes
+from userpools.events.lifecycle import user_attributes
+from userpools.models import User, UserPool
 
 NOT_CONFIGURED = "Custom auth lambda trigger is not configured for the user pool."
 UNRECOGNIZABLE = "Unrecognizable lambda output"
@@ -40,13 +41,14 @@ class Challenge:
 class Subject:
     """Whom the challenge triggers are about: a user, or (userNotFound) only the name given."""
 
-    pool: Any
-    user: Any  # userpools.models.User | None
+    pool: UserPool
+    user: User | None
     user_name: str
     client_id: str
     client_metadata: dict[str, str]
 
     def base_request(self) -> dict[str, Any]:
+        """The members every challenge trigger's request starts with."""
         return {"userAttributes": user_attributes(self.user) if self.user is not None else {}, "userNotFound": self.user is None}
 
 
@@ -70,7 +72,8 @@ def _optional_string(response: dict, name: str) -> str | None:
     return value or None
 
 
-def configured(pool) -> bool:
+def configured(pool: UserPool) -> bool:
+    """Whether the pool has a DefineAuthChallenge function (CUSTOM_AUTH needs one)."""
     return runner.configured_function(pool, "DefineAuthChallenge") is not None
 
 

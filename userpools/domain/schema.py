@@ -54,6 +54,7 @@ def _standard(name: str) -> dict:
 
 
 def default_schema() -> list[dict]:
+    """Cognito's standard attributes, as a new pool's schema."""
     return [_standard(name) for name in _STANDARD_TYPES if name != "identities"] + [
         {"Name": "identities", "AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": True, "Required": False, "StringAttributeConstraints": {}}
     ]
@@ -123,9 +124,6 @@ def add_custom(schema: list[dict], definitions: list[dict]) -> list[dict]:
     return result
 
 
-def attribute_names(schema: list[dict]) -> set[str]:
-    return {attribute["Name"].removeprefix("dev:") for attribute in schema}
-
-
 def required_names(schema: list[dict]) -> list[str]:
+    """The names of a schema's required attributes (`sub` aside)."""
     return [attribute["Name"] for attribute in schema if attribute.get("Required") and attribute["Name"] != "sub"]

@@ -2,31 +2,25 @@
 `request`, runs it through `runner.invoke`, and turns its `response` into plain values the
 calling service applies. A trigger that is not configured costs one dictionary lookup.
 
-(The custom-auth challenge triggers live in challenge_events.py.)
+(The custom-auth challenge triggers live in challenges.py, the custom senders in senders.py.)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from core.errors import InvalidLambdaResponseException
 from triggers import runner
-
-# Claims a token-generation trigger may not change (Cognito ignores such attempts).
-PROTECTED_CLAIMS = frozenset({
-    "acr", "amr", "aud", "auth_time", "azp", "exp", "iat", "identities", "iss", "sub", "token_use", "nonce",
-    "at_hash", "cognito:username", "client_id", "jti", "origin_jti", "event_id", "username", "scope", "version",
-})
+from userpools.domain import claims
+from userpools.models import User, UserPool
+from userpools.services import attributes
 
 
-def user_attributes(user, values: dict[str, str] | None = None) -> dict[str, str]:
+def user_attributes(user: User) -> dict[str, str]:
     """The `userAttributes` of an event: the stored attributes plus sub and cognito:user_status."""
-    from userpools.services import attributes  # services import this module; import lazily
-
-    current = dict(values) if values is not None else attributes.current(user)
-    if user is not None:
-        current.setdefault("sub", str(user.sub))
-        current["cognito:user_status"] = user.status
+    current = attributes.current(user)
+    current.setdefault("sub", str(user.sub))
+    current["cognito:user_status"] = user.status
     return current
 
 
@@ -41,12 +35,14 @@ def _flag(response: dict | None, name: str) -> bool:
 
 @dataclass(frozen=True)
 class SignUpDecision:
+    """What a PreSignUp handler decided."""
+
     auto_confirm: bool = False
     auto_verify_email: bool = False
     auto_verify_phone: bool = False
 
 
-def pre_sign_up(pool, source: str, username: str, values: dict[str, str], *, client_id: str | None,
+def pre_sign_up(pool: UserPool, source: str, username: str, values: dict[str, str], *, client_id: str | None,
                 validation_data: list[dict] | None = None, client_metadata: dict | None = None) -> SignUpDecision:
     """PreSignUp_SignUp / PreSignUp_AdminCreateUser, before the user exists."""
     request = {
@@ -75,13 +71,13 @@ def verified_flags(decision: SignUpDecision, values: dict[str, str]) -> dict[str
 
 # --- PostConfirmation, Pre/PostAuthentication -----------------------------------------------------
 
-def post_confirmation(user, source: str, *, client_id: str | None, client_metadata: dict | None = None) -> None:
+def post_confirmation(user: User, source: str, *, client_id: str | None, client_metadata: dict | None = None) -> None:
     """PostConfirmation_ConfirmSignUp / PostConfirmation_ConfirmForgotPassword."""
     request = {"userAttributes": user_attributes(user), "clientMetadata": client_metadata or {}}
     runner.invoke(user.pool, source, request, user_name=user.username, client_id=client_id)
 
 
-def pre_authentication(pool, user, username: str, *, client_id: str, validation_data: dict | None = None,
+def pre_authentication(pool: UserPool, user: User | None, username: str, *, client_id: str, validation_data: dict | None = None,
                        reports_user_found: bool = False) -> None:
     """PreAuthentication_Authentication, before the password is checked (`user` None: nobody has
     that name). A raising handler refuses the sign-in (UserLambdaValidationException). Its event
@@ -97,7 +93,7 @@ def pre_authentication(pool, user, username: str, *, client_id: str, validation_
                   user_name=user.username if user is not None else username, client_id=client_id)
 
 
-def post_authentication(user, *, client_id: str, new_device_used: bool = False, client_metadata: dict | None = None) -> None:
+def post_authentication(user: User, *, client_id: str, new_device_used: bool = False, client_metadata: dict | None = None) -> None:
     """PostAuthentication_Authentication, once the sign-in has succeeded."""
     request = {"userAttributes": user_attributes(user), "newDeviceUsed": new_device_used, "clientMetadata": client_metadata or {}}
     runner.invoke(user.pool, "PostAuthentication_Authentication", request, user_name=user.username, client_id=client_id)
@@ -105,56 +101,12 @@ def post_authentication(user, *, client_id: str, new_device_used: bool = False, 
 
 # --- TokenGeneration ------------------------------------------------------------------------------
 
-@dataclass
-class TokenClaims:
-    """The claims about to be signed, changed in place by the pre token generation trigger."""
-
-    id_claims: dict[str, Any]
-    access_claims: dict[str, Any]
-    groups: list[str] = field(default_factory=list)
-    role_arns: list[str] = field(default_factory=list)
-    preferred_role: str | None = None
-
-
-def _override(claims: dict[str, Any], details: dict | None) -> None:
-    details = details or {}
-    for name, value in (details.get("claimsToAddOrOverride") or {}).items():
-        if name not in PROTECTED_CLAIMS:
-            claims[name] = value
-    for name in details.get("claimsToSuppress") or []:
-        if name not in PROTECTED_CLAIMS:
-            claims.pop(name, None)
-
-
-def _override_groups(tokens: TokenClaims, details: dict | None) -> None:
-    if not details:
-        return
-    overrides = {
-        "cognito:groups": details.get("groupsToOverride"),
-        "cognito:roles": details.get("iamRolesToOverride"),
-        "cognito:preferred_role": details.get("preferredRole"),
-    }
-    for name, value in overrides.items():
-        if value is None:
-            continue
-        targets = (tokens.id_claims, tokens.access_claims) if name == "cognito:groups" else (tokens.id_claims,)
-        for claims in targets:
-            if value == []:
-                claims.pop(name, None)
-            else:
-                claims[name] = value
-
-
-def _scopes(access_claims: dict[str, Any], details: dict) -> None:
-    scopes = (access_claims.get("scope") or "").split()
-    scopes += [scope for scope in details.get("scopesToAdd") or [] if scope not in scopes]
-    suppressed = set(details.get("scopesToSuppress") or [])
-    access_claims["scope"] = " ".join(scope for scope in scopes if scope not in suppressed)
-
-
-def pre_token_generation(user, client_id: str, source: str, tokens: TokenClaims, *, client_metadata: dict | None = None) -> None:
+def pre_token_generation(user: User, client_id: str, source: str, tokens: claims.TokenClaims, *, client_metadata: dict | None = None) -> None:
     """TokenGeneration_*: V1 events change the ID token and groups; V2 events also the access token and scopes."""
-    request = {
+    function = runner.configured_function(user.pool, "PreTokenGeneration")
+    if function is None:  # checked first: the event's userAttributes cost a query
+        return
+    request: dict[str, Any] = {
         "userAttributes": user_attributes(user),
         "groupConfiguration": {
             "groupsToOverride": list(tokens.groups),
@@ -163,30 +115,20 @@ def pre_token_generation(user, client_id: str, source: str, tokens: TokenClaims,
         },
         "clientMetadata": client_metadata or {},
     }
-    if runner.configured_function(user.pool, "PreTokenGeneration") is None:
-        return
-    if runner.configured_function(user.pool, "PreTokenGeneration").event_version != "1":
+    if function.event_version != "1":
         request["scopes"] = (tokens.access_claims.get("scope") or "").split()
     response = runner.invoke(user.pool, source, request, user_name=user.username, client_id=client_id)
     if not response:
         return
-    if "claimsAndScopeOverrideDetails" in response:  # V2 and later
-        details = response.get("claimsAndScopeOverrideDetails") or {}
-        _override(tokens.id_claims, details.get("idTokenGeneration"))
-        access = details.get("accessTokenGeneration") or {}
-        _override(tokens.access_claims, access)
-        _scopes(tokens.access_claims, access)
-        _override_groups(tokens, details.get("groupOverrideDetails"))
-        return
-    details = response.get("claimsOverrideDetails") or {}
-    _override(tokens.id_claims, details)
-    _override_groups(tokens, details.get("groupOverrideDetails"))
+    claims.apply_overrides(tokens, response)
 
 
 # --- UserMigration --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Migration:
+    """What a UserMigration handler answered about a legacy user."""
+
     attributes: dict[str, str]
     final_status: str  # CONFIRMED or RESET_REQUIRED
     message_action: str | None
@@ -194,7 +136,7 @@ class Migration:
     enable_sms_mfa: bool = False
 
 
-def user_migration(pool, source: str, username: str, *, client_id: str | None, password: str | None = None,
+def user_migration(pool: UserPool, source: str, username: str, *, client_id: str | None, password: str | None = None,
                    validation_data: dict | None = None, client_metadata: dict | None = None) -> Migration | None:
     """UserMigration_Authentication / _ForgotPassword for a user we do not know: the legacy
     system's answer, or None when no migration function is configured."""
@@ -241,7 +183,7 @@ class CustomMessage:
     sms_message: str | None = None
 
 
-def custom_message(user, source: str, *, client_id: str | None = None, client_metadata: dict | None = None) -> CustomMessage | None:
+def custom_message(user: User, source: str, *, client_id: str | None = None, client_metadata: dict | None = None) -> CustomMessage | None:
     """CustomMessage_*: the handler rewrites the mail/text around the code placeholder. A message
     without the placeholder would lose the code, so it is ignored (the pool's text is used)."""
     if runner.configured_function(user.pool, "CustomMessage") is None:

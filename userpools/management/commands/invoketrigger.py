@@ -10,9 +10,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.errors import ServiceError
-from triggers import runner, senders
+from triggers import runner
 from triggers.conf import trigger_settings
 from triggers.models import TriggerInvocation
+from userpools.events import senders
 from userpools.models import UserPool
 
 

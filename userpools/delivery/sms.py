@@ -45,4 +45,5 @@ class FileSmsSender(SmsSender):
 
 @functools.cache
 def get_sms_sender() -> SmsSender:
+    """The sender named by SMS_BACKEND, made once."""
     return import_string(settings.SMS_BACKEND)()

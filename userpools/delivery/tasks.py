@@ -9,24 +9,27 @@ import smtplib
 
 from celery import Task, shared_task
 
-from userpools import messaging
+from userpools.delivery import transport
 
 TRANSIENT = (OSError, smtplib.SMTPException)  # socket errors, refused/timed-out connections, SMTP replies
 MAX_RETRIES = 5  # 2, 4, 8, 16, 32 s: about a minute before a message is given up
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES)
+# The names are the ones the tasks had as userpools/tasks.py, so queued messages survive the move.
+@shared_task(bind=True, max_retries=MAX_RETRIES, name="userpools.tasks.deliver_email")
 def deliver_email(self: Task, to: str, subject: str, body: str) -> None:
+    """Send one mail, retried with backoff on a worker when the mail server is unreachable."""
     try:
-        messaging.deliver_email(to, subject, body)
+        transport.deliver_email(to, subject, body)
     except TRANSIENT as exc:
         _retry_with_backoff(self, exc)
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True, max_retries=MAX_RETRIES, name="userpools.tasks.deliver_sms")
 def deliver_sms(self: Task, phone_number: str, message: str) -> None:
+    """Send one text message, retried with backoff on a worker when the provider is unreachable."""
     try:
-        messaging.deliver_sms(phone_number, message)
+        transport.deliver_sms(phone_number, message)
     except TRANSIENT as exc:
         _retry_with_backoff(self, exc)
 

@@ -1,0 +1,1 @@
+"""Pure user-pool domain helpers: plain values in, plain values out; no ORM, no services."""

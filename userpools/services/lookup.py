@@ -1,0 +1,76 @@
+"""Finding the user a request names: by username or alias for the admin operations, by access
+token for the user's own; and the app client the unauthenticated operations name. Below the services that act on users, so each of them can find one
+without importing another.
+
+Lookup by username is an index lookup on (pool, username_key); in pools with
+UsernameAttributes or AliasAttributes an email/phone/preferred_username may name the user
+instead, found through the (pool, name, value) index of UserAttribute.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from core.errors import (
+    NotAuthorizedException,
+    ResourceNotFoundException,
+    UserNotFoundException,
+)
+from userpools.domain.claims import ADMIN_SCOPE
+from userpools.models import User, UserPool, UserPoolClient
+from userpools.services import attributes, tokens
+
+NO_SCOPE = "Access Token does not have required scopes"
+
+
+def username_key(pool: UserPool, username: str) -> str:
+    """The indexed form of a username: folded to lower case unless the pool is case sensitive."""
+    return username if pool.case_sensitive else username.lower()
+
+
+def find_user(pool: UserPool, username: str, *, lock: bool = False) -> User | None:
+    """The user named by username, by username attribute, or by verified alias."""
+    # Row locks here and elsewhere are NO KEY: they still serialise writers, but let a trigger handler
+    # that calls back into the API (adding this user to a group) insert rows that reference the row.
+    users = User.objects.select_for_update(no_key=True) if lock else User.objects
+    user = users.filter(pool=pool, username_key=username_key(pool, username)).first()
+    if user is not None:
+        return user
+    username_attributes = attributes.username_attribute_names(pool)
+    for name in username_attributes + attributes.alias_names(pool):
+        for holder in attributes.holders(pool, name, username):
+            if name in username_attributes or attributes.is_verified(holder, name):
+                return users.get(pk=holder.pk) if lock else holder
+    return None
+
+
+def require_user(pool: UserPool, username: str, *, lock: bool = False) -> User:
+    """`find_user`, or UserNotFoundException."""
+    user = find_user(pool, username, lock=lock)
+    if user is None:
+        raise UserNotFoundException("User does not exist.")
+    return user
+
+
+def client_by_id(client_id: str) -> UserPoolClient:
+    """An app client by id alone, as the unauthenticated APIs name it."""
+    client = UserPoolClient.objects.select_related("pool").filter(client_id=client_id).first()
+    if client is None:
+        raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
+    return client
+
+
+def signed_in(access_token: str) -> tuple[User, dict[str, Any]]:
+    """The user an access token speaks for and its claims, for every operation that takes an AccessToken.
+
+    Besides the token itself (signature, expiry, revocation, the user's state) Cognito requires the
+    `aws.cognito.signin.user.admin` scope, which a V2 pre token generation trigger may have removed.
+    """
+    user, claims = tokens.authenticate_access_token(access_token)
+    if ADMIN_SCOPE not in str(claims.get("scope", "")).split():
+        raise NotAuthorizedException(NO_SCOPE)
+    return user, claims
+
+
+def signed_in_user(access_token: str) -> User:
+    """The user of an access token that carries the user-admin scope (see `signed_in`)."""
+    return signed_in(access_token)[0]
