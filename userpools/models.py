@@ -104,6 +104,11 @@ class User(models.Model):
     def __str__(self) -> str:
         return self.username
 
+    def attribute_values(self) -> dict[str, str]:
+        """The stored attributes (without `sub`), in the order they were first set."""
+        # .all() so that a prefetch (ListUsers) is used instead of one query per user.
+        return {row.name: row.value for row in sorted(self.attributes.all(), key=lambda row: row.id)}
+
 
 class UserAttribute(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="attributes")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from core.errors import ResourceNotFoundException, ServiceError
 from userpools import keys
 from userpools.models import UserPool
-from userpools.services.tokens import issuer
+from userpools.domain.claims import issuer
 
 # Short enough that a rotated-in key is seen soon; verifiers refetch on an unknown kid anyway.
 _CACHE_SECONDS = 300

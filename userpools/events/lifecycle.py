@@ -13,12 +13,11 @@ from core.errors import InvalidLambdaResponseException
 from triggers import runner
 from userpools.domain import claims
 from userpools.models import User, UserPool
-from userpools.services import attributes
 
 
 def user_attributes(user: User) -> dict[str, str]:
     """The `userAttributes` of an event: the stored attributes plus sub and cognito:user_status."""
-    current = attributes.current(user)
+    current = user.attribute_values()
     current.setdefault("sub", str(user.sub))
     current["cognito:user_status"] = user.status
     return current

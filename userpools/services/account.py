@@ -67,7 +67,7 @@ def get_user(access_token: str) -> dict:
     readable = _readable(client)
     visible = {
         name: value
-        for name, value in attributes.current(user).items()
+        for name, value in user.attribute_values().items()
         if not (definitions.get(name) or {}).get("DeveloperOnlyAttribute") and (readable is None or name in readable)
     }
     return {"Username": user.username, "UserAttributes": attributes.shape(user, visible), **mfa.user_settings(user)}

@@ -25,7 +25,7 @@ def waits_for_verification(user: User, name: str) -> bool:
 
 def apply(user: User, values: dict[str, str], *, client_id: str | None = None, client_metadata: dict | None = None) -> list[dict]:
     """Write `values` (validated) to the locked `user`; returns the CodeDeliveryDetails of codes sent."""
-    existing = attributes.current(user)
+    existing = user.attribute_values()
     changed = [
         name for name, flag in attribute_values.VERIFIED_FLAG.items()
         if name in values and values[name] != existing.get(name) and flag not in values

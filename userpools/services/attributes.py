@@ -41,12 +41,6 @@ def check_required(pool: UserPool, values: dict[str, str]) -> None:
     attribute_values.check_required(pool_schema(pool), values)
 
 
-def current(user: User) -> dict[str, str]:
-    """The stored attributes of a user (without `sub`), in the order they were first set."""
-    # .all() so that a prefetch (ListUsers) is used instead of one query per user.
-    return {row.name: row.value for row in sorted(user.attributes.all(), key=lambda row: row.id)}
-
-
 def write(user: User, values: dict[str, str]) -> None:
     """Insert or update attribute rows (one query per changed attribute)."""
     existing = {row.name: row for row in user.attributes.filter(name__in=list(values))}

@@ -161,7 +161,7 @@ _FLAG = {SMS_MFA: "sms_mfa_enabled", SOFTWARE_TOKEN_MFA: "software_token_mfa_ena
 
 def _apply_preferences(user: User, params: dict) -> None:
     """SetUserMFAPreference on a row-locked user: settings left out stay as they are."""
-    values = attributes.current(user)
+    values = user.attribute_values()
     for member, method in _SETTINGS.items():
         setting = params.get(member)
         if setting is None:
@@ -348,7 +348,7 @@ def due_challenge(user: User, progress: dict) -> str | None:
     if progress.get("choice"):
         return progress["choice"]
     offered = pool_methods(user.pool.config)
-    values = attributes.current(user)
+    values = user.attribute_values()
     candidates = [m for m in enabled_methods(user) if m in offered and _reachable(user, m, values)]
     if not candidates and pool_mode == ON:
         candidates = [m for m in (SMS_MFA, SOFTWARE_TOKEN_MFA) if m in offered and _reachable(user, m, values)]
@@ -362,7 +362,7 @@ def due_challenge(user: User, progress: dict) -> str | None:
 def choices(user: User) -> list[str]:
     """MFAS_CAN_CHOOSE: the enabled factors the user can receive (ON pools: any reachable one)."""
     offered = pool_methods(user.pool.config)
-    values = attributes.current(user)
+    values = user.attribute_values()
     enabled = [m for m in enabled_methods(user) if m in offered and _reachable(user, m, values)]
     return enabled or [m for m in (SMS_MFA, SOFTWARE_TOKEN_MFA) if m in offered and _reachable(user, m, values)]
 

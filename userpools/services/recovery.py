@@ -47,7 +47,7 @@ def recovery_contact(pool: UserPool, user: User, *, auto_verified_only: bool = F
     `auto_verified_only` (AdminResetUserPassword) also requires the pool to verify that kind of
     attribute. A pool recovering by administrator only refuses self-service recovery.
     """
-    values = attributes.current(user)
+    values = user.attribute_values()
     auto = set(pool.config.get("AutoVerifiedAttributes") or [])
     for mechanism in _mechanisms(pool):
         if mechanism == "admin_only":

@@ -116,7 +116,7 @@ def confirm_sign_up(params: dict) -> None:
             raise NotAuthorizedException(f"User cannot be confirmed. Current status is {confirmed.status}")
         flag = attribute_values.VERIFIED_FLAG.get(redeemed.attribute)
         if flag:
-            current = attributes.current(confirmed)
+            current = confirmed.attribute_values()
             attributes.claim_unique_values(
                 confirmed.pool, confirmed, {**current, flag: "true"}, force_alias=bool(params.get("ForceAliasCreation")), only={flag}
             )
@@ -142,7 +142,7 @@ def resend_confirmation_code(params: dict) -> dict:
     user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     if user.status != User.UNCONFIRMED:
         raise InvalidParameterException("User is already confirmed.")
-    values = attributes.current(user)
+    values = user.attribute_values()
     target = code_attribute(pool, values)
     if target is None:
         raise InvalidParameterException("Auto verification not turned on.")

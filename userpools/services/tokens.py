@@ -71,7 +71,7 @@ def _subject(user: User, client: UserPoolClient, origin_jti: str, auth_time: dat
         origin_jti=origin_jti if _revocation_enabled(client) else None,
         event_id=str(uuid.uuid4()),
         groups=_groups(user),
-        profile=profile_claims(attributes.current(user), attributes.pool_schema(pool), readable),
+        profile=profile_claims(user.attribute_values(), attributes.pool_schema(pool), readable),
     )
 
 

@@ -62,7 +62,7 @@ def describe_user(user: User) -> dict:
     """The AdminGetUser response."""
     return {
         "Username": user.username,
-        "UserAttributes": attributes.shape(user, attributes.current(user)),
+        "UserAttributes": attributes.shape(user, user.attribute_values()),
         "UserCreateDate": user.created,
         "UserLastModifiedDate": user.modified,
         "Enabled": user.enabled,
@@ -75,7 +75,7 @@ def user_type(user: User, attributes_to_get: list[str] | None = None) -> dict:
     """A UserType (ListUsers, ListUsersInGroup, AdminCreateUser)."""
     return {
         "Username": user.username,
-        "Attributes": attributes.shape(user, attributes.current(user), attributes_to_get),
+        "Attributes": attributes.shape(user, user.attribute_values(), attributes_to_get),
         "UserCreateDate": user.created,
         "UserLastModifiedDate": user.modified,
         "Enabled": user.enabled,
@@ -208,7 +208,7 @@ def _resend_invitation(pool: UserPool, params: dict) -> User:
     passwords.set_password(user, password)
     user.password_set_at = timezone.now()
     user.save(update_fields=[*passwords.PASSWORD_FIELDS, "password_set_at", "modified"])
-    values = attributes.current(user)
+    values = user.attribute_values()
     mediums = _delivery_mediums(params, values)
     if mediums:
         _invite(user, params, password, values, mediums)

@@ -176,7 +176,7 @@ def send_attribute_code(user: User, attribute: str, value: str | None = None, *,
     """
     if attribute not in MEDIUM_OF:
         raise InvalidParameterException(f"Invalid attribute name: {attribute} cannot be verified.")
-    destination = value if value is not None else attributes.current(user).get(attribute)
+    destination = value if value is not None else user.attribute_values().get(attribute)
     if not destination:
         raise InvalidParameterException(f"User has no attribute matching {attribute}")
     pending_value = destination if pending else ""
@@ -225,6 +225,6 @@ def verify_attribute(access_token: str, attribute: str, code: str) -> None:
         changes = {flag: "true"}
         if redeemed.pending_value:  # the update that waited for this code takes effect now
             changes[attribute] = redeemed.pending_value
-        attributes.claim_unique_values(verified.pool, verified, {**attributes.current(verified), **changes}, only=set(changes))
+        attributes.claim_unique_values(verified.pool, verified, {**verified.attribute_values(), **changes}, only=set(changes))
         attributes.write(verified, changes)
         verified.save(update_fields=["modified"])

@@ -107,7 +107,7 @@ class _CodeByMessage(_Due):
         raise NotImplementedError
 
     def parameters(self, user: User, attempt: Attempt, progress: dict) -> dict[str, str]:
-        destination = attributes.current(user)[self.attribute]
+        destination = user.attribute_values()[self.attribute]
         _refuse_if_sending_too_often(user)
         code = verification.issue_code(user, VerificationCode.MFA, self.attribute)
         # CustomMessage_Authentication may rewrite it; a custom sender delivers it instead.

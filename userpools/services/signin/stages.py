@@ -85,7 +85,7 @@ class NewPasswordRequired:
         return user.status == User.FORCE_CHANGE_PASSWORD
 
     def parameters(self, user: User, attempt: Attempt, progress: dict) -> dict[str, str]:
-        current = attributes.current(user)
+        current = user.attribute_values()
         return {
             "USER_ID_FOR_SRP": user.username,
             "requiredAttributes": json.dumps([ATTRIBUTE_PREFIX + name for name in _missing_required(user, current)]),
@@ -98,7 +98,7 @@ class NewPasswordRequired:
         given = {key.removeprefix(ATTRIBUTE_PREFIX): value for key, value in responses.items() if key.startswith(ATTRIBUTE_PREFIX)}
         values = attributes.validate(pool, given, creating=False)
         _check_writable(attempt.client, list(values))
-        existing = attributes.current(user)
+        existing = user.attribute_values()
         missing = _missing_required(user, {**existing, **values})
         if missing:
             raise InvalidParameterException(f"Invalid attributes given, {' and '.join(missing)} is missing")
