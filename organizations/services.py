@@ -267,13 +267,11 @@ def effective_scps() -> Levels:
     if connection.in_atomic_block:
         # Inside a transaction what we read may yet roll back; never keep it for other requests.
         return _read_levels()
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        cache.add(_VERSION_KEY, uuid.uuid4().hex)
-        version = cache.get(_VERSION_KEY)
     memo = _memo
-    if memo is not None and memo[0] == version:
+    if memo is not None and memo[0] == _version():
         return memo[1]
+    ensure_defaults()  # may write (the first time), which moves the version: read it after
+    version = _version()  # before the rows, so a write between the two is never kept under it
     levels = _read_levels()
     with _memo_lock:
         _memo = (version, levels)
@@ -287,6 +285,14 @@ def _read_levels() -> Levels:
     for level, content in rows:
         by_level[level].append(content)
     return tuple(tuple(by_level[level]) for level in LEVELS)
+
+
+def _version() -> str:
+    version = cache.get(_VERSION_KEY)
+    if version is None:  # never set, or evicted: start a new one, which no memo can hold
+        cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(_VERSION_KEY)
+    return version or uuid.uuid4().hex  # a cache that keeps nothing (DummyCache): never reuse a memo
 
 
 def _changed() -> None:

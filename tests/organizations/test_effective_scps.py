@@ -1,0 +1,79 @@
+"""effective_scps(): the documents bounding the account per level, and its cache across writes."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+
+from organizations import ids, services
+from organizations.models import Attachment
+
+SCP = "SERVICE_CONTROL_POLICY"
+FULL = services.FULL_AWS_ACCESS_CONTENT
+DENY_KMS = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "kms:*", "Resource": "*"}]})
+DENY_ALL = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]})
+
+
+def root() -> str:
+    return ids.root_id(settings.ACCOUNT_ID)
+
+
+# transaction=True: outside a transaction is where the cache is used, as on a request.
+@pytest.mark.django_db(transaction=True)
+def test_levels_follow_attach_update_and_detach_through_the_cache():
+    assert services.effective_scps() == ((FULL,), (FULL,))
+    policy = services.create_policy("DenyKms", "", DENY_KMS, SCP)
+    assert services.effective_scps() == ((FULL,), (FULL,))  # created, not attached: nothing changes
+
+    services.attach_policy(policy.policy_id, settings.ACCOUNT_ID)
+    assert services.effective_scps() == ((FULL,), (FULL, DENY_KMS))
+
+    services.update_policy(policy.policy_id, content=DENY_ALL)
+    assert services.effective_scps() == ((FULL,), (FULL, DENY_ALL))
+
+    services.attach_policy(policy.policy_id, root())
+    services.detach_policy(ids.FULL_AWS_ACCESS_ID, root())
+    # No allow left at the root level: the evaluator denies everything.
+    assert services.effective_scps() == ((DENY_ALL,), (FULL, DENY_ALL))
+
+    services.attach_policy(ids.FULL_AWS_ACCESS_ID, root())
+    services.detach_policy(policy.policy_id, root())
+    services.detach_policy(policy.policy_id, settings.ACCOUNT_ID)
+    assert services.effective_scps() == ((FULL,), (FULL,))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cached_answer_costs_no_query_and_a_write_elsewhere_is_seen(django_assert_num_queries):
+    services.effective_scps()
+    with django_assert_num_queries(0):
+        assert services.effective_scps() == ((FULL,), (FULL,))
+    # Another process's write: the rows change and the shared version moves; this process's memo must not survive it.
+    policy = services.create_policy("DenyKms", "", DENY_KMS, SCP)
+    Attachment.objects.create(policy=policy, target=Attachment.ACCOUNT)
+    services._bump()
+    assert services.effective_scps() == ((FULL,), (FULL, DENY_KMS))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_version_or_a_flush_never_serves_stale_documents():
+    policy = services.create_policy("DenyKms", "", DENY_KMS, SCP)
+    services.attach_policy(policy.policy_id, settings.ACCOUNT_ID)
+    assert services.effective_scps()[1] == (FULL, DENY_KMS)
+    Attachment.objects.filter(policy=policy).delete()  # behind the services' back ...
+    cache.clear()  # ... and the version evicted: a fresh version is made and the rows read again
+    assert services.effective_scps() == ((FULL,), (FULL,))
+    services.attach_policy(policy.policy_id, settings.ACCOUNT_ID)
+    assert services.effective_scps()[1] == (FULL, DENY_KMS)
+    call_command("flush", verbosity=0, interactive=False)  # post_migrate moves the version
+    assert services.effective_scps() == ((FULL,), (FULL,))
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_nothing_is_kept_for_later():
+    policy = services.create_policy("DenyKms", "", DENY_KMS, SCP)
+    services.attach_policy(policy.policy_id, settings.ACCOUNT_ID)
+    assert services.effective_scps()[1] == (FULL, DENY_KMS)
+    assert services._memo is None or services._memo[1] != ((FULL,), (FULL, DENY_KMS))
