@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from core.errors import InvalidParameterException
 from core.pagination import keyset_page
 from organizations import ids
-from organizations.documents import validate_scp
+from organizations.documents import for_evaluation, validate_scp
 from organizations.errors import (
     ConstraintViolationException,
     DuplicatePolicyAttachmentException,
@@ -246,8 +246,9 @@ _memo: tuple[str, Levels] | None = None  # (version, levels) last read by this p
 
 
 def effective_scps() -> Levels:
-    """The SCP documents (JSON strings) that bound this account, one tuple per level of the
-    organization from the top down: `(root_level_docs, account_level_docs)`.
+    """The SCP documents that bound this account, one tuple per level of the organization from the
+    top down: `(root_level_docs, account_level_docs)`. Each document is JSON text as the evaluator
+    reads it (`iam.policy.load(text, kind="scp")`): a statement that left Resource out names "*".
 
     How the evaluator must apply them to a principal's request (AWS's SCP evaluation; the account's
     root user is not bound here, as the issue asks):
@@ -283,7 +284,7 @@ def _read_levels() -> Levels:
     rows = Attachment.objects.order_by("id").values_list("target", "policy__content")
     by_level: dict[str, list[str]] = {level: [] for level in LEVELS}
     for level, content in rows:
-        by_level[level].append(content)
+        by_level[level].append(for_evaluation(content))
     return tuple(tuple(by_level[level]) for level in LEVELS)
 
 

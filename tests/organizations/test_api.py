@@ -86,7 +86,13 @@ def test_create_refusals(orgs):
         ({"Content": json.dumps({"Version": "2008-10-17", "Statement": [{"Effect": "Deny", "Action": "*"}]})}, "MalformedPolicyDocumentException"),
         ({"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Action": "*"}]})}, "MalformedPolicyDocumentException"),
         ({"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "NotAction": "s3:*"}]})}, "MalformedPolicyDocumentException"),
+        ({"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "kms", "Resource": "*"}]})}, "MalformedPolicyDocumentException"),
+        ({"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "bucket"}]})}, "MalformedPolicyDocumentException"),
+        ({"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Condition": {"Nope": {"a": "b"}}}]})}, "MalformedPolicyDocumentException"),
+        ({"Content": json.dumps({"Statement": [{"Effect": "Deny", "Action": "*"}]})}, "MalformedPolicyDocumentException"),
+        # Every character counts for an SCP, white space included.
         ({"Content": DENY_KMS[:-1] + " " * 5200 + "}"}, "ConstraintViolationException"),
+        ({"Tags": [{"Key": f"k{index}", "Value": "v"} for index in range(51)]}, "ConstraintViolationException"),
         ({"Tags": [{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}]}, "InvalidInputException"),
     ]
     for override, expected in cases:
@@ -94,6 +100,17 @@ def test_create_refusals(orgs):
         assert code_of(orgs.create_policy, **params) == expected, override
     assert code_of(orgs.update_policy, PolicyId=create(orgs, name="Other")["PolicySummary"]["Id"], Name="Taken") == "DuplicatePolicyException"
     assert code_of(orgs.update_policy, PolicyId="p-abcdefghij", Name="x") == "PolicyNotFoundException"
+
+
+def test_aws_examples_are_accepted(orgs):
+    # The CreatePolicy example of AWS's API reference leaves Resource out; Condition and NotAction are fine too.
+    create(orgs, name="AllowAllS3Actions", content='{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*"}}')
+    region_guard = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "DenyOutsideUsEast1", "Effect": "Deny", "NotAction": ["iam:*", "organizations:*"], "Resource": "*",
+                       "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1"]}}}],
+    }
+    create(orgs, name="RegionGuard", content=json.dumps(region_guard, indent=4))
 
 
 def test_full_aws_access_is_immutable(orgs):
