@@ -3,12 +3,18 @@ from __future__ import annotations
 
 import json
 
+import boto3
 import pytest
+from botocore import UNSIGNED
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from django.conf import settings
 
+from awsapi import audit
+from iam.models import Principal
+from iam.services import create_access_key
 from organizations import ids
-from tests.conftest import error_code, make_client
+from tests.conftest import REGION, error_code, make_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SCP = "SERVICE_CONTROL_POLICY"
@@ -175,3 +181,23 @@ def test_lists_page_with_next_token(orgs):
 def test_ids_are_stable_for_the_account():
     assert ids.organization_id("000000000000") == ids.organization_id("000000000000") != ids.organization_id("111111111111")
     assert len(ids.root_id("000000000000")) == 6
+
+
+def test_calls_are_recorded_and_need_a_signature_and_a_permission(live_server, orgs):
+    seen: list[audit.CallRecord] = []
+    audit.add_receiver(seen.append)
+    try:
+        policy_id = create(orgs)["PolicySummary"]["Id"]
+        assert code_of(orgs.attach_policy, PolicyId=policy_id, TargetId="123456789012") == "TargetNotFoundException"
+    finally:
+        audit.remove_receiver(seen.append)
+    assert [(r.event_source, r.event_name, r.error_code) for r in seen] == [
+        ("organizations.amazonaws.com", "CreatePolicy", None),
+        ("organizations.amazonaws.com", "AttachPolicy", "TargetNotFoundException"),
+    ]
+    unsigned = boto3.client("organizations", endpoint_url=live_server.url, region_name=REGION,
+                            config=Config(signature_version=UNSIGNED, retries={"max_attempts": 1}))
+    assert code_of(unsigned.list_policies, Filter=SCP) == "MissingAuthenticationTokenException"
+    key = create_access_key(Principal.objects.create(name="intern"))
+    intern = make_client(live_server.url, "organizations", key_id=key.access_key_id, secret=key.secret_access_key)
+    assert code_of(intern.detach_policy, PolicyId="p-FullAWSAccess", TargetId=settings.ACCOUNT_ID) == "AccessDeniedException"
