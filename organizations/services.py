@@ -265,22 +265,22 @@ def effective_scps() -> Levels:
     The result is immutable and hashable, so the evaluator may cache parsed forms keyed by it.
     """
     global _memo
-    if connection.in_atomic_block:
-        # Inside a transaction what we read may yet roll back; never keep it for other requests.
-        return _read_levels()
     memo = _memo
     if memo is not None and memo[0] == _version():
         return memo[1]
     ensure_defaults()  # may write (the first time), which moves the version: read it after
     version = _version()  # before the rows, so a write between the two is never kept under it
     levels = _read_levels()
-    with _memo_lock:
-        _memo = (version, levels)
+    # Inside a transaction the rows may include this transaction's own writes, which may yet roll
+    # back: use them, never keep them. (Every write moves the version at once, so a memo kept from
+    # committed rows is never taken for a transaction's own changes.)
+    if not connection.in_atomic_block:
+        with _memo_lock:
+            _memo = (version, levels)
     return levels
 
 
 def _read_levels() -> Levels:
-    ensure_defaults()
     rows = Attachment.objects.order_by("id").values_list("target", "policy__content")
     by_level: dict[str, list[str]] = {level: [] for level in LEVELS}
     for level, content in rows:

@@ -103,3 +103,18 @@ def test_the_levels_decide_as_aws_evaluates_scps():
     services.detach_policy(ids.FULL_AWS_ACCESS_ID, root())
     levels = services.effective_scps()
     assert allowed_by_scps(levels, "cognito-idp:ListUsers") and not allowed_by_scps(levels, "iam:ListUsers")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_uses_the_memo_but_never_keeps_its_own_writes(django_assert_num_queries):
+    from django.db import transaction
+
+    services.effective_scps()
+    with transaction.atomic():
+        with django_assert_num_queries(0):
+            assert services.effective_scps() == ((FULL,), (FULL,))
+        policy = services.create_policy("DenyKms", "", _DENY_KMS, SCP)
+        services.attach_policy(policy.policy_id, settings.ACCOUNT_ID)
+        assert services.effective_scps() == ((FULL,), (FULL, DENY_KMS))
+        transaction.set_rollback(True)
+    assert services.effective_scps() == ((FULL,), (FULL,))
