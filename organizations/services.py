@@ -56,10 +56,6 @@ def target_kind(target_id: str) -> str:
     raise TargetNotFoundException()
 
 
-def target_id(kind: str) -> str:
-    return ids.root_id(settings.ACCOUNT_ID) if kind == Attachment.ROOT else settings.ACCOUNT_ID
-
-
 # Policies --------------------------------------------------------------------------------------
 
 def ensure_defaults() -> Policy:
@@ -270,6 +266,10 @@ def effective_scps() -> Levels:
         bound, they never grant.
     Every level holds at least one document (AWS keeps one SCP on every target), so with only
     FullAWSAccess attached everything is permitted and an SCP list without an allow denies all.
+    Never flatten the levels into one list: that would let one level's allow cover another's lack.
+    With `iam.policy.evaluate`, which takes one SCP layer, the SCPs permit a request when
+    `all(evaluate(request, identity=[ALLOW_ALL], scps=level).allowed for level in levels)`
+    (tests/organizations/test_effective_scps.py::allowed_by_scps does exactly that).
 
     Cheap on every request: one cache read of a version that every write changes (Django's cache,
     so all processes see it); the documents are read from the database once per version and process.
