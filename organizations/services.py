@@ -9,6 +9,7 @@ another policy first) and at most five.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import uuid
 
@@ -32,6 +33,8 @@ from organizations.errors import (
     TargetNotFoundException,
 )
 from organizations.models import Attachment, Policy
+
+log = logging.getLogger(__name__)
 
 FULL_AWS_ACCESS_CONTENT = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}, indent=2
@@ -282,13 +285,22 @@ def effective_scps() -> Levels:
     ensure_defaults()  # may write (the first time), which moves the version: read it after
     version = _version()  # before the rows, so a write between the two is never kept under it
     levels = _read_levels()
-    # Inside a transaction the rows may include this transaction's own writes, which may yet roll
-    # back: use them, never keep them. (Every write moves the version at once, so a memo kept from
-    # committed rows is never taken for a transaction's own changes.)
-    if not connection.in_atomic_block:
-        with _memo_lock:
-            _memo = (version, levels)
+    if connection.in_atomic_block:
+        # The rows may include this transaction's own writes, which may yet roll back (or come from
+        # an older snapshot): use them, never keep them, and refresh the memo once committed.
+        # (Every write moves the version at once, so a kept memo is never taken for them.)
+        transaction.on_commit(_refresh_memo)
+        return levels
+    with _memo_lock:
+        _memo = (version, levels)
     return levels
+
+
+def _refresh_memo() -> None:
+    try:
+        effective_scps()
+    except Exception:  # only a warm-up: the next call reads afresh anyway
+        log.exception("Could not refresh the SCP memo")
 
 
 def _read_levels() -> Levels:

@@ -110,3 +110,15 @@ def test_a_transaction_uses_the_memo_but_never_keeps_its_own_writes(django_asser
         assert services.effective_scps() == ((FULL,), (FULL, DENY_KMS))
         transaction.set_rollback(True)
     assert services.effective_scps() == ((FULL,), (FULL,))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_memo_missed_inside_a_transaction_is_refreshed_once_it_commits(django_assert_num_queries):
+    from django.db import transaction
+
+    services.effective_scps()
+    services._bump()  # another process changed the SCPs
+    with transaction.atomic():
+        assert services.effective_scps() == ((FULL,), (FULL,))  # read afresh, not kept ...
+    with django_assert_num_queries(0):
+        assert services.effective_scps() == ((FULL,), (FULL,))  # ... until the commit refreshed it
