@@ -1,0 +1,261 @@
+"""The one decision point for every signed call, and the per-principal policy sets it evaluates.
+
+A principal's policy set (its identity policies: inline and attached managed ones, its groups'
+ones, its permissions boundary, and a role session's session policies) is compiled once and kept
+in this process under a *generation* token held in Django's cache (Redis in production, so every
+process sees a bump). Any change to a user, group, role, policy, version, attachment or
+membership bumps the generation (signal receivers connected in `IamConfig.ready()`), so a
+decision never outlives the policies it was made from. A call then costs one cache read and a
+dictionary lookup before the evaluator runs.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from core import errors
+from iam import errors as iam_errors
+from iam.models import Group, ManagedPolicy, Principal, Role
+from iam.services import documents, evaluation
+from iam.services.identity import Caller, Session, caller_identity
+
+GENERATION_KEY = "iam:policy-generation"
+_MAX_SETS = 10_000
+# Actions AWS never authorizes: anyone may ask who they are.
+UNAUTHORIZED_ACTIONS = frozenset({"sts:GetCallerIdentity"})
+
+
+@dataclass(frozen=True)
+class PolicySet:
+    """Everything the evaluator needs about one principal (or role session), compiled."""
+
+    exists: bool
+    identity: tuple = ()
+    boundary: tuple | None = None  # None: no permissions boundary
+    session: tuple | None = None  # None: not a session with session policies
+    tags: dict[str, str] = field(default_factory=dict)
+    username: str | None = None  # aws:username (IAM users only)
+
+
+_MISSING = PolicySet(exists=False)
+_sets: OrderedDict[tuple, tuple[str, PolicySet]] = OrderedDict()
+_lock = threading.Lock()
+
+
+# Generation ---------------------------------------------------------------------------------------
+def generation() -> str:
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        token = cache.get(GENERATION_KEY) or "uncached"
+    return token
+
+
+def invalidate(**_: Any) -> None:
+    """Forget every compiled policy set, in every process, once the current transaction commits.
+
+    Usable as a signal receiver. Readers take the generation *before* reading the database, so a
+    set compiled from pre-commit rows is stored under a generation this bump supersedes.
+    """
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None))
+
+
+# Policy sets --------------------------------------------------------------------------------------
+def _key(caller: Caller) -> tuple:
+    if isinstance(caller, Session):
+        if caller.is_role:
+            digest = hashlib.sha256(repr((caller.policy, caller.policy_arns)).encode()).hexdigest() if (caller.policy or caller.policy_arns) else ""
+            return ("role", caller.subject_pk, digest)
+        return ("user", caller.subject_pk)
+    return ("user", caller.pk)
+
+
+def policy_set(caller: Caller) -> PolicySet:
+    """The caller's compiled policy set (cached per generation)."""
+    key = _key(caller)
+    token = generation()
+    entry = _sets.get(key)
+    if entry is not None and entry[0] == token:
+        return entry[1]
+    compiled = _compile(caller)
+    with _lock:
+        _sets[key] = (token, compiled)
+        _sets.move_to_end(key)
+        while len(_sets) > _MAX_SETS:
+            _sets.popitem(last=False)
+    return compiled
+
+
+def _managed(policies) -> list:
+    return [documents.compile_policy(p.default_document(), name=p.arn(settings.ACCOUNT_ID)) for p in policies]
+
+
+def _inline(owner_label: str, inline) -> list:
+    return [documents.compile_policy(p.document, name=f"{owner_label}/{p.name}") for p in inline]
+
+
+def _boundary(entity) -> tuple | None:
+    boundary = entity.permissions_boundary
+    if boundary is None:
+        return None
+    return tuple(_managed([boundary]))
+
+
+def _user_identity(user: Principal) -> list:
+    identity = _inline(f"user/{user.name}", user.inline_policies.all()) + _managed(user.attached_policies.all())
+    for group in user.iam_groups.all():
+        identity += _group_identity(group)
+    return identity
+
+
+def _group_identity(group: Group) -> list:
+    return _inline(f"group/{group.name}", group.inline_policies.all()) + _managed(group.attached_policies.all())
+
+
+def _role_identity(role: Role) -> list:
+    return _inline(f"role/{role.name}", role.inline_policies.all()) + _managed(role.attached_policies.all())
+
+
+def _compile(caller: Caller) -> PolicySet:
+    if isinstance(caller, Session) and caller.is_role:
+        return _compile_role(caller)
+    pk = caller.subject_pk if isinstance(caller, Session) else caller.pk
+    user = Principal.objects.select_related("permissions_boundary").filter(pk=pk, is_root=False).first()
+    if user is None:
+        return _MISSING
+    return PolicySet(True, tuple(_user_identity(user)), _boundary(user), None, dict(user.tags), user.name)
+
+
+def _compile_role(session: Session) -> PolicySet:
+    role = Role.objects.select_related("permissions_boundary").filter(pk=session.subject_pk).first()
+    if role is None:
+        return _MISSING
+    session_policies = None
+    if session.policy or session.policy_arns:
+        session_policies = []
+        if session.policy:
+            session_policies.append(documents.compile_policy(session.policy, name="session"))
+        for arn in session.policy_arns:
+            managed = _managed_by_arn(arn)
+            if managed is not None:
+                session_policies += _managed([managed])
+        session_policies = tuple(session_policies)
+    return PolicySet(True, tuple(_role_identity(role)), _boundary(role), session_policies, dict(role.tags), None)
+
+
+def entity_policies(arn: str) -> tuple[tuple, tuple | None]:
+    """The identity policies and boundary of the user, group or role an ARN names (the simulator)."""
+    from iam.services import entities
+
+    prefix = f"arn:aws:iam::{settings.ACCOUNT_ID}:"
+    kind, _, rest = arn[len(prefix):].partition("/") if arn.startswith(prefix) else ("", "", "")
+    name = rest.rpartition("/")[2]
+    if kind == "user":
+        user = entities.get_user(name)
+        return tuple(_user_identity(user)), _boundary(user)
+    if kind == "group":
+        return tuple(_group_identity(entities.get_group(name))), None
+    if kind == "role":
+        role = entities.get_role(name)
+        return tuple(_role_identity(role)), _boundary(role)
+    raise iam_errors.InvalidInput(f"Invalid ARN: {arn}")
+
+
+def _managed_by_arn(arn: str) -> ManagedPolicy | None:
+    from iam.services.policies import get_policy  # policies imports entities; keep this module light
+
+    try:
+        return get_policy(arn)
+    except errors.ServiceError:
+        return None
+
+
+def _scps() -> tuple:
+    try:
+        from organizations.services import effective_scps
+    except ImportError:  # the organizations app is not installed: no SCPs bound the account
+        return ()
+    return evaluation.compiled_scps(effective_scps())
+
+
+# The decision -------------------------------------------------------------------------------------
+def request_context(
+    caller: Caller, pset: PolicySet, *, source_ip: str | None = None, params: dict | None = None, secure: bool | None = None
+) -> dict[str, Any]:
+    """The global condition keys we can honestly supply for this call."""
+    now = time.time()
+    account = settings.ACCOUNT_ID
+    context: dict[str, Any] = {
+        "aws:CurrentTime": datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "aws:EpochTime": str(int(now)),
+        "aws:SecureTransport": "true" if (secure if secure is not None else settings.PUBLIC_URL.startswith("https:")) else "false",
+        "aws:PrincipalArn": _principal_arn(caller, account),
+        "aws:PrincipalAccount": account,
+        "aws:PrincipalType": "AssumedRole" if isinstance(caller, Session) and caller.is_role else ("Account" if caller.is_root else "User"),
+        "aws:userid": caller_identity(caller).user_id,
+        "aws:MultiFactorAuthPresent": "false",
+    }
+    if source_ip:
+        context["aws:SourceIp"] = source_ip
+    if pset.username:
+        context["aws:username"] = pset.username
+    tags = dict(pset.tags)
+    if isinstance(caller, Session):
+        tags.update(caller.tags)
+    for key, value in tags.items():
+        context[f"aws:PrincipalTag/{key}"] = value
+    request_tags = _request_tags(params or {})
+    for key, value in request_tags.items():
+        context[f"aws:RequestTag/{key}"] = value
+    if request_tags:
+        context["aws:TagKeys"] = list(request_tags)
+    return context
+
+
+def _principal_arn(caller: Caller, account: str) -> str:
+    """aws:PrincipalArn: for a role session, the role's ARN (not the assumed-role ARN)."""
+    if isinstance(caller, Session) and caller.is_role:
+        return f"arn:aws:iam::{account}:role{caller.subject_path}{caller.subject_name}"
+    return caller.arn(account)
+
+
+def _request_tags(params: dict) -> dict[str, str]:
+    tags = params.get("Tags")
+    if isinstance(tags, list):  # IAM, STS: [{"Key": .., "Value": ..}]
+        return {t["Key"]: t.get("Value", "") for t in tags if isinstance(t, dict) and "Key" in t}
+    if isinstance(tags, dict):  # cognito-idp, kms-style maps
+        return {str(k): str(v) for k, v in tags.items()}
+    return {}
+
+
+def authorize(
+    caller: Caller, action: str, resource: str, *, source_ip: str | None = None, params: dict | None = None, context: dict | None = None
+) -> None:
+    """Allow the call or raise AccessDeniedException with AWS's message. Root may do everything.
+
+    `action` is like ``cognito-idp:AdminCreateUser``; `resource` is an ARN.
+    """
+    if caller.is_root or action in UNAUTHORIZED_ACTIONS:
+        return
+    pset = policy_set(caller)
+    if not pset.exists:
+        raise errors.UnrecognizedClientException()
+    ctx = request_context(caller, pset, source_ip=source_ip, params=params)
+    if context:
+        ctx.update(context)
+    outcome = evaluation.decide(action, resource, ctx, pset, scps=_scps())
+    if not outcome.allowed:
+        raise errors.AccessDeniedException(
+            f"User: {caller.arn(settings.ACCOUNT_ID)} is not authorized to perform: {action} on resource: {resource} "
+            + outcome.reason
+        )

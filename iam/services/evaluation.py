@@ -1,0 +1,69 @@
+"""The seam between stored IAM and the pure evaluator (`iam.policy`): requests built, decisions
+turned into AWS's refusal wording."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from iam.policy import Decision, Request, evaluate, evaluate_trust, load
+
+_POLICY_TYPE_WORDS = {
+    "identity": "identity-based policy",
+    "boundary": "permissions boundary",
+    "session": "session policy",
+    "scp": "service control policy",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    allowed: bool
+    reason: str  # AWS's tail of the refusal message ("because no identity-based policy allows ...")
+    decision: Decision | None = None
+
+
+def refusal_reason(decision: Decision, action: str) -> str:
+    words = _POLICY_TYPE_WORDS.get(decision.policy_type or "identity", "identity-based policy")
+    if decision.kind == "ExplicitDeny":
+        return f"with an explicit deny in a {words}"
+    return f"because no {words} allows the {action} action"
+
+
+@functools.lru_cache(maxsize=64)
+def compiled_scps(levels: tuple) -> tuple:
+    """The organization's SCP levels (tuples of JSON texts, top down) compiled once per content."""
+    return tuple(tuple(load(text, f"scp{i}", "scp") for i, text in enumerate(level)) for level in levels)
+
+
+def decide(action: str, resource: str, context: dict, pset, *, scps: tuple = ()) -> Outcome:
+    """AWS's decision for `pset` (an authorization.PolicySet): SCP levels first (any deny wins,
+    every level must allow), then identity, boundary and session policies."""
+    request = Request(action, resource or "*", context)
+    for level in scps:
+        decision = evaluate(request, identity=level)
+        if not decision.allowed:
+            scp_decision = Decision(False, decision.kind, "scp", decision.policy, decision.statement)
+            return Outcome(False, refusal_reason(scp_decision, action), scp_decision)
+    decision = evaluate(request, identity=pset.identity, boundaries=pset.boundary, session=pset.session)
+    if decision.allowed:
+        return Outcome(True, "", decision)
+    return Outcome(False, refusal_reason(decision, action), decision)
+
+
+def trust_allows(trust_policy: str, action: str, principals: list[str], context: dict) -> bool:
+    """Whether a role's trust policy lets any of `principals` (ARNs or provider names) `action` it.
+
+    An explicit deny for any of the names refuses."""
+    policy = load(trust_policy, "trust", "trust")
+    allowed = False
+    for principal in principals:
+        decision = evaluate_trust(Request(action, "*", context, principal), policy)
+        if decision.kind == "ExplicitDeny":
+            return False
+        allowed = allowed or decision.allowed
+    return allowed
+
+
+def simulate(action: str, resource: str, context: dict, identity: list, boundaries: list | None) -> Decision:
+    """SimulatePrincipalPolicy/SimulateCustomPolicy: the same evaluator, on given documents."""
+    return evaluate(Request(action, resource or "*", context), identity=identity, boundaries=boundaries)
