@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from iam.policy import Decision, Request, evaluate, evaluate_trust, load
 
-_POLICY_TYPE_WORDS = {
-    "identity": "identity-based policy",
-    "boundary": "permissions boundary",
-    "session": "session policy",
-    "scp": "service control policy",
+_POLICY_TYPE_WORDS = {  # (article, words) as AWS's refusal messages name each policy type
+    "identity": ("an", "identity-based policy"),
+    "boundary": ("a", "permissions boundary"),
+    "session": ("a", "session policy"),
+    "scp": ("a", "service control policy"),
 }
 
 
@@ -23,9 +23,9 @@ class Outcome:
 
 
 def refusal_reason(decision: Decision, action: str) -> str:
-    words = _POLICY_TYPE_WORDS.get(decision.policy_type or "identity", "identity-based policy")
+    article, words = _POLICY_TYPE_WORDS.get(decision.policy_type or "identity", _POLICY_TYPE_WORDS["identity"])
     if decision.kind == "ExplicitDeny":
-        return f"with an explicit deny in a {words}"
+        return f"with an explicit deny in {article} {words}"
     return f"because no {words} allows the {action} action"
 
 
