@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kms",
     "userpools",
     "triggers",
+    "organizations",
 ]
 
 MIDDLEWARE = [
