@@ -167,3 +167,22 @@ def test_request_tags_condition(live_server, root):
     tagger.create_user(UserName="blue-one", Tags=[{"Key": "team", "Value": "blue"}])
     with pytest.raises(ClientError):
         tagger.create_user(UserName="red-one", Tags=[{"Key": "team", "Value": "red"}])
+
+
+def test_service_control_policies_bound_everyone_but_root(live_server, root):
+    orgs = make_client(live_server.url, "organizations")
+    pool = root["cognito-idp"].create_user_pool(PoolName="p")["UserPool"]["Id"]
+    key = user_with_key(root["iam"], "bounded-by-scp", doc(allow("cognito-idp:*")))
+    user = clients(live_server.url, *key)["cognito-idp"]
+    user.list_users(UserPoolId=pool)
+    scp = orgs.create_policy(
+        Name="NoListUsers", Description="", Type="SERVICE_CONTROL_POLICY", Content=doc(deny("cognito-idp:ListUsers"))
+    )["Policy"]["PolicySummary"]["Id"]
+    orgs.attach_policy(PolicyId=scp, TargetId=ACCOUNT)
+    with pytest.raises(ClientError) as excinfo:
+        user.list_users(UserPoolId=pool)
+    assert message(excinfo).endswith("with an explicit deny in a service control policy")
+    user.describe_user_pool(UserPoolId=pool)
+    root["cognito-idp"].list_users(UserPoolId=pool)  # SCPs do not bind root
+    orgs.detach_policy(PolicyId=scp, TargetId=ACCOUNT)
+    user.list_users(UserPoolId=pool)
