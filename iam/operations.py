@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from awsapi.registry import AwsService, Handler
-from iam.api import account, groups, policies, roles, sts, users
+from iam.api import account, groups, oidc, policies, roles, sts, users
 
 
 def iam_resource(operation: str, params: dict) -> str:
@@ -28,6 +28,8 @@ def iam_resource(operation: str, params: dict) -> str:
         return params["PolicyArn"]
     if operation == "CreatePolicy" and params.get("PolicyName"):
         return f"{prefix}policy{params.get('Path') or '/'}{params['PolicyName']}"
+    if params.get("OpenIDConnectProviderArn"):
+        return params["OpenIDConnectProviderArn"]
     if operation == "SimulatePrincipalPolicy" and params.get("PolicySourceArn"):
         return params["PolicySourceArn"]
     if operation in ("GetUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey"):
@@ -114,6 +116,11 @@ IAM_OPERATIONS: dict[str, Handler] = {
     "SetDefaultPolicyVersion": policies.set_default_policy_version,
     "DeletePolicyVersion": policies.delete_policy_version,
     "ListEntitiesForPolicy": policies.list_entities_for_policy,
+    # OIDC identity providers
+    "CreateOpenIDConnectProvider": oidc.create_open_id_connect_provider,
+    "GetOpenIDConnectProvider": oidc.get_open_id_connect_provider,
+    "ListOpenIDConnectProviders": oidc.list_open_id_connect_providers,
+    "DeleteOpenIDConnectProvider": oidc.delete_open_id_connect_provider,
     # Account
     "GetAccountAuthorizationDetails": account.get_account_authorization_details,
     "SimulateCustomPolicy": account.simulate_custom_policy,
