@@ -42,7 +42,8 @@ def create_access_key(principal: Principal, *, enforce_limit: bool = False) -> N
 
 
 def ensure_root_key() -> AccessKey | None:
-    """Make the root key from ROOT_ACCESS_KEY_ID/ROOT_SECRET_ACCESS_KEY exist (idempotent)."""
+    """Make the root key from ROOT_ACCESS_KEY_ID/ROOT_SECRET_ACCESS_KEY exist (idempotent; a key
+    deactivated with UpdateAccessKey is not reactivated)."""
     key_id, secret = settings.ROOT_ACCESS_KEY_ID, settings.ROOT_SECRET_ACCESS_KEY
     if not key_id or not secret:
         return None
@@ -53,10 +54,10 @@ def ensure_root_key() -> AccessKey | None:
                 key = AccessKey(access_key_id=key_id, principal=root_principal())
                 key.secret = secret
                 key.save()
-            elif not key.principal.is_root or key.secret != secret or key.status != AccessKey.ACTIVE:
+            elif not key.principal.is_root or key.secret != secret:
+                # A key deactivated through IAM (root put away once IAM users exist) stays inactive.
                 key.principal = root_principal()
                 key.secret = secret
-                key.status = AccessKey.ACTIVE
                 key.save()
     except IntegrityError:  # another server created it first
         key = AccessKey.objects.get(access_key_id=key_id)

@@ -2,6 +2,7 @@
 details and the simulator, through boto3's `iam` client."""
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -213,3 +214,23 @@ def test_simulators_use_the_evaluator(iam):
     with pytest.raises(ClientError) as excinfo:
         iam.simulate_custom_policy(PolicyInputList=["nope"], ActionNames=["kms:Encrypt"])
     assert error_code(excinfo) == "MalformedPolicyDocument"
+
+
+def test_root_key_can_be_put_away_once_an_admin_exists(iam, live_server):
+    from django.conf import settings
+    from django.core.management import call_command
+
+    iam.create_user(UserName="admin")
+    iam.put_user_policy(UserName="admin", PolicyName="all", PolicyDocument=doc(allow("*")))
+    key = iam.create_access_key(UserName="admin")["AccessKey"]
+    root_keys = iam.list_access_keys()["AccessKeyMetadata"]  # root's own keys, no UserName
+    assert settings.ROOT_ACCESS_KEY_ID in [k["AccessKeyId"] for k in root_keys]
+    iam.update_access_key(AccessKeyId=settings.ROOT_ACCESS_KEY_ID, Status="Inactive")
+    with pytest.raises(ClientError) as excinfo:
+        iam.list_users()
+    assert error_code(excinfo) == "InvalidClientTokenId"
+    call_command("bootstrap", stdout=io.StringIO())  # a restart does not bring it back
+    with pytest.raises(ClientError):
+        iam.list_users()
+    admin = client_for(live_server.url, "iam", key["AccessKeyId"], key["SecretAccessKey"])
+    assert [u["UserName"] for u in admin.list_users()["Users"]] == ["admin"]
