@@ -9,21 +9,36 @@ from django.conf import settings
 
 from awsapi.registry import AwsService, Handler
 from iam.api import account, groups, oidc, policies, roles, sts, users
+from iam.models import Group, Principal, Role
+
+
+def _path(model, name: str, given: str | None) -> str:
+    """An entity's path for its ARN: as given on create, else as stored (IAM calls are management
+    calls, so this one read is off the hot path), else "/"."""
+    if given:
+        return given
+    found = model.objects.filter(name=name).values_list("path", flat=True).first()
+    return found or "/"
 
 
 def iam_resource(operation: str, params: dict) -> str:
     """The ARN an IAM action is authorized on (IAM's service authorization reference: user
     actions on the user, group actions on the group, role actions on the role, policy actions on
-    the policy)."""
+    the policy, OIDC provider actions on the provider)."""
     prefix = f"arn:aws:iam::{settings.ACCOUNT_ID}:"
+    creating = operation.startswith("Create")
     if operation in ("AddUserToGroup", "RemoveUserFromGroup"):
-        return f"{prefix}group/{params.get('GroupName', '')}"
+        name = params.get("GroupName", "")
+        return f"{prefix}group{_path(Group, name, None)}{name}"
     if params.get("UserName"):
-        return f"{prefix}user{params.get('Path') or '/'}{params['UserName']}"
+        name = params["UserName"]
+        return f"{prefix}user{_path(Principal, name, params.get('Path') if creating else None)}{name}"
     if params.get("GroupName"):
-        return f"{prefix}group{params.get('Path') or '/'}{params['GroupName']}"
+        name = params["GroupName"]
+        return f"{prefix}group{_path(Group, name, params.get('Path') if creating else None)}{name}"
     if params.get("RoleName"):
-        return f"{prefix}role{params.get('Path') or '/'}{params['RoleName']}"
+        name = params["RoleName"]
+        return f"{prefix}role{_path(Role, name, params.get('Path') if creating else None)}{name}"
     if params.get("PolicyArn"):
         return params["PolicyArn"]
     if operation == "CreatePolicy" and params.get("PolicyName"):
@@ -32,9 +47,7 @@ def iam_resource(operation: str, params: dict) -> str:
         return params["OpenIDConnectProviderArn"]
     if operation == "SimulatePrincipalPolicy" and params.get("PolicySourceArn"):
         return params["PolicySourceArn"]
-    if operation in ("GetUser", "CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey"):
-        return "*"  # the caller's own user; `aws:username` variables cover "my own keys" policies
-    return "*"
+    return "*"  # account-wide actions, and a user's own keys when no UserName is given
 
 
 def sts_resource(operation: str, params: dict) -> str:

@@ -186,3 +186,16 @@ def test_service_control_policies_bound_everyone_but_root(live_server, root):
     root["cognito-idp"].list_users(UserPoolId=pool)  # SCPs do not bind root
     orgs.detach_policy(PolicyId=scp, TargetId=ACCOUNT)
     user.list_users(UserPoolId=pool)
+
+
+def test_iam_actions_are_authorized_on_the_entitys_arn_with_its_path(live_server, root):
+    iam = root["iam"]
+    iam.create_user(UserName="teammate", Path="/team/")
+    iam.create_user(UserName="outsider")
+    key = user_with_key(iam, "lead", doc(allow(["iam:GetUser", "iam:TagUser"], f"arn:aws:iam::{ACCOUNT}:user/team/*")))
+    lead = clients(live_server.url, *key)["iam"]
+    assert lead.get_user(UserName="teammate")["User"]["Path"] == "/team/"
+    lead.tag_user(UserName="teammate", Tags=[{"Key": "k", "Value": "v"}])
+    with pytest.raises(ClientError) as excinfo:
+        lead.get_user(UserName="outsider")
+    assert f"iam:GetUser on resource: arn:aws:iam::{ACCOUNT}:user/outsider " in message(excinfo)
