@@ -65,9 +65,17 @@ def invalidate(**_: Any) -> None:
     """Forget every compiled policy set, in every process, once the current transaction commits.
 
     Usable as a signal receiver. Readers take the generation *before* reading the database, so a
-    set compiled from pre-commit rows is stored under a generation this bump supersedes.
+    set compiled from pre-commit rows is stored under a generation the commit's bump supersedes.
+    It also bumps at once: then this transaction's own later reads (and tests run inside one
+    transaction, whose commit never comes) see the change too.
     """
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None))
+    _bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 # Policy sets --------------------------------------------------------------------------------------
@@ -88,6 +96,10 @@ def policy_set(caller: Caller) -> PolicySet:
     if entry is not None and entry[0] == token:
         return entry[1]
     compiled = _compile(caller)
+    if transaction.get_connection().in_atomic_block:
+        # What a transaction reads may yet roll back (or be its own uncommitted change): use it,
+        # never keep it for other requests. The pipeline authorizes outside its transactions.
+        return compiled
     with _lock:
         _sets[key] = (token, compiled)
         _sets.move_to_end(key)

@@ -96,3 +96,14 @@ def test_deleted_role_and_expired_sessions():
     with pytest.raises(Exception) as excinfo:
         sts.open_session(creds.session_token, creds.access_key_id, now=session.expires + 1)
     assert excinfo.value.__class__.__name__ == "ExpiredToken"
+
+
+@pytest.mark.django_db(transaction=False)
+def test_inside_a_transaction_decisions_follow_uncommitted_changes_and_are_not_kept():
+    user = Principal.objects.create(name="in-tx")
+    policies.put_inline(user, "p", _doc("kms:Encrypt"))
+    authorize(user, "kms:Encrypt", "*")
+    policies.delete_inline(user, "p")  # no commit ever comes in this test's transaction
+    with pytest.raises(errors.AccessDeniedException):
+        authorize(user, "kms:Encrypt", "*")
+    assert ("user", user.pk) not in authorization._sets  # nothing read in a transaction is kept
