@@ -60,7 +60,8 @@ def delete_user(name: str) -> None:
     if user.attached_policies.exists():
         raise iam_errors.DeleteConflict("Cannot delete entity, must detach all policies first.")
     if user.iam_groups.exists():
-        raise iam_errors.DeleteConflict("Cannot delete entity, must remove user from all groups first.")
+        # AWS words it so for a user too (observed: "DeleteConflict: ... must remove users from group first.").
+        raise iam_errors.DeleteConflict("Cannot delete entity, must remove users from group first.")
     user.delete()
 
 

@@ -14,20 +14,22 @@ MAX_VERSIONS = 5
 
 
 # Managed policies ---------------------------------------------------------------------------------
-def _not_found(arn: str) -> iam_errors.NoSuchEntity:
-    return iam_errors.NoSuchEntity(f"Policy {arn} does not exist or is not attachable.")
+def _not_found(arn: str, attaching: bool) -> iam_errors.NoSuchEntity:
+    if attaching:  # AWS's wording differs between attaching and reading
+        return iam_errors.NoSuchEntity(f"Policy {arn} does not exist or is not attachable.")
+    return iam_errors.NoSuchEntity(f"Policy {arn} was not found.")
 
 
-def get_policy(arn: str) -> ManagedPolicy:
+def get_policy(arn: str, *, attaching: bool = False) -> ManagedPolicy:
     """The customer managed policy this ARN names (`arn:aws:iam::<account>:policy<path><name>`)."""
     prefix = f"arn:aws:iam::{settings.ACCOUNT_ID}:policy/"
     if not arn.startswith(prefix):
-        raise _not_found(arn)
+        raise _not_found(arn, attaching)
     path_and_name = arn[len(prefix) - 1 :]
     path, _, name = path_and_name.rpartition("/")
     policy = ManagedPolicy.objects.filter(name=name, path=path + "/").first()
     if policy is None:
-        raise _not_found(arn)
+        raise _not_found(arn, attaching)
     return policy
 
 
@@ -116,7 +118,7 @@ def delete_version(arn: str, version_id: str) -> None:
 
 # Attachments --------------------------------------------------------------------------------------
 def attach(entity: Principal | Group | Role, arn: str) -> None:
-    policy = get_policy(arn)
+    policy = get_policy(arn, attaching=True)
     entity.attached_policies.add(policy)
 
 
@@ -140,7 +142,7 @@ def entities_for(arn: str) -> tuple[list[Principal], list[Group], list[Role]]:
 def boundary_policy(arn: str) -> ManagedPolicy:
     """A boundary must be a managed policy; AWS says so with InvalidInput when it is not."""
     try:
-        return get_policy(arn)
+        return get_policy(arn, attaching=True)
     except iam_errors.NoSuchEntity:
         raise iam_errors.NoSuchEntity(f"Scope ARN: {arn} does not exist or is not attachable.") from None
 

@@ -74,6 +74,7 @@ def test_delete_user_conflicts(iam):
     with pytest.raises(ClientError) as excinfo:
         iam.delete_user(UserName="carol")
     assert error_code(excinfo) == "DeleteConflict"
+    assert excinfo.value.response["Error"]["Message"] == "Cannot delete entity, must remove users from group first."
     iam.remove_user_from_group(GroupName="g", UserName="carol")
     iam.delete_user(UserName="carol")
 

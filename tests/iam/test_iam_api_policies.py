@@ -55,6 +55,7 @@ def test_managed_policy_and_versions(iam):
     with pytest.raises(ClientError) as excinfo:
         iam.get_policy(PolicyArn=arn)
     assert error_code(excinfo) == "NoSuchEntity"
+    assert excinfo.value.response["Error"]["Message"] == f"Policy {arn} was not found."
 
 
 def test_policy_documents_are_validated(iam):
@@ -128,6 +129,7 @@ def test_attach_detach_and_entities_for_policy(iam):
     with pytest.raises(ClientError) as excinfo:
         iam.attach_user_policy(UserName="u", PolicyArn=f"arn:aws:iam::{ACCOUNT}:policy/missing")
     assert error_code(excinfo) == "NoSuchEntity"
+    assert excinfo.value.response["Error"]["Message"] == f"Policy arn:aws:iam::{ACCOUNT}:policy/missing does not exist or is not attachable."
     iam.delete_policy(PolicyArn=arn)
 
 
