@@ -236,3 +236,21 @@ def test_root_key_can_be_put_away_once_an_admin_exists(iam, live_server):
         iam.list_users()
     admin = client_for(live_server.url, "iam", key["AccessKeyId"], key["SecretAccessKey"])
     assert [u["UserName"] for u in admin.list_users()["Users"]] == ["admin"]
+
+
+def test_simulator_context_entries_and_roles(iam):
+    ip_only = doc(allow("kms:Encrypt", Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))
+    def decision(ip: str) -> str:
+        return iam.simulate_custom_policy(
+            PolicyInputList=[ip_only], ActionNames=["kms:Encrypt"],
+            ContextEntries=[{"ContextKeyName": "aws:SourceIp", "ContextKeyValues": [ip], "ContextKeyType": "ip"}],
+        )["EvaluationResults"][0]["EvalDecision"]
+    assert decision("10.1.2.3") == "allowed" and decision("192.0.2.1") == "implicitDeny"
+    role_arn = iam.create_role(RoleName="sim-role", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    iam.put_role_policy(RoleName="sim-role", PolicyName="p", PolicyDocument=doc(allow("kms:Decrypt")))
+    boundary = iam.create_policy(PolicyName="sim-boundary", PolicyDocument=doc(allow("kms:Encrypt")))["Policy"]["Arn"]
+    result = iam.simulate_principal_policy(PolicySourceArn=role_arn, ActionNames=["kms:Decrypt"])["EvaluationResults"]
+    assert result[0]["EvalDecision"] == "allowed"
+    iam.put_role_permissions_boundary(RoleName="sim-role", PermissionsBoundary=boundary)
+    result = iam.simulate_principal_policy(PolicySourceArn=role_arn, ActionNames=["kms:Decrypt"])["EvaluationResults"]
+    assert result[0]["EvalDecision"] == "implicitDeny"  # the boundary does not allow it
