@@ -11,11 +11,12 @@ dictionary lookup before the evaluator runs.
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -250,6 +251,31 @@ def _request_tags(params: dict) -> dict[str, str]:
     return {}
 
 
+def _identity_silent(outcome: evaluation.Outcome) -> bool:
+    decision = outcome.decision
+    return decision is not None and decision.kind == "ImplicitDeny" and decision.policy_type == "identity"
+
+
+def _trust_grant(caller: Caller, role_arn: str, context: dict):
+    """A same-account role's trust policy that names the caller's own ARN grants sts:AssumeRole
+    like a resource-based policy (IAM User Guide: a user named as the principal of a trust policy
+    may assume the role; a permissions boundary must still allow it). Returned as a compiled
+    identity-style policy allowing just that, or None."""
+    from iam.services.sts import role_by_arn
+
+    role = role_by_arn(role_arn)
+    account = settings.ACCOUNT_ID
+    if role is None:
+        return None
+    arns = [caller.arn(account)]
+    if isinstance(caller, Session) and caller.is_role:
+        arns.append(_principal_arn(caller, account))
+    if not any(evaluation.trust_names(role.assume_role_policy, "sts:AssumeRole", arn, context) for arn in arns):
+        return None
+    grant = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}]}
+    return documents.compile_policy(json.dumps(grant), name=f"{role_arn} (trust policy)")
+
+
 def authorize(
     caller: Caller, action: str, resource: str, *, source_ip: str | None = None, params: dict | None = None, context: dict | None = None
 ) -> None:
@@ -265,7 +291,12 @@ def authorize(
     ctx = request_context(caller, pset, source_ip=source_ip, params=params)
     if context:
         ctx.update(context)
-    outcome = evaluation.decide(action, resource, ctx, pset, scps=_scps())
+    scps = _scps()
+    outcome = evaluation.decide(action, resource, ctx, pset, scps=scps)
+    if not outcome.allowed and action == "sts:AssumeRole" and _identity_silent(outcome):
+        grant = _trust_grant(caller, resource, ctx)
+        if grant is not None:  # the role's trust policy names the caller: it stands in for an identity allow
+            outcome = evaluation.decide(action, resource, ctx, replace(pset, identity=pset.identity + (grant,)), scps=scps)
     if not outcome.allowed:
         raise errors.AccessDeniedException(
             f"User: {caller.arn(settings.ACCOUNT_ID)} is not authorized to perform: {action} on resource: {resource} "

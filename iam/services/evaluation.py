@@ -64,6 +64,20 @@ def trust_allows(trust_policy: str, action: str, principals: list[str], context:
     return allowed
 
 
+def trust_names(trust_policy: str, action: str, principal_arn: str, context: dict) -> bool:
+    """Whether the trust policy allows `action` to `principal_arn` by naming that very ARN (not
+    its account): within one account such a grant needs no identity-based allow."""
+    policy = load(trust_policy, "trust", "trust")
+    request = Request(action, "*", context, principal_arn)
+    for statement in policy.statements:
+        principals = statement.principals
+        if not statement.allow or principals is None or statement.not_principal or ("AWS", principal_arn) not in principals.entries:
+            continue
+        if statement.applies(action, "*", request.keys, principal_arn):
+            return True
+    return False
+
+
 def simulate(action: str, resource: str, context: dict, identity: list, boundaries: list | None) -> Decision:
     """SimulatePrincipalPolicy/SimulateCustomPolicy: the same evaluator, on given documents."""
     return evaluate(Request(action, resource or "*", context), identity=identity, boundaries=boundaries)

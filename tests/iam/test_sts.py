@@ -254,3 +254,20 @@ def test_assume_role_with_web_identity_from_our_user_pool(live_server, root):
     with pytest.raises(ClientError) as excinfo:
         anonymous.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="sess", WebIdentityToken=tokens["IdToken"])
     assert error_code(excinfo) == "AccessDenied"
+
+
+def test_a_trust_policy_naming_the_user_needs_no_identity_policy_but_a_boundary_still_bounds(live_server, root):
+    iam = root["iam"]
+    key = user_with_key(iam, "named")  # no policies at all
+    named = clients(live_server.url, *key)["sts"]
+    by_name = _role(iam, "by-name", {"AWS": f"arn:aws:iam::{ACCOUNT}:user/named"})
+    by_account = _role(iam, "by-account")  # trusts the account: the user's own policies must allow
+    assert named.assume_role(RoleArn=by_name, RoleSessionName="sess")["Credentials"]
+    with pytest.raises(ClientError) as excinfo:
+        named.assume_role(RoleArn=by_account, RoleSessionName="sess")
+    assert excinfo.value.response["Error"]["Message"].endswith("because no identity-based policy allows the sts:AssumeRole action")
+    boundary = iam.create_policy(PolicyName="no-sts", PolicyDocument=doc(allow("iam:*")))["Policy"]["Arn"]
+    iam.put_user_permissions_boundary(UserName="named", PermissionsBoundary=boundary)
+    with pytest.raises(ClientError) as excinfo:
+        named.assume_role(RoleArn=by_name, RoleSessionName="sess")
+    assert excinfo.value.response["Error"]["Message"].endswith("because no permissions boundary allows the sts:AssumeRole action")
