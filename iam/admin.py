@@ -38,7 +38,10 @@ class InlinePolicyForm(forms.ModelForm):
         widgets = {"document": forms.Textarea(attrs={"rows": 8, "cols": 80})}
 
     def clean_document(self) -> str:
-        return _validated(self.cleaned_data["document"], max_size=documents.ROLE_INLINE)
+        # The inline formset has set the owner on the instance: use its quota, as the API does.
+        owner = self.instance
+        limit = documents.USER_INLINE if owner.user_id else documents.GROUP_INLINE if owner.group_id else documents.ROLE_INLINE
+        return _validated(self.cleaned_data["document"], max_size=limit)
 
 
 class InlinePolicyInline(admin.StackedInline):
