@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PORT
 
-.PHONY: install run test migrate worker js-e2e
+.PHONY: install run test migrate worker js-e2e iam-diff
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,5 +41,13 @@ $(JS_E2E)/node_modules/.package-lock.json: $(JS_E2E)/package-lock.json
 js-e2e:
 	@if command -v npm >/dev/null; then $(MAKE) -s --no-print-directory $(JS_E2E)/node_modules/.package-lock.json; fi
 
-test: install js-e2e
+# The IAM evaluator's differential test runs @cloud-copilot/iam-simulate (AGPL) as a separate Node process.
+IAM_DIFF := tests/iam/differential
+$(IAM_DIFF)/node_modules/.package-lock.json: $(IAM_DIFF)/package-lock.json
+	cd $(IAM_DIFF) && npm ci --no-audit --no-fund --silent
+
+iam-diff:
+	@if command -v npm >/dev/null; then $(MAKE) -s --no-print-directory $(IAM_DIFF)/node_modules/.package-lock.json; fi
+
+test: install js-e2e iam-diff
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

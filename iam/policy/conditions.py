@@ -10,7 +10,8 @@ multiple context keys or values"):
   not matched, such as StringNotLike or ArnNotLike, and the right key is not present, the condition
   is true." ``...IfExists`` makes a missing key true; ``Null`` tests presence itself;
 * ``ForAllValues:`` is true when the key is missing or every request value matches;
-  ``ForAnyValue:`` is false when the key is missing and true when one request value matches;
+  ``ForAnyValue:`` is false when the key is missing (``IfExists`` or not) and true when one
+  request value matches;
 * a single-valued operator against a multivalued request value does not match: multivalued keys
   need a set operator;
 * condition key names are case-insensitive; values are compared per family (strings exactly or
@@ -22,7 +23,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from .errors import PolicyError
@@ -56,7 +57,7 @@ def parse_date(text: str) -> float | None:
     except ValueError:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
 
 
@@ -101,8 +102,6 @@ def _string_like(values: list[tuple[Piece, ...]]) -> Matcher:
 
 
 def _arn_like(values: list[tuple[Piece, ...]]) -> Matcher:
-    if any(_joined([pieces]) == ["*"] for pieces in values):
-        return lambda got: True
     pattern = _alternation(values, arn=True)
     if pattern is None:
         return lambda got: False
@@ -224,11 +223,21 @@ class Condition:
     values: tuple[Template, ...]
     static: Matcher | None  # the matcher, built once when no value holds a variable
 
-    def _matcher(self, context: Context) -> Matcher:
+    def _matcher(self, context: Context, value: str | list[str]) -> Matcher | None:
+        """The matcher for this request's variable values. A value with an unresolvable variable
+        matches nothing; under a negated operator it makes the condition false instead (a value
+        that cannot be known cannot be "not matched"), unless, for ARNs, the request value could
+        not match it whatever the variable was."""
         if self.static is not None:
             return self.static
-        resolved = [pieces for pieces in (t.resolve(context) for t in self.values) if pieces is not None]
-        return OPERATORS[self.operator.base].factory(resolved)
+        family = OPERATORS[self.operator.base]
+        resolved = [t.resolve(context) for t in self.values]
+        if family.negated:
+            got = value if isinstance(value, list) else [value]
+            for template, pieces in zip(self.values, resolved):
+                if pieces is None and not (self.operator.base.startswith("Arn") and not any(template.arn_could_match(v) for v in got)):
+                    return None
+        return family.factory([pieces for pieces in resolved if pieces is not None])
 
     def holds(self, context: Context) -> bool:
         """Whether this condition is true for a request context (keys lower-cased)."""
@@ -239,12 +248,16 @@ class Condition:
             return ("true" in wants_absent and value is None) or ("false" in wants_absent and value is not None)
         family = OPERATORS[operator.base]
         if value is None:
-            if operator.set_operator == "ForAllValues" or operator.if_exists:
-                return True
+            # ForAnyValue is false on a missing key even with IfExists (as AWS answers it:
+            # repost.aws "ForAnyValue:StringEqualsIfExists behaving unexpectedly").
             if operator.set_operator == "ForAnyValue":
                 return False
+            if operator.set_operator == "ForAllValues" or operator.if_exists:
+                return True
             return family.negated
-        positive = self._matcher(context)
+        positive = self._matcher(context, value)
+        if positive is None:
+            return False
         if operator.set_operator is None:
             if isinstance(value, list):
                 return False

@@ -6,7 +6,9 @@ Grammar (IAM User Guide, "IAM JSON policy elements" and "Grammar of the IAM JSON
 ``Effect`` (``Allow``/``Deny``), exactly one of ``Action``/``NotAction``, exactly one of
 ``Resource``/``NotResource`` (identity, boundary, session and service control policies), exactly one of
 ``Principal``/``NotPrincipal`` (trust policies, which take no resource), and ``Condition``.
-Size is counted as IAM does, in characters other than whitespace.
+Size is counted as IAM does, in characters other than whitespace (for SCPs, as AWS Organizations
+does, every character). SCPs take the whole language since AWS Organizations' 2025 update (Action,
+NotAction, Resource, NotResource and Condition with both effects), but no principal.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from .conditions import compile_block
 from .errors import PolicyError
 from .statement import Principals, Statement, compile_resources
-from .variables import parse_template
+from .variables import parse_resource
 from .wildcards import compile_glob, glob_source
 
 VERSIONS = ("2012-10-17", "2008-10-17")
@@ -67,7 +69,10 @@ def parse_policy(text: str, *, kind: str = "identity", name: str = "", max_size:
         raise ValueError(f"unknown policy kind {kind!r}")
     if not isinstance(text, str) or not text.strip():
         raise PolicyError(SYNTAX)
-    if max_size is not None and policy_size(text) > max_size:
+    if max_size is not None and kind == "scp" and len(text) > max_size:
+        # "All characters in your SCP count against its maximum size" (AWS Organizations, SCP syntax)
+        raise PolicyError("The provided policy document exceeds the maximum size.", code="ConstraintViolationException")
+    if max_size is not None and kind != "scp" and policy_size(text) > max_size:
         raise PolicyError(f"Cannot exceed quota for PolicySize: {max_size}", code="LimitExceeded")
     try:
         document = json.loads(text)
@@ -101,7 +106,7 @@ def _strings(value: object) -> list[str]:
     items = value if isinstance(value, list) else [value]
     if not items or not all(isinstance(item, str) and item for item in items):
         raise PolicyError(SYNTAX)
-    return items
+    return [str(item) for item in items]
 
 
 def _exactly_one(statement: dict, first: str, second: str, missing: str) -> tuple[object, bool]:
@@ -127,7 +132,7 @@ def _resource_templates(values: list[str], variables: bool) -> list:
     for resource in values:
         if resource != "*" and not resource.startswith("arn:"):
             raise PolicyError(f'Resource {resource} must be in ARN format or "*".')
-    return [parse_template(resource, variables=variables) for resource in values]
+    return [parse_resource(resource, variables=variables) for resource in values]
 
 
 def _principals(value: object) -> Principals:

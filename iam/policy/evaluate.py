@@ -119,8 +119,8 @@ def evaluate(
     for policy_type, allow in scanned:
         if allow is None:
             return Decision(False, "ImplicitDeny", policy_type)
-    policy_type, (policy, statement) = next((t, a) for t, a in scanned if t == "identity")
-    return Decision(True, "Allow", policy_type, policy.name, statement.label)
+    policy, statement = next(a for t, a in scanned if t == "identity" and a is not None)
+    return Decision(True, "Allow", "identity", policy.name, statement.label)
 
 
 def evaluate_trust(request: Request, trust_policy: PolicySource) -> Decision:

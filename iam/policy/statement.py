@@ -24,23 +24,21 @@ class Resources:
     fixed: re.Pattern[str] | None
     templated: tuple[Template, ...]
 
-    def match(self, arn: str, context: Mapping[str, str | list[str]]) -> bool:
-        """Whether the request's resource ARN matches any entry."""
+    def match(self, arn: str, context: Mapping[str, str | list[str]]) -> bool | None:
+        """Whether the request's resource ARN matches any entry; None when it matches none and an
+        entry that could match it holds a variable the request cannot resolve."""
         if self.everything:
             return True
         if self.fixed is not None and self.fixed.fullmatch(arn):
             return True
+        unknown = False
         for template in self.templated:
             pieces = template.resolve(context)
-            if pieces is not None and compile_glob(glob_source(pad_arn(pieces), arn=True)).fullmatch(arn):
+            if pieces is None:
+                unknown = unknown or template.arn_could_match(arn)
+            elif compile_glob(glob_source(pieces, arn=True, trailing_star_spans=True)).fullmatch(arn):
                 return True
-        return False
-
-
-def pad_arn(pieces: tuple) -> tuple:
-    """A short wildcard ARN (``arn:aws:kms:*``) stands for every ARN it prefixes: pad the missing components."""
-    colons = sum(text.count(":") for _, text in pieces)
-    return pieces + ((True, ":*" * (5 - colons)),) if colons < 5 else pieces
+        return None if unknown else False
 
 
 def compile_resources(templates: list[Template]) -> Resources:
@@ -48,7 +46,7 @@ def compile_resources(templates: list[Template]) -> Resources:
     if any(t.text == "*" for t in templates):
         return Resources(True, None, ())
     fixed = [t for t in templates if not t.has_variables]
-    sources = [f"(?:{glob_source(pad_arn(t.pieces), arn=True)})" for t in fixed]
+    sources = [f"(?:{glob_source(t.resolve({}) or (), arn=True, trailing_star_spans=True)})" for t in fixed]
     return Resources(False, compile_glob("|".join(sources)) if sources else None, tuple(t for t in templates if t.has_variables))
 
 
@@ -59,17 +57,23 @@ class Principals:
     everyone: bool
     entries: frozenset[tuple[str, str]]
 
-    def match(self, principal: str | None) -> bool:
-        """Whether the calling principal (an ARN, a service or an identity provider name) is named."""
+    def match(self, principal: str | None, context: Mapping[str, str | list[str]]) -> bool:
+        """Whether the calling principal (an ARN, a service or an identity provider name) is named.
+
+        A role session also answers to its role's ARN (``aws:PrincipalArn``), and any principal
+        of an account to the account (``123456789012`` or ``arn:aws:iam::123456789012:root``).
+        """
         if self.everyone:
             return True
-        if principal is None:
+        principal_arn = context.get("aws:principalarn")
+        names = {name for name in (principal, principal_arn) if isinstance(name, str)}
+        if not names:
             return False
-        account = principal.split(":")[4] if principal.count(":") >= 5 else None
+        accounts = {name.split(":")[4] for name in names if name.count(":") >= 5}
         for kind, value in self.entries:
-            if value == "*" or value == principal:
+            if value == "*" or value in names:
                 return True
-            if kind == "AWS" and account and value in (account, f"arn:aws:iam::{account}:root"):
+            if kind == "AWS" and any(value in (account, f"arn:aws:iam::{account}:root") for account in accounts if account):
                 return True
         return False
 
@@ -98,9 +102,13 @@ class Statement:
         """Whether this statement applies to a request (its Effect then decides)."""
         if (self.actions.fullmatch(action) is not None) == self.not_action:
             return False
-        if self.resources is not None and self.resources.match(resource, context) == self.not_resource:
-            return False
-        if self.principals is not None and self.principals.match(principal) == self.not_principal:
+        if self.resources is not None:
+            matched = self.resources.match(resource, context)
+            # An unresolvable variable "might cause the entire statement to be invalid": in a
+            # Resource list the entry matches nothing; a NotResource list with one never applies.
+            if matched is None or matched == self.not_resource:
+                return False
+        if self.principals is not None and self.principals.match(principal, context) == self.not_principal:
             return False
         for condition in self.conditions:
             if not condition.holds(context):

@@ -6,10 +6,13 @@ Variables and tags"):
 
 * variables exist only under ``"Version": "2012-10-17"``; under 2008-10-17 ``${...}`` is plain text;
 * ``${*}``, ``${?}`` and ``${$}`` stand for a literal ``*``, ``?`` and ``$``;
-* ``${key, 'default'}`` uses the default when the key is absent (``''`` inside it is one quote);
-* a key that is absent (or multivalued) with no default cannot be resolved: "If AWS cannot resolve a
-  variable this might cause the entire statement to be invalid", so the value holding it matches
-  nothing (a ``Resource`` entry, a condition value).
+* ``${key, 'default'}`` uses the default (the text between the quotes, as written) when the key is
+  absent;
+* a key that is absent (or multivalued) with no default cannot be resolved: "not present means that
+  the value is not in the current request information, and any attempt to match it fails and
+  causes the statement to be invalid", so the value holding it matches nothing (a ``Resource``
+  entry, a condition value), and a ``NotResource`` list or negated operator holding it does not
+  apply either.
 """
 from __future__ import annotations
 
@@ -17,10 +20,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .wildcards import Piece
+from .wildcards import ARN_PREFIX_COLONS, Piece, compile_glob, glob_source
 
 _ESCAPES = {"*": "*", "?": "?", "$": "$"}
-_DEFAULT = re.compile(r"^\s*([^,\s]+)\s*,\s*'((?:[^']|'')*)'\s*$")
+_DEFAULT = re.compile(r"^\s*([^,\s]+)\s*,\s*'(.*)'\s*$", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +61,43 @@ class Template:
                 out.append(piece)
         return tuple(out)
 
+    def arn_could_match(self, arn: str) -> bool:
+        """For an ARN template with an unresolvable variable: whether the ARN could match it at
+        all, judged on the five components before the resource, with variables as wildcards (an
+        ARN of another service or account cannot match, whatever the variable would have been)."""
+        pieces: list[Piece] = []
+        colons = 0
+        for piece in self.pieces:
+            wild, text = (True, "*") if isinstance(piece, Variable) else piece
+            room = ARN_PREFIX_COLONS - colons
+            if text.count(":") >= room:
+                cut = -1
+                for _ in range(room):
+                    cut = text.index(":", cut + 1)
+                pieces.append((wild, text[:cut + 1]))
+                colons = ARN_PREFIX_COLONS
+                break
+            pieces.append((wild, text))
+            colons += text.count(":")
+        pieces.append((True, ":" * (ARN_PREFIX_COLONS - colons) + "*"))
+        return compile_glob(glob_source(pieces, arn=True)).fullmatch(arn) is not None
+
     def resolve_text(self, context: Mapping[str, str | list[str]]) -> str | None:
         """The resolved string, wildcards kept as plain characters; None if a variable is missing."""
         pieces = self.resolve(context)
         return None if pieces is None else "".join(text for _, text in pieces)
+
+
+def parse_resource(text: str, *, variables: bool) -> Template:
+    """A ``Resource`` entry: "You can use a policy variable in the Resource element, but only in
+    the resource portion of the ARN", after the fifth colon; before it ``${...}`` is plain text."""
+    cut = -1
+    for _ in range(ARN_PREFIX_COLONS):
+        cut = text.find(":", cut + 1)
+        if cut == -1:
+            return parse_template(text, variables=False)
+    prefix, rest = text[:cut + 1], parse_template(text[cut + 1:], variables=variables)
+    return Template(text, ((True, prefix), *rest.pieces), rest.has_variables)
 
 
 def parse_template(text: str, *, variables: bool) -> Template:
@@ -84,7 +120,7 @@ def parse_template(text: str, *, variables: bool) -> Template:
         else:
             match = _DEFAULT.match(body)
             if match:
-                pieces.append(Variable(match.group(1).lower(), match.group(2).replace("''", "'")))
+                pieces.append(Variable(match.group(1).lower(), match.group(2)))
             else:
                 pieces.append(Variable(body.strip().lower()))
             has_variables = True

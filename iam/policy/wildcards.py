@@ -2,8 +2,11 @@
 
 * plain globs (``Action``, ``StringLike``): ``*`` is any run of characters, ``?`` any one;
 * ARN globs (``Resource``, ``ArnLike``): the same, except that in the first five colon-separated
-  components (``arn``, partition, service, region, account) a wildcard never crosses a ``:``, because
-  AWS matches "each of the six colon-delimited components of the ARN separately".
+  components (``arn``, partition, service, region, account) a wildcard stays inside its component:
+  "Each of the six colon-delimited components of the ARN is checked separately" (ArnLike). In the
+  ``Resource`` element a ``*`` that ends a component may run on: "If the * wildcard is the last
+  character of a resource ARN segment, it can expand to match beyond colon boundaries", which is
+  also what makes a short ARN such as ``arn:aws:kms:*`` cover every KMS ARN.
 """
 from __future__ import annotations
 
@@ -18,21 +21,27 @@ Piece = tuple[bool, str]
 ARN_PREFIX_COLONS = 5
 
 
-def glob_source(pieces: Iterable[Piece], *, arn: bool = False) -> str:
-    """The regex source (unanchored) for a pattern made of pieces."""
+def glob_source(pieces: Iterable[Piece], *, arn: bool = False, trailing_star_spans: bool = False) -> str:
+    """The regex source (unanchored) for a pattern made of pieces.
+
+    ``arn`` keeps wildcards of the first five ARN components inside their component;
+    ``trailing_star_spans`` lets a ``*`` that ends a component run past colons (``Resource``).
+    """
+    flat = [(wild, char) for wild, text in pieces for char in text]
     out: list[str] = []
     colons = 0
-    for wild, text in pieces:
-        for char in text:
-            if char == ":":
-                colons += 1
-                out.append(":")
-            elif wild and char == "*":
-                out.append("[^:]*" if arn and colons < ARN_PREFIX_COLONS else ".*")
-            elif wild and char == "?":
-                out.append("[^:]" if arn and colons < ARN_PREFIX_COLONS else ".")
-            else:
-                out.append(re.escape(char))
+    for index, (wild, char) in enumerate(flat):
+        if char == ":":
+            colons += 1
+            out.append(":")
+        elif wild and char == "*":
+            ends_component = index + 1 == len(flat) or flat[index + 1][1] == ":"
+            spans = not arn or colons >= ARN_PREFIX_COLONS or (trailing_star_spans and ends_component)
+            out.append(".*" if spans else "[^:]*")
+        elif wild and char == "?":
+            out.append("[^:]" if arn and colons < ARN_PREFIX_COLONS else ".")
+        else:
+            out.append(re.escape(char))
     return "".join(out)
 
 
