@@ -110,6 +110,11 @@ def list_policies(params: dict, context: CallContext) -> dict:
     return _page("Policies", [_summary(policy) for policy in found], token)
 
 
+def list_tags_for_resource(params: dict, context: CallContext) -> dict:
+    tags = services.tags_of(params["ResourceId"])
+    return {"Tags": [{"Key": key, "Value": value} for key, value in sorted(tags.items())]}
+
+
 # Attachments.
 
 def attach_policy(params: dict, context: CallContext) -> dict:

@@ -12,8 +12,8 @@ from organizations import api, ids
 
 def resource(operation: str, params: dict) -> str:
     """The IAM resource of a call: the policy it names (its ARN as AWS's authorization reference has it)."""
-    policy_id = params.get("PolicyId")
-    if not isinstance(policy_id, str):
+    policy_id = params.get("PolicyId", params.get("ResourceId"))
+    if not isinstance(policy_id, str) or not policy_id.startswith("p-"):
         return "*"
     return ids.policy_arn(settings.ACCOUNT_ID, policy_id, aws_managed=policy_id == ids.FULL_AWS_ACCESS_ID)
 
@@ -37,6 +37,7 @@ OPERATIONS: dict[str, Handler] = {
     "UpdatePolicy": api.update_policy,
     "DeletePolicy": api.delete_policy,
     "ListPolicies": api.list_policies,
+    "ListTagsForResource": api.list_tags_for_resource,
     "AttachPolicy": api.attach_policy,
     "DetachPolicy": api.detach_policy,
     "ListPoliciesForTarget": api.list_policies_for_target,

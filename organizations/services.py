@@ -169,6 +169,17 @@ def _tags(tags: list[dict]) -> dict[str, str]:
     return {tag["Key"]: tag["Value"] for tag in tags}
 
 
+def tags_of(resource_id: str) -> dict[str, str]:
+    """The tags of a policy; the root and the account carry none here."""
+    if resource_id.startswith("p-"):
+        policy = Policy.objects.filter(policy_id=resource_id).first()
+        if policy is None:
+            raise TargetNotFoundException()
+        return dict(policy.tags)
+    target_kind(resource_id)  # TargetNotFoundException for anything else
+    return {}
+
+
 def list_policies(policy_type: str, limit: int, token: str | None) -> tuple[list[Policy], str | None]:
     """One page of the policies of a type (only SCPs exist here; other types list nothing)."""
     ensure_defaults()

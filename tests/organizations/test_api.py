@@ -24,7 +24,9 @@ ALLOW_IDP = json.dumps({"Version": "2012-10-17", "Statement": {"Effect": "Allow"
 
 @pytest.fixture
 def orgs(live_server):
-    return make_client(live_server.url, "organizations")
+    client = make_client(live_server.url, "organizations")
+    yield client
+    client.close()  # a kept-alive connection outliving the test trips the live server's shared SQLite connection
 
 
 @pytest.fixture
@@ -78,8 +80,11 @@ def test_create_describe_update_delete(orgs):
     updated = orgs.update_policy(PolicyId=summary["Id"], Name="Renamed", Description="new", Content=ALLOW_IDP)["Policy"]
     assert updated["PolicySummary"]["Name"] == "Renamed" and updated["PolicySummary"]["Description"] == "new"
     assert updated["Content"] == ALLOW_IDP
+    assert orgs.list_tags_for_resource(ResourceId=summary["Id"])["Tags"] == [{"Key": "team", "Value": "security"}]
+    assert orgs.list_tags_for_resource(ResourceId=settings.ACCOUNT_ID)["Tags"] == []
     orgs.delete_policy(PolicyId=summary["Id"])
     assert code_of(orgs.describe_policy, PolicyId=summary["Id"]) == "PolicyNotFoundException"
+    assert code_of(orgs.list_tags_for_resource, ResourceId=summary["Id"]) == "TargetNotFoundException"
 
 
 def test_create_refusals(orgs):
@@ -201,3 +206,5 @@ def test_calls_are_recorded_and_need_a_signature_and_a_permission(live_server, o
     key = create_access_key(Principal.objects.create(name="intern"))
     intern = make_client(live_server.url, "organizations", key_id=key.access_key_id, secret=key.secret_access_key)
     assert code_of(intern.detach_policy, PolicyId="p-FullAWSAccess", TargetId=settings.ACCOUNT_ID) == "AccessDeniedException"
+    for client in (unsigned, intern):  # no kept-alive connection may outlive the live server
+        client.close()

@@ -74,14 +74,6 @@ def test_a_lost_version_or_a_flush_never_serves_stale_documents():
     assert services.effective_scps() == ((FULL,), (FULL,))
 
 
-@pytest.mark.django_db
-def test_inside_a_transaction_nothing_is_kept_for_later():
-    policy = services.create_policy("DenyKms", "", _DENY_KMS, SCP)
-    services.attach_policy(policy.policy_id, settings.ACCOUNT_ID)
-    assert services.effective_scps()[1] == (FULL, DENY_KMS)
-    assert services._memo is None or services._memo[1] != ((FULL,), (FULL, DENY_KMS))
-
-
 def allowed_by_scps(levels, action: str, resource: str = "*") -> bool:
     """The recipe for the authorizer: each level through the evaluator's SCP layer, with an identity
     policy that allows everything, so only the SCPs decide; every level must allow."""
