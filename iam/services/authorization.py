@@ -13,11 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +25,7 @@ from django.db import transaction
 from core import errors
 from iam import errors as iam_errors
 from iam.models import Group, ManagedPolicy, Principal, Role
+from iam.policy import global_context
 from iam.services import documents, evaluation
 from iam.services.identity import Caller, Session, caller_identity
 
@@ -205,34 +204,28 @@ def _scps() -> tuple:
 def request_context(
     caller: Caller, pset: PolicySet, *, source_ip: str | None = None, params: dict | None = None, secure: bool | None = None
 ) -> dict[str, Any]:
-    """The global condition keys we can honestly supply for this call."""
-    now = time.time()
+    """The global condition keys we can honestly supply for this call (iam.policy.global_context).
+
+    aws:MultiFactorAuthPresent is left out for long-term keys and is "false" for temporary
+    credentials (none are issued after MFA), as AWS documents the key.
+    """
     account = settings.ACCOUNT_ID
-    context: dict[str, Any] = {
-        "aws:CurrentTime": datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "aws:EpochTime": str(int(now)),
-        "aws:SecureTransport": "true" if (secure if secure is not None else settings.PUBLIC_URL.startswith("https:")) else "false",
-        "aws:PrincipalArn": _principal_arn(caller, account),
-        "aws:PrincipalAccount": account,
-        "aws:PrincipalType": "AssumedRole" if isinstance(caller, Session) and caller.is_role else ("Account" if caller.is_root else "User"),
-        "aws:userid": caller_identity(caller).user_id,
-        "aws:MultiFactorAuthPresent": "false",
-    }
-    if source_ip:
-        context["aws:SourceIp"] = source_ip
-    if pset.username:
-        context["aws:username"] = pset.username
     tags = dict(pset.tags)
-    if isinstance(caller, Session):
-        tags.update(caller.tags)
-    for key, value in tags.items():
-        context[f"aws:PrincipalTag/{key}"] = value
-    request_tags = _request_tags(params or {})
-    for key, value in request_tags.items():
-        context[f"aws:RequestTag/{key}"] = value
-    if request_tags:
-        context["aws:TagKeys"] = list(request_tags)
-    return context
+    session = isinstance(caller, Session)
+    if session:
+        tags.update(caller.tags)  # session tags override the role's tags of the same key
+    is_role = session and caller.is_role
+    return global_context(
+        principal_arn=_principal_arn(caller, account),
+        userid=caller_identity(caller).user_id,
+        username=pset.username,
+        source_ip=source_ip,
+        secure_transport=secure if secure is not None else settings.PUBLIC_URL.startswith("https:"),
+        principal_tags=tags,
+        request_tags=_request_tags(params or {}),
+        mfa_present=False if session else None,
+        extra={"aws:PrincipalType": "AssumedRole" if is_role else "User"},
+    )
 
 
 def _principal_arn(caller: Caller, account: str) -> str:

@@ -199,3 +199,23 @@ def test_iam_actions_are_authorized_on_the_entitys_arn_with_its_path(live_server
     with pytest.raises(ClientError) as excinfo:
         lead.get_user(UserName="outsider")
     assert f"iam:GetUser on resource: arn:aws:iam::{ACCOUNT}:user/outsider " in message(excinfo)
+
+
+def test_mfa_key_is_absent_for_long_term_keys_and_false_for_sessions(live_server, root):
+    # AWS: aws:MultiFactorAuthPresent is not in the context of calls signed with long-term keys
+    # (so Bool ... "false" does not match them; BoolIfExists does), and is "false" for temporary
+    # credentials issued without MFA.
+    iam = root["iam"]
+    key = user_with_key(iam, "mfa", doc(
+        allow("iam:ListUsers", Condition={"Bool": {"aws:MultiFactorAuthPresent": "false"}}),
+        allow("iam:ListGroups", Condition={"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}),
+        allow("sts:GetSessionToken"),
+    ))
+    long_term = clients(live_server.url, *key)
+    long_term["iam"].list_groups()
+    with pytest.raises(ClientError):
+        long_term["iam"].list_users()
+    creds = long_term["sts"].get_session_token()["Credentials"]
+    session = clients(live_server.url, creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+    session["iam"].list_users()
+    session["iam"].list_groups()
