@@ -69,7 +69,7 @@ def role_by_arn(arn: str) -> Role | None:
     return Role.objects.filter(name=name, path=path + "/").first()
 
 
-def _session_policy(policy: str | None, policy_arns: list[dict] | None) -> tuple[str | None, tuple[str, ...], int]:
+def session_policy(policy: str | None, policy_arns: list[dict] | None) -> tuple[str | None, tuple[str, ...], int]:  # noqa: E501
     """Validated session policies and AWS's PackedPolicySize (percent of the quota used)."""
     size = 0
     if policy is not None:
@@ -107,7 +107,8 @@ def _trust_context(caller_tags: dict[str, str], session_name: str, request_tags:
     return context
 
 
-def _duration(role: Role, duration: int | None, chained: bool) -> int:
+def session_duration(role: Role, duration: int | None, chained: bool) -> int:
+    """The requested DurationSeconds (default an hour) if the role (and role chaining) allow it."""
     duration = duration or DEFAULT_ROLE_DURATION
     if chained and duration > CHAINED_ROLE_MAX:
         raise iam_errors.ValidationError(
@@ -118,7 +119,7 @@ def _duration(role: Role, duration: int | None, chained: bool) -> int:
     return duration
 
 
-def _role_session(role: Role, session_name: str, policy: tuple, tags: dict, duration: int, source_identity=None) -> AssumedRole:
+def role_session(role: Role, session_name: str, policy: tuple, tags: dict, duration: int, source_identity=None) -> AssumedRole:
     """Credentials for a role session; `policy` is (inline policy, policy ARNs, packed size)."""
     account = settings.ACCOUNT_ID
     credentials, session = _issue(
@@ -176,10 +177,10 @@ def assume_role(
         raise errors.AccessDeniedException(
             f"User: {caller_arn} is not authorized to perform: sts:TagSession on resource: {role_arn}"
         )
-    session_policy = _session_policy(policy, policy_arns)
+    policies = session_policy(policy, policy_arns)
     # Tags passed by a chained session carry over unless overridden (transitive tags simplified).
     session_tags = {**(caller.tags if chained else {}), **request_tags}
-    assumed = _role_session(role, session_name, session_policy, session_tags, _duration(role, duration, chained))
+    assumed = role_session(role, session_name, policies, session_tags, session_duration(role, duration, chained))
     Role.objects.filter(pk=role.pk).update(last_used=datetime.now(timezone.utc), last_used_region=settings.REGION)
     return assumed
 

@@ -145,8 +145,8 @@ def assume_role_with_web_identity(
         context[f"{name}:oaud"] = identity.audience
     if not evaluation.trust_allows(role.assume_role_policy, "sts:AssumeRoleWithWebIdentity", names, context):
         raise denied
-    session_policy = sts._session_policy(policy, policy_arns)
-    duration = sts._duration(role, duration, chained=False)
-    assumed = sts._role_session(role, session_name, session_policy, {}, duration, source_identity=None)
+    policies = sts.session_policy(policy, policy_arns)
+    duration = sts.session_duration(role, duration, chained=False)
+    assumed = sts.role_session(role, session_name, policies, {}, duration, source_identity=None)
     assert assumed.session.kind == ROLE
     return assumed, identity
