@@ -7,7 +7,7 @@ from django.conf import settings
 
 from tests.conftest import make_client
 
-ACCOUNT = settings.ACCOUNT_ID if hasattr(settings, "ACCOUNT_ID") else "000000000000"
+ACCOUNT = settings.ACCOUNT_ID
 
 
 def doc(*statements: dict) -> str:
