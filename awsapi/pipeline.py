@@ -98,7 +98,7 @@ def run(op: Operation, params: dict, caller: Caller) -> dict:
             )
         validate(op.model.input_shape, params)
         if caller.principal is not None:
-            iam.authorize(caller.principal, op.action, op.resource(params))
+            iam.authorize(caller.principal, op.action, op.resource(params), source_ip=caller.source_ip, params=params)
         context = CallContext(principal=caller.principal, source_ip=caller.source_ip, access_key_id=caller.access_key_id)
         output = op.handler(params, context) or {}
     except errors.ServiceError as exc:

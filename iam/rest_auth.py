@@ -7,6 +7,7 @@ from rest_framework import authentication, exceptions, permissions
 from core.errors import ServiceError
 from iam import services
 from iam.models import Principal
+from iam.services.identity import Session
 from iam.sigv4 import ALGORITHM
 
 
@@ -42,10 +43,10 @@ class SigV4Authentication(authentication.BaseAuthentication):
 
 
 class IsSignedRequest(permissions.BasePermission):
-    """The request was signed by an access key (the principal is an `iam.Principal`)."""
+    """The request was signed by an access key (an `iam.Principal` or an STS session)."""
 
     def has_permission(self, request, view) -> bool:
-        return isinstance(request.user, Principal)
+        return isinstance(request.user, (Principal, Session))
 
 
 class SigV4Scheme(OpenApiAuthenticationExtension):

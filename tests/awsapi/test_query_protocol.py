@@ -71,12 +71,12 @@ def test_unsigned_call_is_missing_authentication_token(live_server):
 
 
 def test_unsigned_web_identity_reaches_sts(live_server):
-    # AWS takes AssumeRoleWithWebIdentity unsigned: it is routed to STS (which does not offer it yet).
+    # AWS takes AssumeRoleWithWebIdentity unsigned: it is routed to STS, which refuses a token it cannot verify.
     with pytest.raises(ClientError) as excinfo:
         unsigned(live_server, "sts").assume_role_with_web_identity(
             RoleArn="arn:aws:iam::000000000000:role/web", RoleSessionName="session", WebIdentityToken="t" * 10
         )
-    assert error_code(excinfo) == "InvalidAction"
+    assert error_code(excinfo) == "InvalidIdentityToken"
 
 
 def test_wrong_secret_is_signature_does_not_match(live_server):
@@ -97,8 +97,9 @@ def test_unknown_key_is_invalid_client_token_id(live_server):
 def test_non_root_principal_is_access_denied(live_server):
     key = create_access_key(Principal.objects.create(name="alice"))
     sts = make_client(live_server.url, "sts", key_id=key.access_key_id, secret=key.secret_access_key)
+    assert sts.get_caller_identity()["Arn"].endswith(":user/alice")  # AWS never refuses GetCallerIdentity
     with pytest.raises(ClientError) as excinfo:
-        sts.get_caller_identity()  # only root is allowed until IAM policies are evaluated
+        sts.get_session_token()  # a user with no policies may do nothing else
     assert error_code(excinfo) == "AccessDenied"
     assert "user/alice" in excinfo.value.response["Error"]["Message"]
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
@@ -116,10 +117,10 @@ def test_unknown_action_and_version(live_server):
 def test_iam_calls_reach_iam_and_get_a_clean_error(live_server):
     iam = make_client(live_server.url, "iam")
     with pytest.raises(ClientError) as excinfo:
-        iam.list_users()
+        iam.list_instance_profiles()  # an IAM operation this server does not offer
     assert error_code(excinfo) == "InvalidAction"
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    status, root = post_query(live_server.url, {"Action": "ListUsers", "Version": "2010-05-08"}, service="iam")
+    status, root = post_query(live_server.url, {"Action": "ListInstanceProfiles", "Version": "2010-05-08"}, service="iam")
     assert root.tag == "{https://iam.amazonaws.com/doc/2010-05-08/}ErrorResponse"
 
 

@@ -1,0 +1,63 @@
+"""Who signed a request: a long-term access key's principal, or the session its sealed
+`X-Amz-Security-Token` carries (no database read for the token itself)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from django.conf import settings
+
+from core import errors
+from iam import sigv4
+from iam.services import keys, sts
+from iam.services.identity import Caller, Session
+
+_SIGNATURE_ERRORS = {
+    "missing": errors.MissingAuthenticationTokenException,
+    "incomplete": errors.IncompleteSignatureException,
+    "expired": errors.InvalidSignatureException,
+}
+
+
+def authenticate(
+    *, authorization: str | None, method: str, path: str, query_string: str, headers: dict[str, str], body: bytes
+) -> Caller:
+    """The principal (or STS session) whose key signed this request, or a wire error saying why not."""
+    key = None
+    try:
+        auth = sigv4.parse_authorization(authorization)
+        token = headers.get("x-amz-security-token")
+        if token:
+            caller: Caller = sts.open_session(token, auth.access_key_id)
+            secret = caller.secret
+        else:
+            key = keys.find_active_key(auth.access_key_id)
+            if key is None:
+                raise errors.UnrecognizedClientException()
+            caller, secret = key.principal, key.secret
+        sigv4.verify(
+            secret=secret,
+            auth=auth,
+            method=method,
+            path=path,
+            query_string=query_string,
+            headers=headers,
+            body=body,
+            now=datetime.now(timezone.utc),
+            max_skew_seconds=settings.SIGV4_MAX_SKEW_SECONDS,
+        )
+    except sigv4.SignatureError as exc:
+        error_class = _SIGNATURE_ERRORS.get(exc.kind)
+        raise (error_class(exc.message) if error_class else errors.InvalidSignatureException()) from None
+    if key is not None:
+        keys.record_use(key, auth.service, auth.region)
+    elif isinstance(caller, Session) and not caller.is_root:
+        _ensure_subject_exists(caller)
+    return caller
+
+
+def _ensure_subject_exists(session: Session) -> None:
+    """A deleted role's (or user's) sessions stop working; the cached policy set knows."""
+    from iam.services.authorization import policy_set
+
+    if not policy_set(session).exists:
+        raise errors.UnrecognizedClientException("The security token included in the request is invalid.")

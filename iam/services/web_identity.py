@@ -1,0 +1,152 @@
+"""AssumeRoleWithWebIdentity: an OIDC ID token from an issuer the account trusts.
+
+Issuers: this service's own user pools (verified in-process with the pool's keys; the provider
+name is the issuer without its scheme, and `cognito-idp.<region>.amazonaws.com/<pool id>` is
+accepted as an alias in trust policies) and IAM OIDC providers registered with
+CreateOpenIDConnectProvider whose issuer is one of our pools.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from core import errors
+from iam import errors as iam_errors
+from iam.services import evaluation, oidc, sts
+from iam.services.identity import ROLE
+
+
+@dataclass(frozen=True)
+class WebIdentity:
+    provider: str  # issuer without scheme
+    subject: str
+    audience: str
+    claims: dict
+
+
+def _invalid() -> iam_errors.InvalidIdentityToken:
+    return iam_errors.InvalidIdentityToken(
+        "The web identity token that was passed could not be validated by AWS. "
+        "Get a new identity token from the identity provider and then retry the request."
+    )
+
+
+def _unverified(token: str) -> tuple[dict, dict]:
+    """A JWT's protected header and claims, before any verification (to find who signed it)."""
+    import base64
+    import json
+
+    from joserfc.errors import JoseError
+    from joserfc.jws import extract_compact
+
+    if token.count(".") != 2:
+        raise _invalid()
+    try:
+        header = extract_compact(token.encode()).protected
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (JoseError, ValueError, TypeError):
+        raise _invalid() from None
+    if not isinstance(claims, dict):
+        raise _invalid()
+    return header, claims
+
+
+def verify_token(token: str) -> WebIdentity:
+    """The verified claims of an ID token signed by one of our user pools or by the issuer of a
+    registered IAM OIDC provider."""
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+
+    from userpools import keys as pool_keys
+    from userpools.services.tokens import issuer
+
+    header, unverified = _unverified(token)
+    kid = header.get("kid")
+    found = pool_keys.verification_key(kid) if isinstance(kid, str) else None
+    if found is None:
+        return _verify_with_provider(token, header, unverified)
+    try:
+        claims = jwt.decode(token, found.key, algorithms=[pool_keys.ALGORITHM]).claims
+    except (JoseError, ValueError, TypeError):
+        raise _invalid() from None
+    iss = issuer(found.pool_id)
+    if claims.get("iss") != iss or claims.get("token_use") != "id" or not isinstance(claims.get("exp"), int):
+        raise _invalid()
+    if claims["exp"] <= int(time.time()):
+        raise iam_errors.ExpiredWebIdentityToken("Token expired: current date/time must be before the expiration date/time.")
+    provider = iss.split("://", 1)[-1]
+    return WebIdentity(provider, str(claims.get("sub")), str(claims.get("aud")), claims)
+
+
+def _verify_with_provider(token: str, header: dict, unverified: dict) -> WebIdentity:
+    """An ID token from an external issuer the account registered with CreateOpenIDConnectProvider."""
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
+    iss = unverified.get("iss")
+    provider = oidc.provider_for_issuer(iss) if isinstance(iss, str) else None
+    if provider is None:
+        raise _invalid()
+    claims = None
+    for refresh in (False, True):  # a kid we have not seen may be a rotated key: fetch once more
+        try:
+            keys = KeySet.import_key_set(oidc.jwks(iss, refresh=refresh))
+            claims = jwt.decode(token, keys, algorithms=["RS256", "ES256", "RS384", "RS512"]).claims
+            break
+        except (JoseError, ValueError, TypeError, KeyError):
+            continue
+        except OSError:
+            raise iam_errors.InvalidIdentityToken("Couldn't retrieve verification key from your identity provider") from None
+    if claims is None:
+        raise _invalid()
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if provider.client_ids and not set(map(str, audiences)) & set(provider.client_ids):
+        raise _invalid()
+    if not isinstance(claims.get("exp"), int):
+        raise _invalid()
+    if claims["exp"] <= int(time.time()):
+        raise iam_errors.ExpiredWebIdentityToken("Token expired: current date/time must be before the expiration date/time.")
+    return WebIdentity(provider.url, str(claims.get("sub")), str(audiences[0]), claims)
+
+
+def provider_names(identity: WebIdentity) -> list[str]:
+    """The names a trust policy's Federated principal may use for this issuer."""
+    pool_id = identity.provider.rsplit("/", 1)[-1]
+    names = [identity.provider, f"cognito-idp.{settings.REGION}.amazonaws.com/{pool_id}"]
+    if not identity.claims.get("token_use"):  # an external issuer: only its own name
+        names = [identity.provider]
+    return names + [f"arn:aws:iam::{settings.ACCOUNT_ID}:oidc-provider/{name}" for name in names]
+
+
+def assume_role_with_web_identity(
+    role_arn: str,
+    session_name: str,
+    token: str,
+    *,
+    duration: int | None = None,
+    policy: str | None = None,
+    policy_arns: list[dict] | None = None,
+) -> tuple[sts.AssumedRole, WebIdentity]:
+    identity = verify_token(token)
+    role = sts.role_by_arn(role_arn)
+    denied = errors.AccessDeniedException("Not authorized to perform sts:AssumeRoleWithWebIdentity")
+    if role is None:
+        raise denied
+    names = provider_names(identity)
+    context: dict = {"sts:RoleSessionName": session_name}
+    for name in names[:2]:
+        context[f"{name}:sub"] = identity.subject
+        context[f"{name}:aud"] = identity.audience
+        context[f"{name}:oaud"] = identity.audience
+    if not evaluation.trust_allows(role.assume_role_policy, "sts:AssumeRoleWithWebIdentity", names, context):
+        raise denied
+    policies = sts.session_policy(policy, policy_arns)
+    duration = sts.session_duration(role, duration, chained=False)
+    assumed = sts.role_session(role, session_name, policies, {}, duration, source_identity=None)
+    assert assumed.session.kind == ROLE
+    return assumed, identity
