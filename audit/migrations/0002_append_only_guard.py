@@ -34,7 +34,7 @@ SQLITE_BACKWARD = "DROP TRIGGER IF EXISTS audit_event_no_update;"
 def forward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FORWARD)
+        schema_editor.execute(PG_FORWARD, params=None)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_FORWARD)
 
@@ -42,7 +42,7 @@ def forward(apps, schema_editor):
 def backward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_BACKWARD)
+        schema_editor.execute(PG_BACKWARD, params=None)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_BACKWARD)
 
