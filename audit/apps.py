@@ -12,4 +12,4 @@ class AuditConfig(AppConfig):
         from awsapi import audit, registry
 
         registry.register(CLOUDTRAIL, OPERATIONS)
-        audit.add_receiver(services.store, required=True)
+        audit.add_receiver(services.receive, required=True)

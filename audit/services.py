@@ -61,6 +61,11 @@ def store(record: CallRecord) -> Event:
     return event
 
 
+def receive(record: CallRecord) -> None:
+    """The pipeline's required audit receiver (awsapi.audit): store the call."""
+    store(record)
+
+
 # --- LookupEvents ---------------------------------------------------------------------------
 
 # LookupAttributes key -> the filter it means
