@@ -13,7 +13,9 @@ from django.utils import timezone
 from audit.models import AppendOnlyError, Event
 from tests.audit.support import stored
 
-pytestmark = pytest.mark.django_db
+# Transactional like the live-server tests before it: a plain django_db test right after them meets
+# their request threads still closing the shared in-memory SQLite connection (a warning, not a failure).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_pruneaudit_deletes_only_old_rows(settings):
