@@ -1,6 +1,10 @@
 """The audit hook: every call the pipeline runs, allowed or refused, becomes one CallRecord
-handed to each receiver. The CloudTrail work adds a receiver that stores them; until then the
-default receiver logs at DEBUG.
+handed to each receiver: a DEBUG logger always, and the `audit` app's store (CloudTrail's
+trail), which it adds as a *required* receiver.
+
+A required receiver's failure fails the call: the pipeline emits the record of a successful call
+inside the call's transaction, so a change whose record cannot be written is rolled back rather
+than left unaudited. Other receivers never fail the call.
 
 Secrets in the request members (botocore marks their shapes `sensitive`) are replaced by
 `HIDDEN_DUE_TO_SECURITY_REASONS` before any receiver sees them, as CloudTrail does.
@@ -29,6 +33,8 @@ class CallRecord:
     request_parameters: dict[str, Any]  # secrets hidden
     error_code: str | None = None  # the wire error type on refusals and faults
     error_message: str | None = None
+    user_agent: str | None = None  # the HTTP User-Agent
+    principal_id: str | None = None  # GetCallerIdentity's UserId: the account (root), AIDA... (user), AROA...:session
     event_time: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
@@ -40,25 +46,38 @@ def log_receiver(record: CallRecord) -> None:
 
 
 _receivers: list[Receiver] = [log_receiver]
+_required: list[Receiver] = []
 
 
-def add_receiver(receiver: Receiver) -> None:
+def add_receiver(receiver: Receiver, *, required: bool = False) -> None:
+    """Add a receiver; a `required` one's exceptions propagate out of `emit` (see the module doc)."""
     if receiver not in _receivers:
         _receivers.append(receiver)
+    if required and receiver not in _required:
+        _required.append(receiver)
 
 
 def remove_receiver(receiver: Receiver) -> None:
     if receiver in _receivers:
         _receivers.remove(receiver)
+    if receiver in _required:
+        _required.remove(receiver)
 
 
 def emit(record: CallRecord) -> None:
-    """Hand a record to every receiver; a failing receiver never fails the call."""
+    """Hand a record to every receiver. A failing optional receiver never fails the call; the
+    first failing required one is re-raised once every receiver has had the record."""
+    failure: Exception | None = None
     for receiver in list(_receivers):
         try:
             receiver(record)
-        except Exception:
-            log.exception("Audit receiver %r failed", receiver)
+        except Exception as exc:
+            if receiver in _required:
+                failure = failure or exc
+            else:
+                log.exception("Audit receiver %r failed", receiver)
+    if failure is not None:
+        raise failure
 
 
 def hide_sensitive(shape, value: Any) -> Any:

@@ -4,7 +4,7 @@ A front parses its wire format into (operation, request members) and renders wha
 everything between is here, in this order:
 
     authenticate (SigV4, unless botocore's model says the operation takes none)
-    -> validate against botocore's input shape
+    -> validate against botocore's input shape (after the service's own precheck, if any)
     -> authorize (iam.services.authorize, the one place IAM policies are evaluated)
     -> call the handler
     -> record the call for the audit trail (allowed or refused)
@@ -12,6 +12,14 @@ everything between is here, in this order:
 
 Authentication runs before validation, as on AWS: an unsigned caller learns nothing about the
 shape of a request it may not make.
+
+Transactions: the handler and the record of its success run in one `transaction.atomic()`, so
+the trail holds a change's record exactly when the change committed. When the handler raises,
+its changes roll back and the failure is recorded afterwards in a write of its own; refusals
+before the handler (authentication, validation, authorization) are recorded the same way.
+Operations a service lists in `own_transactions` (sign-ins and code checks, whose refusals must
+commit their failure counters) run as before, each service call in its own transactions, and
+their record is written right after the handler returns or fails.
 """
 from __future__ import annotations
 
@@ -20,6 +28,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
 
 from awsapi import audit
@@ -74,12 +83,20 @@ class Caller:
     signed: SignedRequest | None = None
     principal: Principal | None = None
     access_key_id: str | None = None
+    user_agent: str | None = None
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     @classmethod
     def of(cls, request: HttpRequest) -> Caller:
         signed = SignedRequest.of(request)
-        return cls(source_ip=client_ip(request.META), signed=signed, access_key_id=signed.access_key_id)
+        return cls(
+            source_ip=client_ip(request.META), signed=signed, access_key_id=signed.access_key_id, user_agent=user_agent(request)
+        )
+
+
+def user_agent(request: HttpRequest) -> str | None:
+    """The HTTP User-Agent, as the audit trail's `userAgent`."""
+    return request.headers.get("User-Agent")
 
 
 def run(op: Operation, params: dict, caller: Caller) -> dict:
@@ -96,34 +113,53 @@ def run(op: Operation, params: dict, caller: Caller) -> dict:
                 headers=caller.signed.headers,
                 body=caller.signed.body,
             )
+        if op.service.precheck is not None:
+            op.service.precheck(op.name, params)
         validate(op.model.input_shape, params)
         if caller.principal is not None:
             iam.authorize(caller.principal, op.action, op.resource(params), source_ip=caller.source_ip, params=params)
         context = CallContext(principal=caller.principal, source_ip=caller.source_ip, access_key_id=caller.access_key_id)
-        output = op.handler(params, context) or {}
+        if op.in_one_transaction:
+            with transaction.atomic():
+                output = op.handler(params, context) or {}
+                record(op, params, caller, None)  # in the change's transaction: both commit or neither
+        else:
+            output = op.handler(params, context) or {}
+            record(op, params, caller, None)
     except errors.ServiceError as exc:
         record(op, params, caller, exc)
         raise
     except Exception:
         record(op, params, caller, errors.InternalErrorException())
         raise
-    record(op, params, caller, None)
     return prune(op.model.output_shape, output)
 
 
 def record(op: Operation, params: dict, caller: Caller, error: errors.ServiceError | None) -> None:
-    """Hand the call to the audit trail (secrets hidden)."""
+    """Hand the call to the audit trail (secrets hidden).
+
+    A success whose record cannot be written fails (the pipeline calls this inside the change's
+    transaction, which then rolls back). A refusal is already failing: a trail that cannot take
+    its record is logged, and the caller gets the refusal it earned.
+    """
     principal = caller.principal
-    audit.emit(
-        audit.CallRecord(
-            request_id=caller.request_id,
-            event_source=op.service.event_source,
-            event_name=op.name,
-            source_ip=caller.source_ip,
-            principal_arn=principal.arn(settings.ACCOUNT_ID) if principal is not None else None,
-            access_key_id=caller.access_key_id,
-            request_parameters=audit.hide_sensitive(op.model.input_shape, params) if isinstance(params, dict) else {},
-            error_code=error.error_type if error else None,
-            error_message=error.message if error else None,
-        )
+    call = audit.CallRecord(
+        request_id=caller.request_id,
+        event_source=op.service.event_source,
+        event_name=op.name,
+        source_ip=caller.source_ip,
+        principal_arn=principal.arn(settings.ACCOUNT_ID) if principal is not None else None,
+        access_key_id=caller.access_key_id,
+        request_parameters=audit.hide_sensitive(op.model.input_shape, params) if isinstance(params, dict) else {},
+        error_code=error.error_type if error else None,
+        error_message=error.message if error else None,
+        user_agent=caller.user_agent,
+        principal_id=iam.caller_identity(principal).user_id if principal is not None else None,
     )
+    if error is None:
+        audit.emit(call)
+        return
+    try:
+        audit.emit(call)
+    except Exception:
+        log.exception("Could not record the refused call %s %s", call.event_source, call.event_name)

@@ -19,6 +19,7 @@ from botocore.model import OperationModel, ServiceModel
 from iam.models import Principal
 
 ResourceResolver = Callable[[str, dict], str]  # (operation name, request members) -> resource ARN
+Precheck = Callable[[str, dict], None]  # (operation name, request members) -> raises the service's own error
 
 
 def _any_resource(operation: str, params: dict) -> str:
@@ -35,6 +36,12 @@ class AwsService:
     event_source: str  # CloudTrail eventSource, e.g. "cognito-idp.amazonaws.com"
     target_prefix: str = ""  # X-Amz-Target prefix for JSON services, e.g. "AWSCognitoIdentityProviderService"
     resource: ResourceResolver = _any_resource
+    # Checks the service makes before generic shape validation, raising its own errors
+    # (CloudTrail's InvalidMaxResultsException where validation would say InvalidParameter).
+    precheck: Precheck | None = None
+    # Operations whose handlers commit some effects of a refused call on purpose (failed sign-in
+    # and wrong-code counters), so the pipeline must not run them inside one transaction.
+    own_transactions: frozenset[str] = frozenset()
 
     @property
     def model(self) -> ServiceModel:
@@ -72,6 +79,11 @@ class Operation:
     def needs_signature(self) -> bool:
         """AWS marks the operations that take no signature (SignUp, InitiateAuth, ...) `auth_type: none`."""
         return self.model.auth_type != "none"
+
+    @property
+    def in_one_transaction(self) -> bool:
+        """Whether the pipeline runs the handler and its audit record in one transaction."""
+        return self.name not in self.service.own_transactions
 
     @property
     def action(self) -> str:

@@ -28,6 +28,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Failed sign-ins allowed per source IP and window, against password spraying.
 SIGN_IN_IP_FAILURE_LIMIT = env_int("SIGN_IN_IP_FAILURE_LIMIT", 100)
 SIGN_IN_IP_WINDOW_SECONDS = env_int("SIGN_IN_IP_WINDOW_SECONDS", 300)
+# How long the audit trail keeps events (`manage.py pruneaudit` deletes older ones).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 90)
 # How far a SigV4 X-Amz-Date may be from our clock.
 SIGV4_MAX_SKEW_SECONDS = env_int("SIGV4_MAX_SKEW_SECONDS", 15 * 60)
 
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "userpools",
     "triggers",
     "organizations",
+    "audit",
 ]
 
 MIDDLEWARE = [

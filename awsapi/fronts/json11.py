@@ -34,7 +34,7 @@ def endpoint(request: HttpRequest) -> HttpResponse:
 
 def dispatch(request: HttpRequest) -> dict:
     target = request.headers.get("X-Amz-Target", "")
-    prefix, _, name = target.partition(".")
+    prefix, _, name = target.rpartition(".")  # prefixes may hold dots (com.amazonaws.cloudtrail...)
     op = registry.find(prefix, name)
     if op is None:
         raise errors.UnknownOperationException(f"Unknown operation {target!r}." if target else "Missing X-Amz-Target.")

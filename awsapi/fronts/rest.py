@@ -118,7 +118,8 @@ class RouteView(APIView):
             return
         op = registry.find(route.service.target_prefix, route.operation)
         if op is not None:
-            caller = pipeline.Caller(source_ip=client_ip(request.META), access_key_id=pipeline.SignedRequest.of(request._request).access_key_id)
+            caller = pipeline.Caller(source_ip=client_ip(request.META), access_key_id=pipeline.SignedRequest.of(request._request).access_key_id,
+                                     user_agent=pipeline.user_agent(request._request))
             pipeline.record(op, route.bind(kwargs), caller, error)
 
     def run(self, request: Request, kwargs: Mapping[str, str]) -> Response:
@@ -134,7 +135,7 @@ class RouteView(APIView):
             params.update(parse_body(shape, request.data, bound))
         params.update(bound_params)
         principal = request.user if route.auth == SIGV4 else None
-        caller = pipeline.Caller(source_ip=client_ip(request.META), principal=principal)
+        caller = pipeline.Caller(source_ip=client_ip(request.META), principal=principal, user_agent=pipeline.user_agent(request._request))
         if principal is not None:
             caller.access_key_id = pipeline.SignedRequest.of(request._request).access_key_id
         output = pipeline.run(op, params, caller)

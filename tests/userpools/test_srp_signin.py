@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 
 from tests.conftest import error_code
-from tests.userpools.concurrency import run_together
+from tests.userpools.concurrency import require_postgresql, run_together
 from tests.userpools.signin_support import (  # noqa: F401  (fixtures)
     PASSWORD,
     _fresh_throttle_counters,
@@ -190,6 +190,9 @@ def test_a_secret_block_answers_once(idp, unsigned_idp, pool_id, client_id):
 
 
 def test_concurrent_answers_with_one_secret_block_sign_in_once(idp, unsigned_idp, pool_id, client_id):
+    # Every refused answer now writes its audit event: concurrent writes need a server database
+    # (SQLite's live server shares one in-memory connection between its request threads).
+    require_postgresql()
     make_user(idp, pool_id)
     responses = proof(unsigned_idp, sdk(unsigned_idp, pool_id, client_id))
     results = run_together([lambda: answer(unsigned_idp, client_id, responses) for _ in range(4)])

@@ -41,6 +41,11 @@ COGNITO_IDP = AwsService(
     event_source="cognito-idp.amazonaws.com",
     target_prefix="AWSCognitoIdentityProviderService",
     resource=resource,
+    # Refused sign-ins and wrong codes commit their counters (lockout, code attempts) on purpose.
+    own_transactions=frozenset({
+        "InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge", "AdminRespondToAuthChallenge",
+        "ConfirmSignUp", "ConfirmForgotPassword", "VerifyUserAttribute", "ChangePassword", "VerifySoftwareToken",
+    }),
 )
 
 OPERATIONS: dict[str, Handler] = {
