@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "triggers",
     "organizations",
     "audit",
+    "identitypools",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from awsapi.fronts import json11, query
+from identitypools import wellknown as identity_wellknown
 from userpools import wellknown
 
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("api/v1/", include("userpools.api.rest_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("identitypools/.well-known/jwks.json", identity_wellknown.jwks, name="identity-pool-jwks"),
+    path("identitypools/.well-known/openid-configuration", identity_wellknown.openid_configuration, name="identity-pool-openid-configuration"),
     path("<str:pool_id>/.well-known/jwks.json", wellknown.jwks, name="pool-jwks"),
     path("<str:pool_id>/.well-known/openid-configuration", wellknown.openid_configuration, name="pool-openid-configuration"),
 ]

@@ -224,7 +224,7 @@ def request_context(
         principal_tags=tags,
         request_tags=_request_tags(params or {}),
         mfa_present=False if session else None,
-        extra={"aws:PrincipalType": "AssumedRole" if is_role else "User"},
+        extra={"aws:PrincipalType": "AssumedRole" if is_role else "User", **(caller.context if isinstance(caller, Session) else {})},
     )
 
 

@@ -33,6 +33,9 @@ class Session:
     tags: dict[str, str] = field(default_factory=dict)
     source_identity: str | None = None
     is_root: bool = False
+    # Service condition keys the issuer vouches for (cognito-identity.amazonaws.com:sub, ...),
+    # added to every request context of the session so policy variables resolve.
+    context: dict[str, str | list[str]] = field(default_factory=dict)
 
     @property
     def is_role(self) -> bool:

@@ -67,7 +67,7 @@ def verify_token(token: str) -> WebIdentity:
     kid = header.get("kid")
     found = pool_keys.verification_key(kid) if isinstance(kid, str) else None
     if found is None:
-        return _verify_with_provider(token, header, unverified)
+        return _verify_identity_pool_token(token) or _verify_with_provider(token, header, unverified)
     try:
         claims = jwt.decode(token, found.key, algorithms=[pool_keys.ALGORITHM]).claims
     except (JoseError, ValueError, TypeError):
@@ -79,6 +79,20 @@ def verify_token(token: str) -> WebIdentity:
         raise iam_errors.ExpiredWebIdentityToken("Token expired: current date/time must be before the expiration date/time.")
     provider = iss.split("://", 1)[-1]
     return WebIdentity(provider, str(claims.get("sub")), str(claims.get("aud")), claims)
+
+
+def _verify_identity_pool_token(token: str) -> WebIdentity | None:
+    """A token an identity pool issued (GetOpenIdToken): provider `cognito-identity.amazonaws.com`,
+    `aud` the identity pool, `sub` the identity, `amr` how it signed in. None if we did not sign it."""
+    from identitypools import keys as identity_keys
+    from identitypools.ids import COGNITO_IDENTITY
+
+    if not identity_keys.is_ours(token):
+        return None
+    claims = identity_keys.verify(token)
+    if claims is None:
+        raise iam_errors.ExpiredWebIdentityToken("Token expired: current date/time must be before the expiration date/time.")
+    return WebIdentity(COGNITO_IDENTITY, str(claims.get("sub")), str(claims.get("aud")), claims)
 
 
 def _verify_with_provider(token: str, header: dict, unverified: dict) -> WebIdentity:
@@ -116,6 +130,8 @@ def _verify_with_provider(token: str, header: dict, unverified: dict) -> WebIden
 
 def provider_names(identity: WebIdentity) -> list[str]:
     """The names a trust policy's Federated principal may use for this issuer."""
+    if identity.provider == "cognito-identity.amazonaws.com":  # an identity pool's token: that name only
+        return [identity.provider]
     pool_id = identity.provider.rsplit("/", 1)[-1]
     names = [identity.provider, f"cognito-idp.{settings.REGION}.amazonaws.com/{pool_id}"]
     if not identity.claims.get("token_use"):  # an external issuer: only its own name
@@ -143,10 +159,13 @@ def assume_role_with_web_identity(
         context[f"{name}:sub"] = identity.subject
         context[f"{name}:aud"] = identity.audience
         context[f"{name}:oaud"] = identity.audience
+        if isinstance(identity.claims.get("amr"), list):
+            context[f"{name}:amr"] = [str(v) for v in identity.claims["amr"]]
     if not evaluation.trust_allows(role.assume_role_policy, "sts:AssumeRoleWithWebIdentity", names, context):
         raise denied
     policies = sts.session_policy(policy, policy_arns)
     duration = sts.session_duration(role, duration, chained=False)
-    assumed = sts.role_session(role, session_name, policies, {}, duration, source_identity=None)
+    service_keys = {key: value for key, value in context.items() if key.startswith("cognito-identity.amazonaws.com:")}
+    assumed = sts.role_session(role, session_name, policies, {}, duration, source_identity=None, context=service_keys)
     assert assumed.session.kind == ROLE
     return assumed, identity

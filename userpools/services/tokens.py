@@ -217,6 +217,25 @@ def authenticate_access_token(token: str) -> tuple[User, dict]:
     return user, claims
 
 
+def authenticate_id_token(token: str, *, check_revocation: bool = True) -> tuple[User, dict]:
+    """The user an ID token speaks for, and its claims (identity pools): signature, expiry and
+    token_use, the user's state, and revocation unless `check_revocation` is False (an identity
+    pool's ServerSideTokenCheck off)."""
+    claims, pool_id = _verified_claims(token, "id")
+    try:
+        sub = uuid.UUID(str(claims.get("sub")))
+    except ValueError:
+        raise NotAuthorizedException("Invalid Id Token") from None
+    user = User.objects.select_related("pool").filter(pool_id=pool_id, sub=sub).first()
+    if user is None:
+        raise NotAuthorizedException("User does not exist.")
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
+    if check_revocation and _revoked(user, claims):
+        raise NotAuthorizedException("Id Token has been revoked")
+    return user, claims
+
+
 # --- revoking ------------------------------------------------------------------------------
 
 def _check_client_secret(client: UserPoolClient, given: str | None) -> None:
