@@ -10,8 +10,9 @@ with its service.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import botocore.session
 from botocore.model import OperationModel, ServiceModel

@@ -231,9 +231,9 @@ def test_assume_role_with_web_identity_from_our_user_pool(live_server, root):
         }],
     }))["Role"]["Arn"]
     iam.put_role_policy(RoleName="web", PolicyName="p", PolicyDocument=doc(allow("iam:ListRoles")))
+    import boto3
     from botocore import UNSIGNED
     from botocore.config import Config
-    import boto3
 
     anonymous = boto3.client("sts", endpoint_url=live_server.url, region_name="us-east-1", config=Config(signature_version=UNSIGNED))
     out = anonymous.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="web-session", WebIdentityToken=tokens["IdToken"])

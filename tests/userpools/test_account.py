@@ -14,8 +14,8 @@ from tests.conftest import error_code
 from tests.userpools.mailbox import mailbox  # noqa: F401
 from tests.userpools.token_support import PASSWORD, issue, make_client, make_user, public_url, verify  # noqa: F401
 from userpools.models import User
-from userpools.services.signin import clock
 from userpools.services.passwords import verify_password
+from userpools.services.signin import clock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,7 +3,8 @@ during a lock don't count; success or 15 quiet minutes reset. The clock is moved
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import error_code, make_client as make_boto_client
+from tests.conftest import error_code
+from tests.conftest import make_client as make_boto_client
 from tests.userpools.concurrency import require_postgresql, run_together
 from tests.userpools.signin_support import (  # noqa: F401  (fixtures)
     PASSWORD,

@@ -6,7 +6,8 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import error_code, make_client as make_boto_client
+from tests.conftest import error_code
+from tests.conftest import make_client as make_boto_client
 from tests.userpools.concurrency import require_postgresql, run_together, successes
 from tests.userpools.signin_support import (  # noqa: F401  (fixtures)
     PASSWORD,
