@@ -1,7 +1,7 @@
 """CloudTrail on the wire (AWS JSON 1.1): LookupEvents. Translates members <-> the service."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -45,7 +45,7 @@ def lookup_events(params: dict, context: CallContext) -> dict:
 def _time(value: Any) -> datetime | None:
     if value is None:
         return None
-    return datetime.fromtimestamp(float(value), tz=timezone.utc)
+    return datetime.fromtimestamp(float(value), tz=UTC)
 
 
 def _event(event) -> dict[str, Any]:

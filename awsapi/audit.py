@@ -12,9 +12,10 @@ Secrets in the request members (botocore marks their shapes `sensitive`) are rep
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 
 log = logging.getLogger(__name__)
 HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS"
@@ -35,7 +36,7 @@ class CallRecord:
     error_message: str | None = None
     user_agent: str | None = None  # the HTTP User-Agent
     principal_id: str | None = None  # GetCallerIdentity's UserId: the account (root), AIDA... (user), AROA...:session
-    event_time: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    event_time: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 Receiver = Callable[[CallRecord], None]

@@ -10,13 +10,15 @@ with its service.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import botocore.session
 from botocore.model import OperationModel, ServiceModel
 
 from iam.models import Principal
+from iam.services import Session
 
 ResourceResolver = Callable[[str, dict], str]  # (operation name, request members) -> resource ARN
 Precheck = Callable[[str, dict], None]  # (operation name, request members) -> raises the service's own error
@@ -56,7 +58,7 @@ class AwsService:
 class CallContext:
     """What a handler may know about the call besides its members."""
 
-    principal: Principal | None
+    principal: Principal | Session | None  # a long-term principal or an STS session
     source_ip: str | None
     access_key_id: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)

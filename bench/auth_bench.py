@@ -15,14 +15,14 @@ import argparse
 import base64
 import hashlib
 import hmac
-import struct
 import os
 import statistics
+import struct
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
 
 import boto3
 from botocore import UNSIGNED

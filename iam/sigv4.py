@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, quote
 
 ALGORITHM = "AWS4-HMAC-SHA256"
@@ -173,7 +173,7 @@ def parse_amz_date(value: str | None) -> datetime:
     if not value:
         raise SignatureError("incomplete", "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
     try:
-        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     except ValueError:
         raise SignatureError("incomplete", f"X-Amz-Date must be in ISO 8601 basic format, got '{value}'.") from None
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse

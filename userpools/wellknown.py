@@ -10,8 +10,8 @@ from django.views.decorators.http import require_safe
 
 from core.errors import ResourceNotFoundException, ServiceError
 from userpools import keys
-from userpools.models import UserPool
 from userpools.domain.claims import issuer
+from userpools.models import UserPool
 
 # Short enough that a rotated-in key is seen soon; verifiers refetch on an unknown kid anyway.
 _CACHE_SECONDS = 300

@@ -2,7 +2,7 @@
 `X-Amz-Security-Token` carries (no database read for the token itself)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 
@@ -42,7 +42,7 @@ def authenticate(
             query_string=query_string,
             headers=headers,
             body=body,
-            now=datetime.now(timezone.utc),
+            now=datetime.now(UTC),
             max_skew_seconds=settings.SIGV4_MAX_SKEW_SECONDS,
         )
     except sigv4.SignatureError as exc:

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone as djtz
 
 from iam import errors as iam_errors
-from iam.models import AccessKey, Principal
 from iam import ids
+from iam.models import AccessKey, Principal
 
 ROOT_NAME = "root"
 MAX_KEYS_PER_USER = 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 
@@ -41,7 +41,7 @@ def _issue(session_fields: dict, duration: int) -> tuple[Credentials, Session]:
     if session.context:
         claims["cx"] = session.context
     token = session_tokens.seal(claims, settings.ENCRYPTION_KEY)
-    return Credentials(key_id, secret, token, datetime.fromtimestamp(expires, timezone.utc)), session
+    return Credentials(key_id, secret, token, datetime.fromtimestamp(expires, UTC)), session
 
 
 def open_session(token: str, access_key_id: str, *, now: float | None = None) -> Session:
@@ -186,7 +186,7 @@ def assume_role(
     # Tags passed by a chained session carry over unless overridden (transitive tags simplified).
     session_tags = {**(caller.tags if chained else {}), **request_tags}
     assumed = role_session(role, session_name, policies, session_tags, session_duration(role, duration, chained))
-    Role.objects.filter(pk=role.pk).update(last_used=datetime.now(timezone.utc), last_used_region=settings.REGION)
+    Role.objects.filter(pk=role.pk).update(last_used=datetime.now(UTC), last_used_region=settings.REGION)
     return assumed
 
 

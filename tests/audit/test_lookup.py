@@ -1,7 +1,7 @@
 """lookup_events: each lookup attribute, time ranges, pagination without duplicates or misses, AWS's errors."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import boto3
 import pytest
@@ -16,7 +16,7 @@ from tests.conftest import REGION, error_code, make_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SOURCE = "test.amazonaws.com"
-BASE = datetime(2026, 1, 10, 12, 0, tzinfo=timezone.utc)
+BASE = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 USER_ARN = f"arn:aws:iam::{settings.ACCOUNT_ID}:user/alice"
 
 
@@ -77,7 +77,7 @@ def test_pages_cover_every_event_once(live_server):
         token = page.get("NextToken")
         if not token:
             break
-        stored("LateCall", datetime.now(timezone.utc))  # newer events never shift the pages already read
+        stored("LateCall", datetime.now(UTC))  # newer events never shift the pages already read
     assert pages == 5 and len(seen) == len(set(seen)) == 23 and set(seen) == expected
     times = [Event.objects.get(pk=pk).event_time for pk in seen]
     assert times == sorted(times, reverse=True)

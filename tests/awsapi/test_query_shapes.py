@@ -1,7 +1,7 @@
 """Query-protocol (de)serialization agrees with botocore's own query serializer and parser."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -64,7 +64,7 @@ def test_parse_inverts_botocores_serializer(service, operation, params):
 def test_empty_list_and_timestamps():
     shape = service_model("sts").operation_model("AssumeRole").input_shape
     assert query_shapes.parse(shape, {"TransitiveTagKeys": ""})["TransitiveTagKeys"] == []
-    assert query_shapes._scalar("timestamp", "2026-11-29T18:00:00Z") == datetime(2026, 11, 29, 18, tzinfo=timezone.utc).timestamp()
+    assert query_shapes._scalar("timestamp", "2026-11-29T18:00:00Z") == datetime(2026, 11, 29, 18, tzinfo=UTC).timestamp()
     assert query_shapes._scalar("integer", "x1") == "x1"  # left for validation to name
 
 
@@ -79,7 +79,7 @@ def _botocore_reads(service: str, operation: str, output: dict) -> dict:
 
 
 def test_xml_output_reads_back_through_botocores_parser():
-    created = datetime(2026, 11, 29, 18, 0, 0, tzinfo=timezone.utc)
+    created = datetime(2026, 11, 29, 18, 0, 0, tzinfo=UTC)
     users = {
         "Users": [
             {"Path": "/", "UserName": "alice", "UserId": "AIDAEXAMPLE000000001", "Arn": "arn:aws:iam::000000000000:user/alice", "CreateDate": created,

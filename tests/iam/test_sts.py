@@ -216,7 +216,9 @@ def test_get_session_token_carries_the_users_permissions(live_server, root):
 def test_assume_role_with_web_identity_from_our_user_pool(live_server, root):
     idp, iam = root["cognito-idp"], root["iam"]
     pool = idp.create_user_pool(PoolName="web")["UserPool"]["Id"]
-    client_id = idp.create_user_pool_client(UserPoolId=pool, ClientName="c", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    client_id = idp.create_user_pool_client(UserPoolId=pool, ClientName="c", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])[
+        "UserPoolClient"
+    ]["ClientId"]
     idp.admin_create_user(UserPoolId=pool, Username="web-user", TemporaryPassword="Passw0rd!x", MessageAction="SUPPRESS")
     idp.admin_set_user_password(UserPoolId=pool, Username="web-user", Password="Passw0rd!xy", Permanent=True)
     tokens = idp.admin_initiate_auth(
@@ -231,9 +233,9 @@ def test_assume_role_with_web_identity_from_our_user_pool(live_server, root):
         }],
     }))["Role"]["Arn"]
     iam.put_role_policy(RoleName="web", PolicyName="p", PolicyDocument=doc(allow("iam:ListRoles")))
+    import boto3
     from botocore import UNSIGNED
     from botocore.config import Config
-    import boto3
 
     anonymous = boto3.client("sts", endpoint_url=live_server.url, region_name="us-east-1", config=Config(signature_version=UNSIGNED))
     out = anonymous.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="web-session", WebIdentityToken=tokens["IdToken"])

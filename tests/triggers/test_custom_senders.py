@@ -10,7 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from tests.triggers.lifecycle_plugins import PLUGINS as LIFECYCLE_PLUGINS, SEEN
+from tests.triggers.lifecycle_plugins import PLUGINS as LIFECYCLE_PLUGINS
+from tests.triggers.lifecycle_plugins import SEEN
 from tests.triggers.sender_plugins import PLUGINS, SENT
 from tests.userpools.mailbox import mailbox  # noqa: F401  (fixture)
 from tests.userpools.mfa_support import configure_mfa

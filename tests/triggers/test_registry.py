@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
+from tests.triggers import plugins as example
 from triggers import registry
 from triggers.plugins.http import HttpHandler
 from triggers.registry import function_name_from_arn, parse_pairs
-from tests.triggers import plugins as example
 
 
 @pytest.fixture(autouse=True)

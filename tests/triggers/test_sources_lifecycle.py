@@ -9,9 +9,9 @@ from django.core import mail
 from django.test import override_settings
 
 from tests.conftest import error_code
+from tests.triggers.lifecycle_plugins import PLUGINS, SEEN
 from tests.userpools.concurrency import require_postgresql
 from tests.userpools.mailbox import mailbox  # noqa: F401  (fixture)
-from tests.triggers.lifecycle_plugins import PLUGINS, SEEN
 from userpools.models import User
 
 pytestmark = pytest.mark.django_db(transaction=True)

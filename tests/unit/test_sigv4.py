@@ -1,5 +1,5 @@
 """SigV4: AWS's published test vectors, and agreement with botocore's signer."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from botocore.auth import SigV4Auth
@@ -54,7 +54,7 @@ def _verify(headers, body=b'{"x": 1}', secret="secret/key", now=None, path="/"):
     auth = sigv4.parse_authorization(headers["authorization"])
     sigv4.verify(
         secret=secret, auth=auth, method="POST", path=path, query_string="", headers=headers, body=body,
-        now=now or datetime.now(timezone.utc),
+        now=now or datetime.now(UTC),
     )
 
 
@@ -79,7 +79,7 @@ def test_tampered_body_is_mismatch():
 
 
 def test_old_signature_is_expired():
-    later = datetime.now(timezone.utc) + timedelta(minutes=20)
+    later = datetime.now(UTC) + timedelta(minutes=20)
     with pytest.raises(sigv4.SignatureError) as excinfo:
         _verify(_botocore_signed(), now=later)
     assert excinfo.value.kind == "expired"
@@ -87,7 +87,7 @@ def test_old_signature_is_expired():
 
 
 def test_future_signature_is_rejected():
-    earlier = datetime.now(timezone.utc) - timedelta(minutes=20)
+    earlier = datetime.now(UTC) - timedelta(minutes=20)
     with pytest.raises(sigv4.SignatureError) as excinfo:
         _verify(_botocore_signed(), now=earlier)
     assert excinfo.value.kind == "expired"

@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 
 import pytest
 from pycognito.aws_srp import AWSSRP
@@ -41,7 +41,7 @@ def server_round(client: AWSSRP, username: str = USER, password: str = PASSWORD,
     salt, verifier = srp.make_verifier(srp.pool_name(POOL_ID), username, password)
     b, big_b = srp.server_challenge(verifier)
     challenge = {"USER_ID_FOR_SRP": username, "SRP_B": big_b, "SALT": salt, "SECRET_BLOCK": base64.b64encode(secret_block).decode()}
-    stamp = timestamp or srp.format_timestamp(datetime.now(timezone.utc))
+    stamp = timestamp or srp.format_timestamp(datetime.now(UTC))
     signature = sdk_signature(client, challenge, stamp)
     return dict(name=srp.pool_name(POOL_ID), user_id=username, verifier_hex=verifier, big_a=client.large_a_value, b=b,
                 big_b_hex=big_b, secret_block=secret_block, timestamp=stamp, signature=signature)
@@ -125,8 +125,8 @@ def test_server_refuses_a_zero_mod_n_and_zero_u(monkeypatch):
 
 
 @pytest.mark.parametrize("moment, text", [
-    (datetime(2025, 3, 4, 9, 5, 7, tzinfo=timezone.utc), "Tue Mar 4 09:05:07 UTC 2025"),
-    (datetime(2024, 12, 25, 23, 59, 0, tzinfo=timezone.utc), "Wed Dec 25 23:59:00 UTC 2024"),
+    (datetime(2025, 3, 4, 9, 5, 7, tzinfo=UTC), "Tue Mar 4 09:05:07 UTC 2025"),
+    (datetime(2024, 12, 25, 23, 59, 0, tzinfo=UTC), "Wed Dec 25 23:59:00 UTC 2024"),
 ])
 def test_timestamp_is_cognitos_format(moment, text):
     assert srp.format_timestamp(moment) == text
@@ -135,7 +135,7 @@ def test_timestamp_is_cognitos_format(moment, text):
 
 def test_timestamp_matches_the_sdk_format():
     now = datetime(2025, 9, 5, 1, 2, 3)
-    assert srp.format_timestamp(now.replace(tzinfo=timezone.utc)) == AWSSRP.get_cognito_formatted_timestamp(now)
+    assert srp.format_timestamp(now.replace(tzinfo=UTC)) == AWSSRP.get_cognito_formatted_timestamp(now)
 
 
 @pytest.mark.parametrize("text", ["", "2025-03-04T09:05:07Z", "Tue Mar 4 09:05:07 +05:30 2025", "Tue Foo 4 09:05:07 UTC 2025", "Tue Feb 30 09:05:07 UTC 2025"])

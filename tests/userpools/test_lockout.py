@@ -3,7 +3,8 @@ during a lock don't count; success or 15 quiet minutes reset. The clock is moved
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.conftest import error_code, make_client as make_boto_client
+from tests.conftest import error_code
+from tests.conftest import make_client as make_boto_client
 from tests.userpools.concurrency import require_postgresql, run_together
 from tests.userpools.signin_support import (  # noqa: F401  (fixtures)
     PASSWORD,
@@ -122,7 +123,9 @@ def test_the_lock_is_capped_at_fifteen_minutes(unsigned_idp, client_id, fake_clo
 def test_admin_sign_in_shares_the_lock(idp, unsigned_idp, pool_id, client_id, fake_clock):
     fail(unsigned_idp, client_id, 5)
     with pytest.raises(ClientError) as excinfo:
-        idp.admin_initiate_auth(UserPoolId=pool_id, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})
+        idp.admin_initiate_auth(
+            UserPoolId=pool_id, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD}
+        )
     assert error_code(excinfo) == "NotAuthorizedException"
     assert excinfo.value.response["Error"]["Message"] == "Password attempts exceeded"
 

@@ -1,7 +1,8 @@
 """User-pool REST routes: how URL variables bind to request members of COGNITO_IDP operations."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from awsapi.fronts import rest
 from userpools.api.operations import COGNITO_IDP, pool_arn

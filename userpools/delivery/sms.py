@@ -6,7 +6,7 @@ import functools
 import json
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -37,7 +37,7 @@ class FileSmsSender(SmsSender):
         self.path = Path(path or settings.SMS_FILE_PATH)
 
     def send(self, phone_number: str, message: str) -> None:
-        record = {"to": phone_number, "message": message, "sent": datetime.now(timezone.utc).isoformat()}
+        record = {"to": phone_number, "message": message, "sent": datetime.now(UTC).isoformat()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, self.path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(record) + "\n")

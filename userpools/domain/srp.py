@@ -25,8 +25,8 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 try:  # GMP, when available
     import gmpy2
@@ -237,7 +237,7 @@ def verify_claim(
 
 def format_timestamp(moment: datetime) -> str:
     """Cognito's TIMESTAMP: "Tue Mar 4 09:05:07 UTC 2025" (day not padded; always in UTC)."""
-    utc = moment.astimezone(timezone.utc)
+    utc = moment.astimezone(UTC)
     return (
         f"{_WEEKDAYS[utc.weekday()]} {_MONTHS[utc.month - 1]} {utc.day} "
         f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d} UTC {utc.year}"
@@ -252,7 +252,7 @@ def parse_timestamp(text: str) -> datetime:
     _, month, day, hour, minute, second, _, year = match.groups()
     try:
         return datetime(
-            int(year), _MONTHS.index(month.capitalize()) + 1, int(day), int(hour), int(minute), int(second), tzinfo=timezone.utc
+            int(year), _MONTHS.index(month.capitalize()) + 1, int(day), int(hour), int(minute), int(second), tzinfo=UTC
         )
     except ValueError:
         raise SrpError("TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.") from None

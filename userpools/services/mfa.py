@@ -23,7 +23,7 @@ from core.errors import (
 )
 from userpools.domain import totp
 from userpools.models import SoftwareToken, User, UserPool, UserPoolClient
-from userpools.services import attributes, lookup
+from userpools.services import lookup
 from userpools.services.pools import get_pool
 from userpools.services.signin import clock, session
 

@@ -19,7 +19,6 @@ from userpools.domain import attribute_values, client_auth, password_policy
 from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
 from userpools.services import (
-    attributes,
     lookup,
     passwords,
     tokens,

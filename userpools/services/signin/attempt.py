@@ -2,8 +2,8 @@
 that all read it, so none of them has to import another to name it."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from userpools.models import UserPool, UserPoolClient
 

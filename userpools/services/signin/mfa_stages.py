@@ -21,7 +21,7 @@ from core.errors import (
 )
 from userpools.delivery import messaging
 from userpools.models import SoftwareToken, User, VerificationCode
-from userpools.services import attributes, mfa, verification
+from userpools.services import mfa, verification
 from userpools.services.signin import clock, session
 from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import FailedAnswer, required_response

@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -97,7 +97,7 @@ def read(token: str, client: UserPoolClient, *, admin: bool) -> PendingChallenge
     return PendingChallenge(
         user_sub=payload["u"],
         challenge=payload["ch"],
-        auth_time=datetime.fromtimestamp(payload["t"], tz=timezone.utc),
+        auth_time=datetime.fromtimestamp(payload["t"], tz=UTC),
         password_fingerprint=payload["f"],
         progress=payload.get("s") or {},
     )

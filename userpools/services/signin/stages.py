@@ -9,7 +9,8 @@ client, and the ClientMetadata the triggers it runs receive).
 from __future__ import annotations
 
 import json
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from core.errors import InvalidParameterException, NotAuthorizedException
 from userpools.domain import attribute_values, password_policy
