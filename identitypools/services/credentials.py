@@ -20,7 +20,6 @@ from identitypools.errors import InvalidIdentityPoolConfigurationException
 from identitypools.models import Identity, IdentityPool
 from identitypools.services import identities
 from identitypools.services.logins import VerifiedLogin
-from identitypools.services.pools import tag_map
 
 SESSION_NAME = "CognitoIdentityCredentials"
 CREDENTIALS_SECONDS = 3600
@@ -102,7 +101,9 @@ def credentials_for_identity(identity_id: str, logins: dict[str, str], custom_ro
         trust.update({f"aws:RequestTag/{k}": v for k, v in session_tags.items()})
         trust["aws:TagKeys"] = list(session_tags)
         if not evaluation.trust_allows(role.assume_role_policy, "sts:TagSession", [ids.COGNITO_IDENTITY], trust):
-            raise InvalidIdentityPoolConfigurationException("Invalid identity pool configuration. The role's trust policy must allow sts:TagSession for principal tags.")
+            raise InvalidIdentityPoolConfigurationException(
+                "Invalid identity pool configuration. The role's trust policy must allow sts:TagSession for principal tags."
+            )
     # Guests are scoped down to what AWS lets unauthenticated identities do, whatever the role grants.
     policy = (guests.GUEST_SESSION_POLICY, (), 0) if not verified else (None, (), 0)
     assumed = sts.role_session(role, SESSION_NAME, policy, session_tags, min(CREDENTIALS_SECONDS, role.max_session_duration), context=context)
