@@ -64,7 +64,10 @@ def cognito_trust(identity_pool: str, amr: str = "authenticated", actions: tuple
     })
 
 
-def role(iam, name: str, identity_pool: str, policy: str | None, amr: str = "authenticated", actions: tuple[str, ...] = ("sts:AssumeRoleWithWebIdentity",)) -> str:
+WEB = ("sts:AssumeRoleWithWebIdentity",)
+
+
+def role(iam, name: str, identity_pool: str, policy: str | None, amr: str = "authenticated", actions: tuple[str, ...] = WEB) -> str:
     arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=cognito_trust(identity_pool, amr, actions))["Role"]["Arn"]
     if policy:
         iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=policy)

@@ -109,8 +109,8 @@ def test_guest_refused_when_the_pool_allows_none_and_identity_with_logins_needs_
 
 def test_token_from_an_untrusted_pool_is_refused(live_server, setup):
     c = setup["c"]
-    other_client = c["cognito-idp"].create_user_pool_client(UserPoolId=setup["other"], ClientName="o", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])[
-        "UserPoolClient"]["ClientId"]
+    flows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    other_client = c["cognito-idp"].create_user_pool_client(UserPoolId=setup["other"], ClientName="o", ExplicitAuthFlows=flows)["UserPoolClient"]["ClientId"]
     tokens = sign_in(c["cognito-idp"], setup["other"], other_client, "mallory")
     anonymous = unsigned(live_server.url)
     for key in (provider_name(setup["other"]), provider_name(setup["pool"])):  # the right name with the wrong pool's token too
