@@ -82,7 +82,8 @@ def test_developer_authenticated_identities(live_server, env):
     merged = ci.merge_developer_identities(SourceUserIdentifier="user-43", DestinationUserIdentifier="user-42",
                                            DeveloperProviderName="login.myapp", IdentityPoolId=env["ipool"])
     assert merged["IdentityId"] == identity
-    assert ci.lookup_developer_identity(IdentityPoolId=env["ipool"], IdentityId=identity, MaxResults=10)["DeveloperUserIdentifierList"] == ["user-42", "user-43"]
+    users = ci.lookup_developer_identity(IdentityPoolId=env["ipool"], IdentityId=identity, MaxResults=10)["DeveloperUserIdentifierList"]
+    assert users == ["user-42", "user-43"]
     with pytest.raises(ClientError) as excinfo:
         ci.describe_identity(IdentityId=other)
     assert error_code(excinfo) == "ResourceNotFoundException"
@@ -103,7 +104,9 @@ def test_developer_principal_tags(live_server, env):
     tagged = role(c["iam"], "tagged", env["ipool"], doc(allow("iam:ListRoles", Condition={"StringEquals": {"aws:PrincipalTag/plan": "pro"}})),
                   actions=("sts:AssumeRoleWithWebIdentity", "sts:TagSession"))
     c["cognito-identity"].set_identity_pool_roles(IdentityPoolId=env["ipool"], Roles={"authenticated": tagged})
-    out = c["cognito-identity"].get_open_id_token_for_developer_identity(IdentityPoolId=env["ipool"], Logins={"login.myapp": "pro-user"}, PrincipalTags={"plan": "pro"})
+    out = c["cognito-identity"].get_open_id_token_for_developer_identity(
+        IdentityPoolId=env["ipool"], Logins={"login.myapp": "pro-user"}, PrincipalTags={"plan": "pro"}
+    )
     creds = env["anon"].get_credentials_for_identity(IdentityId=out["IdentityId"], Logins={COGNITO: out["Token"]})["Credentials"]
     assert session(live_server.url, creds, "iam").list_roles()["Roles"]
 
@@ -113,7 +116,9 @@ def test_iam_oidc_provider_logins(live_server, env, issuer):
     c = env["c"]
     arn = c["iam"].create_open_id_connect_provider(Url=url, ClientIDList=["my-app"], ThumbprintList=["0" * 40])["OpenIDConnectProviderArn"]
     name = url.split("://", 1)[1]
-    ipool = c["cognito-identity"].create_identity_pool(IdentityPoolName="oidc", AllowUnauthenticatedIdentities=False, OpenIdConnectProviderARNs=[arn])["IdentityPoolId"]
+    ipool = c["cognito-identity"].create_identity_pool(
+        IdentityPoolName="oidc", AllowUnauthenticatedIdentities=False, OpenIdConnectProviderARNs=[arn]
+    )["IdentityPoolId"]
     eng = role(c["iam"], "oidc-eng", ipool, doc(allow("iam:ListRoles")))
     c["cognito-identity"].set_identity_pool_roles(
         IdentityPoolId=ipool, Roles={"authenticated": role(c["iam"], "oidc-default", ipool, None)},
