@@ -20,7 +20,7 @@ def test_concurrent_get_id_for_one_new_login_makes_one_identity(live_server):
     for round_ in range(3):
         logins = {provider_name(pool): sign_in(c["cognito-idp"], pool, client, f"racer{round_}")["IdToken"]}
         clients = [unsigned(live_server.url) for _ in range(6)]
-        results = run_together([lambda cl=cl: cl.get_id(IdentityPoolId=ipool, Logins=logins)["IdentityId"] for cl in clients])
+        results = run_together([lambda cl=cl, lg=logins: cl.get_id(IdentityPoolId=ipool, Logins=lg)["IdentityId"] for cl in clients])
         assert len(successes(results)) == 6, results
         assert len(set(results)) == 1
     assert Identity.objects.filter(pool_id=ipool).count() == 3
