@@ -143,6 +143,21 @@ def provider_names(identity: WebIdentity) -> list[str]:
     return names + [f"arn:aws:iam::{settings.ACCOUNT_ID}:oidc-provider/{name}" for name in names]
 
 
+def token_session_tags(claims: dict) -> dict[str, str]:
+    """Session tags an ID token carries in AWS's `https://aws.amazon.com/tags` claim
+    (`{"principal_tags": {"key": ["value"]}}`)."""
+    section = claims.get("https://aws.amazon.com/tags")
+    principal_tags = section.get("principal_tags") if isinstance(section, dict) else None
+    if not isinstance(principal_tags, dict):
+        return {}
+    tags: dict[str, str] = {}
+    for key, values in principal_tags.items():
+        value = values[0] if isinstance(values, list) and values else values
+        if isinstance(value, str):
+            tags[str(key)] = value
+    return tags
+
+
 def assume_role_with_web_identity(
     role_arn: str,
     session_name: str,
@@ -167,9 +182,14 @@ def assume_role_with_web_identity(
             context[f"{name}:amr"] = [str(v) for v in identity.claims["amr"]]
     if not evaluation.trust_allows(role.assume_role_policy, "sts:AssumeRoleWithWebIdentity", names, context):
         raise denied
+    tags = token_session_tags(identity.claims)
+    if tags:  # session tags in the token need sts:TagSession in the trust policy, as on AWS
+        tag_context = {**context, **{f"aws:RequestTag/{k}": v for k, v in tags.items()}, "aws:TagKeys": list(tags)}
+        if not evaluation.trust_allows(role.assume_role_policy, "sts:TagSession", names, tag_context):
+            raise denied
     policies = sts.session_policy(policy, policy_arns)
     duration = sts.session_duration(role, duration, chained=False)
     service_keys = {key: value for key, value in context.items() if key.startswith("cognito-identity.amazonaws.com:")}
-    assumed = sts.role_session(role, session_name, policies, {}, duration, source_identity=None, context=service_keys)
+    assumed = sts.role_session(role, session_name, policies, tags, duration, source_identity=None, context=service_keys)
     assert assumed.session.kind == ROLE
     return assumed, identity

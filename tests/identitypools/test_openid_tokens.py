@@ -134,3 +134,19 @@ def test_iam_oidc_provider_logins(live_server, env, issuer):
         with pytest.raises(ClientError) as excinfo:
             anon.get_id(IdentityPoolId=ipool, Logins={name: bad})
         assert error_code(excinfo) == "NotAuthorizedException"
+
+
+def test_basic_flow_carries_principal_tags_to_sts(live_server, env):
+    c = env["c"]
+    tagged = role(c["iam"], "tagged-basic", env["ipool"], doc(allow("iam:ListRoles", Condition={"StringEquals": {"aws:PrincipalTag/plan": "pro"}})),
+                  actions=("sts:AssumeRoleWithWebIdentity", "sts:TagSession"))
+    out = c["cognito-identity"].get_open_id_token_for_developer_identity(
+        IdentityPoolId=env["ipool"], Logins={"login.myapp": "basic-pro"}, PrincipalTags={"plan": "pro"}
+    )
+    sts = unsigned(live_server.url, "sts")
+    creds = sts.assume_role_with_web_identity(RoleArn=tagged, RoleSessionName="ss", WebIdentityToken=out["Token"])["Credentials"]
+    iam = session(live_server.url, {**creds, "SecretKey": creds["SecretAccessKey"]}, "iam")
+    assert iam.list_roles()["Roles"]
+    with pytest.raises(ClientError) as excinfo:  # the trust policy of `auth` does not allow sts:TagSession
+        sts.assume_role_with_web_identity(RoleArn=env["auth"], RoleSessionName="ss", WebIdentityToken=out["Token"])
+    assert error_code(excinfo) == "AccessDenied"
