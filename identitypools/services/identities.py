@@ -6,8 +6,9 @@ a savepoint and it returns the winner's identity.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from core.errors import InvalidParameterException, NotAuthorizedException, ResourceNotFoundException
@@ -131,10 +132,31 @@ def login_names(identity: Identity) -> list[str]:
     names: list[str] = []
     for provider in identity.logins.values_list("provider", flat=True):
         pool_id = logins_service.user_pool_id(provider)
-        name = f"cognito-idp.{identity.identity_id.split(':')[0]}.amazonaws.com/{pool_id}" if pool_id else provider
+        name = f"cognito-idp.{settings.REGION}.amazonaws.com/{pool_id}" if pool_id else provider
         if name not in names:
             names.append(name)
     return names
+
+
+def identity_of(session_context: Mapping[str, str | list[str]]) -> dict | None:
+    """Who a role session from GetCredentialsForIdentity speaks for, from the
+    `cognito-identity.amazonaws.com:*` keys the session carries (`iam.services.Session.context`):
+    {"IdentityId", "IdentityPoolId", "Amr", "Logins"}; None for other sessions or a deleted identity.
+    For app backends (the resource-server authorizer) that need more than the policy decision."""
+    prefix = ids.COGNITO_IDENTITY
+    identity_id = session_context.get(f"{prefix}:sub")
+    if not isinstance(identity_id, str):
+        return None
+    identity = Identity.objects.filter(pk=identity_id).first()
+    if identity is None:
+        return None
+    amr = session_context.get(f"{prefix}:amr")
+    return {
+        "IdentityId": identity.identity_id,
+        "IdentityPoolId": identity.pool_id,
+        "Amr": list(amr) if isinstance(amr, list) else [],
+        "Logins": login_names(identity),
+    }
 
 
 def list_identities(pool_id: str) -> list[Identity]:

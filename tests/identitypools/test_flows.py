@@ -140,3 +140,30 @@ def test_wrong_client_revoked_and_garbage_tokens_are_refused(live_server, setup)
     with pytest.raises(ClientError) as excinfo:
         anonymous.get_id(IdentityPoolId=setup["ipool"], Logins={provider_name(setup["pool"]): "not.a.token"})
     assert error_code(excinfo) == "NotAuthorizedException"
+
+
+def test_identity_of_a_session(live_server, setup):
+    """identitypools.services.identities.identity_of: what an app backend can learn from credentials."""
+    from iam.services.sts import open_session
+    from identitypools.services.identities import identity_of
+
+    c = setup["c"]
+    tokens = sign_in(c["cognito-idp"], setup["pool"], setup["client"], "erin")
+    logins = {provider_name(setup["pool"]): tokens["IdToken"]}
+    anonymous = unsigned(live_server.url)
+    identity = anonymous.get_id(IdentityPoolId=setup["ipool"], Logins=logins)["IdentityId"]
+    creds = anonymous.get_credentials_for_identity(IdentityId=identity, Logins=logins)["Credentials"]
+    described = identity_of(open_session(creds["SessionToken"], creds["AccessKeyId"]).context)
+    assert described == {
+        "IdentityId": identity, "IdentityPoolId": setup["ipool"], "Logins": [provider_name(setup["pool"])],
+        "Amr": ["authenticated", provider_name(setup["pool"]), f"{provider_name(setup['pool'])}:CognitoSignIn:{tokens_sub(tokens)}"],
+    }
+    assert identity_of({}) is None
+
+
+def tokens_sub(tokens: dict) -> str:
+    import base64
+    import json
+
+    payload = tokens["IdToken"].split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
