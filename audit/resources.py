@@ -20,6 +20,7 @@ _RESOURCE_MEMBERS: tuple[tuple[str, str], ...] = (
     ("PolicyArn", "AWS::IAM::Policy"),
     ("RoleArn", "AWS::IAM::Role"),
     ("ResourceArn", "AWS::Cognito::UserPool"),
+    ("IdentityPoolId", "AWS::Cognito::IdentityPool"),
 )
 
 
@@ -32,5 +33,7 @@ def resources_of(event_source: str, params: dict[str, Any]) -> list[dict[str, st
             continue
         if member == "GroupName" and not event_source.startswith("cognito-idp"):
             kind = "AWS::IAM::Group"
+        if member == "ResourceArn" and event_source.startswith("cognito-identity"):
+            kind = "AWS::Cognito::IdentityPool"
         found.append({"ResourceType": kind, "ResourceName": value})
     return found
