@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from awsapi.registry import CallContext
 from core.pagination import make_token, read_token
-from identitypools import ids
 from identitypools.models import Identity, IdentityPool
 from identitypools.services import credentials, identities, pools
 
@@ -33,13 +32,13 @@ def _identity(identity: Identity) -> dict:
     }
 
 
-def _page(items: list, kind: str, params: dict, key=lambda item: item) -> tuple[list, str | None]:
-    """Keyset pages over a list already sorted by `key`."""
+def _page(items: list[str], kind: str, params: dict) -> tuple[list[str], str | None]:
+    """Keyset pages over a short sorted list of strings (a developer user's identifiers)."""
     after = read_token(kind, params.get("NextToken"))
     limit = int(params.get("MaxResults") or 60)
-    rest = [item for item in items if after is None or key(item) > after]
+    rest = [item for item in items if after is None or item > after]
     page = rest[:limit]
-    return page, (make_token(kind, key(page[-1])) if len(rest) > limit else None)
+    return page, (make_token(kind, page[-1]) if len(rest) > limit else None)
 
 
 # Identity pools ----------------------------------------------------------------------------------
@@ -61,7 +60,7 @@ def delete_identity_pool(params: dict, ctx: CallContext) -> dict:
 
 
 def list_identity_pools(params: dict, ctx: CallContext) -> dict:
-    page, token = _page(pools.list_pools(), "identity-pools", params, key=lambda p: p.pool_id)
+    page, token = pools.list_pools(int(params["MaxResults"]), params.get("NextToken"))
     return {"IdentityPools": [{"IdentityPoolId": p.pool_id, "IdentityPoolName": p.name} for p in page], **({"NextToken": token} if token else {})}
 
 
@@ -157,24 +156,10 @@ def describe_identity(params: dict, ctx: CallContext) -> dict:
 
 
 def list_identities(params: dict, ctx: CallContext) -> dict:
-    page, token = _page(identities.list_identities(params["IdentityPoolId"]), "identities", params, key=lambda i: i.identity_id)
+    page, token = identities.list_identities(params["IdentityPoolId"], int(params["MaxResults"]), params.get("NextToken"))
     return {"IdentityPoolId": params["IdentityPoolId"], "Identities": [_identity(i) for i in page], **({"NextToken": token} if token else {})}
 
 
 def delete_identities(params: dict, ctx: CallContext) -> dict:
     identities.delete_identities(params["IdentityIdsToDelete"])
     return {"UnprocessedIdentityIds": []}
-
-
-def pool_arn_of(params: dict) -> str:
-    """The identity pool ARN a call acts on (IAM resource), "*" when it names none."""
-    if isinstance(params.get("ResourceArn"), str):
-        return params["ResourceArn"]
-    if isinstance(params.get("IdentityPoolId"), str):
-        return ids.pool_arn(params["IdentityPoolId"])
-    identity_id = params.get("IdentityId")
-    if isinstance(identity_id, str):
-        pool_id = Identity.objects.filter(pk=identity_id).values_list("pool_id", flat=True).first()
-        if pool_id:
-            return ids.pool_arn(pool_id)
-    return "*"

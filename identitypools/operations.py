@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from awsapi.registry import AwsService, Handler
 from identitypools import api
+from identitypools.services import pools
 
 
 def resource(operation: str, params: dict) -> str:
     """The IAM resource of a call: the identity pool it acts on."""
-    return api.pool_arn_of(params)
+    return pools.resource_arn(params)
 
 
 COGNITO_IDENTITY = AwsService(

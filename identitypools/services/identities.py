@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from core.errors import InvalidParameterException, NotAuthorizedException, ResourceNotFoundException
+from core.pagination import keyset_page
 from identitypools import ids
 from identitypools.errors import ResourceConflictException
 from identitypools.models import Identity, IdentityPool, Login
@@ -130,7 +131,7 @@ def describe(identity_id: str) -> Identity:
 def login_names(identity: Identity) -> list[str]:
     """The provider names of an identity's logins (DescribeIdentity, ListIdentities)."""
     names: list[str] = []
-    for provider in identity.logins.values_list("provider", flat=True):
+    for provider in (login.provider for login in identity.logins.all()):  # uses a prefetch when there is one
         pool_id = logins_service.user_pool_id(provider)
         name = f"cognito-idp.{settings.REGION}.amazonaws.com/{pool_id}" if pool_id else provider
         if name not in names:
@@ -159,9 +160,10 @@ def identity_of(session_context: Mapping[str, str | list[str]]) -> dict | None:
     }
 
 
-def list_identities(pool_id: str) -> list[Identity]:
+def list_identities(pool_id: str, limit: int, next_token: str | None) -> tuple[list[Identity], str | None]:
+    """One page of a pool's identities (with their logins), in id order."""
     pool = get_pool(pool_id)
-    return list(Identity.objects.filter(pool=pool).prefetch_related("logins").order_by("identity_id"))
+    return keyset_page(Identity.objects.filter(pool=pool).prefetch_related("logins"), "identity_id", limit, "identities", next_token)
 
 
 def delete_identities(identity_ids: list[str]) -> None:

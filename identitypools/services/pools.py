@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import transaction
 
 from core.errors import InvalidParameterException, LimitExceededException, ResourceNotFoundException
+from core.pagination import keyset_page
 from identitypools import ids
 from identitypools.domain.roles import AUTHENTICATED, RULES, TOKEN, UNAUTHENTICATED
 from identitypools.models import IdentityPool
@@ -71,8 +72,24 @@ def delete_pool(pool_id: str) -> None:
     get_pool(pool_id).delete()
 
 
-def list_pools() -> list[IdentityPool]:
-    return list(IdentityPool.objects.order_by("pool_id"))
+def list_pools(limit: int, next_token: str | None) -> tuple[list[IdentityPool], str | None]:
+    return keyset_page(IdentityPool.objects.all(), "pool_id", limit, "identity-pools", next_token)
+
+
+def resource_arn(params: dict) -> str:
+    """The identity pool ARN a call acts on (its IAM resource), "*" when it names none."""
+    from identitypools.models import Identity
+
+    if isinstance(params.get("ResourceArn"), str):
+        return params["ResourceArn"]
+    if isinstance(params.get("IdentityPoolId"), str):
+        return ids.pool_arn(params["IdentityPoolId"])
+    identity_id = params.get("IdentityId")
+    if isinstance(identity_id, str):
+        pool_id = Identity.objects.filter(pk=identity_id).values_list("pool_id", flat=True).first()
+        if pool_id:
+            return ids.pool_arn(pool_id)
+    return "*"
 
 
 def _check_mapping(provider: str, mapping: dict) -> dict:
