@@ -48,16 +48,21 @@ def _pairs(verified: list[VerifiedLogin]) -> list[tuple[str, str]]:
 
 def link(identity: Identity, pairs: Iterable[tuple[str, str]]) -> None:
     """Link provider users to the identity; ResourceConflictException if one is another's."""
+    added = False
     for provider, subject in pairs:
-        try:
-            with transaction.atomic():
-                Login.objects.get_or_create(pool=identity.pool, provider=provider, subject=subject, defaults={"identity": identity})
-        except IntegrityError:
-            pass  # linked concurrently: the owner check below decides
         owner = Login.objects.filter(pool=identity.pool, provider=provider, subject=subject).values_list("identity_id", flat=True).first()
+        if owner is None:
+            try:
+                with transaction.atomic():
+                    Login.objects.create(pool=identity.pool, identity=identity, provider=provider, subject=subject)
+                    added = True
+                    continue
+            except IntegrityError:  # linked concurrently: the owner decides
+                owner = Login.objects.filter(pool=identity.pool, provider=provider, subject=subject).values_list("identity_id", flat=True).first()
         if owner != identity.pk:
             raise ResourceConflictException(_CONFLICT)
-    identity.save(update_fields=["modified"])
+    if added:
+        identity.save(update_fields=["modified"])
 
 
 def _new_identity(pool: IdentityPool, pairs: list[tuple[str, str]]) -> Identity | None:
