@@ -186,8 +186,13 @@ def assume_role(
     # Tags passed by a chained session carry over unless overridden (transitive tags simplified).
     session_tags = {**(caller.tags if chained else {}), **request_tags}
     assumed = role_session(role, session_name, policies, session_tags, session_duration(role, duration, chained))
-    Role.objects.filter(pk=role.pk).update(last_used=datetime.now(UTC), last_used_region=settings.REGION)
+    mark_role_used(role)
     return assumed
+
+
+def mark_role_used(role: Role) -> None:
+    """RoleLastUsed, as GetRole reports it."""
+    Role.objects.filter(pk=role.pk).update(last_used=datetime.now(UTC), last_used_region=settings.REGION)
 
 
 def get_session_token(caller: Caller, duration: int | None = None) -> Credentials:

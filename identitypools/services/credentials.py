@@ -107,6 +107,7 @@ def credentials_for_identity(identity_id: str, logins: dict[str, str], custom_ro
     # Guests are scoped down to what AWS lets unauthenticated identities do, whatever the role grants.
     policy = (guests.GUEST_SESSION_POLICY, (), 0) if not verified else (None, (), 0)
     assumed = sts.role_session(role, SESSION_NAME, policy, session_tags, min(CREDENTIALS_SECONDS, role.max_session_duration), context=context)
+    sts.mark_role_used(role)
     c = assumed.credentials
     return IssuedCredentials(identity.identity_id, c.access_key_id, c.secret_access_key, c.session_token, c.expiration)
 

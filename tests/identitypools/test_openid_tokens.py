@@ -150,3 +150,21 @@ def test_basic_flow_carries_principal_tags_to_sts(live_server, env):
     with pytest.raises(ClientError) as excinfo:  # the trust policy of `auth` does not allow sts:TagSession
         sts.assume_role_with_web_identity(RoleArn=env["auth"], RoleSessionName="ss", WebIdentityToken=out["Token"])
     assert error_code(excinfo) == "AccessDenied"
+
+
+def test_guest_basic_flow_and_unlink_needs_a_login(live_server, env):
+    c, anon = env["c"], env["anon"]
+    guest_role = role(c["iam"], "basic-guest", env["ipool"], doc(allow("iam:ListRoles")), amr="unauthenticated")
+    identity = anon.get_id(IdentityPoolId=env["ipool"])["IdentityId"]
+    token = anon.get_open_id_token(IdentityId=identity)["Token"]
+    sts = unsigned(live_server.url, "sts")
+    assert sts.assume_role_with_web_identity(RoleArn=guest_role, RoleSessionName="guest", WebIdentityToken=token)["SubjectFromWebIdentityToken"] == identity
+    with pytest.raises(ClientError) as excinfo:  # the authenticated role's trust policy wants amr authenticated
+        sts.assume_role_with_web_identity(RoleArn=env["auth"], RoleSessionName="guest", WebIdentityToken=token)
+    assert error_code(excinfo) == "AccessDenied"
+    with pytest.raises(ClientError) as excinfo:
+        anon.unlink_identity(IdentityId=identity, Logins={}, LoginsToRemove=["login.myapp"])
+    assert error_code(excinfo) == "NotAuthorizedException"
+    c["cognito-identity"].set_identity_pool_roles(IdentityPoolId=env["ipool"], Roles={"authenticated": env["auth"], "unauthenticated": guest_role})
+    anon.get_credentials_for_identity(IdentityId=identity)
+    assert c["iam"].get_role(RoleName="basic-guest")["Role"]["RoleLastUsed"]["LastUsedDate"]
