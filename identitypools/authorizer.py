@@ -13,7 +13,7 @@ session's policy variables).
 
 The backend's own right to ask is the IAM action `authorizer:IsAuthorized` (named after Amazon
 Verified Permissions' `IsAuthorized`) on the resource it asks about, so a backend can be limited to
-its own application's ARNs (`arn:myapp:::*`).
+its own application's ARNs (`arn:aws:myapp:::*`).
 """
 from __future__ import annotations
 

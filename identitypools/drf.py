@@ -6,7 +6,7 @@
         authentication_classes = [SigV4TemporaryCredentialsAuthentication]
         permission_classes = [IamPermission]
         iam_action = "myapp:ReadNote"                      # or {"GET": "myapp:ReadNote", "DELETE": ...}
-        iam_resource = "arn:myapp:::note/{owner}/{pk}"     # formatted with the URL's kwargs
+        iam_resource = "arn:aws:myapp:::note/{owner}/{pk}"     # formatted with the URL's kwargs
 
 The authentication class verifies SigV4 (temporary credentials with `X-Amz-Security-Token`, or a
 long-term IAM user key) with the same `iam.services.authenticate` as the AWS API, and sets
