@@ -5,12 +5,16 @@ import hashlib
 import json
 from urllib.parse import urlsplit
 
+import pytest
 import requests
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from tests.iam.support import ACCOUNT, doc
+from iam.models import Role
+from iam.services import sts as sts_service
+from tests.conftest import make_client
+from tests.iam.support import ACCOUNT, allow, clients, deny, doc, user_with_key
 
 REGION = "us-east-1"
 APP = "https://notes.example.com"
@@ -64,3 +68,48 @@ def reader_trust() -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": ["sts:AssumeRole", "sts:TagSession"],
     }]})
+
+
+@pytest.fixture
+def world(live_server):
+    """A notes backend allowed to ask, a role reading its session's team's notes (never secrets)
+    and a user who may assume it."""
+    iam = make_client(live_server.url, "iam")
+    backend = credentials(user_with_key(iam, "notes-backend", BACKEND_POLICY))
+    iam.create_role(RoleName="notes-reader", AssumeRolePolicyDocument=reader_trust())
+    iam.put_role_policy(RoleName="notes-reader", PolicyName="read", PolicyDocument=doc(
+        {"Sid": "ReadOwnTeam", **allow("myapp:ReadNote", "arn:aws:myapp:::note/${aws:PrincipalTag/team}/*")},
+        {"Sid": "NoSecrets", **deny("myapp:ReadNote", "arn:aws:myapp:::note/*/secret")},
+        {"Sid": "ListMine", **allow("myapp:ListNotes", "*", Condition={"StringEquals": {"myapp:Scope": "mine"}})},
+    ))
+    caller = clients(live_server.url, *user_with_key(iam, "alice-app", doc(allow("sts:AssumeRole"))))
+    assumed = caller["sts"].assume_role(
+        RoleArn=f"arn:aws:iam::{ACCOUNT}:role/notes-reader", RoleSessionName="alice", Tags=[{"Key": "team", "Value": "blue"}]
+    )
+    return {"url": live_server.url, "iam": iam, "backend": backend, "alice": credentials(assumed["Credentials"]), "assumed": assumed}
+
+
+def identity_session(iam, sub: str) -> Credentials:
+    """Credentials shaped as identity pools issue them: a role session named
+    CognitoIdentityCredentials carrying `cognito-identity.amazonaws.com:*` keys in its token, for a
+    role whose policy names the identity's own notes."""
+    if not Role.objects.filter(name="notes-identity").exists():
+        iam.create_role(RoleName="notes-identity", AssumeRolePolicyDocument=reader_trust())
+        iam.put_role_policy(RoleName="notes-identity", PolicyName="own", PolicyDocument=doc(
+            allow("myapp:ReadNote", "arn:aws:myapp:::note/${cognito-identity.amazonaws.com:sub}/*"),
+        ))
+    keys = {
+        "cognito-identity.amazonaws.com:sub": sub,
+        "cognito-identity.amazonaws.com:aud": "us-east-1:0b4f3f9e-0000-4000-8000-000000000001",
+        "cognito-identity.amazonaws.com:amr": ["authenticated", "cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool"],
+    }
+    issued = sts_service.role_session(
+        Role.objects.get(name="notes-identity"), "CognitoIdentityCredentials", (None, (), 0), {}, 3600, context=keys
+    ).credentials
+    return Credentials(issued.access_key_id, issued.secret_access_key, issued.session_token)
+
+
+def expired_session() -> Credentials:
+    """A notes-reader session (team blue) that expired a minute ago."""
+    issued = sts_service.role_session(Role.objects.get(name="notes-reader"), "late", (None, (), 0), {"team": "blue"}, -60).credentials
+    return Credentials(issued.access_key_id, issued.secret_access_key, issued.session_token)

@@ -11,32 +11,11 @@ import pytest
 from botocore.credentials import Credentials
 from django.conf import settings
 
-from iam.models import Role
-from iam.services import sts as sts_service
 from tests.conftest import make_client
-from tests.iam.support import ACCOUNT, allow, clients, deny, doc, user_with_key
-from tests.identitypools.authz_support import APP, BACKEND_POLICY, ask, credentials, reader_trust, received, sign
+from tests.iam.support import ACCOUNT, allow, doc, user_with_key
+from tests.identitypools.authz_support import APP, ask, credentials, expired_session, identity_session, received, sign, world
 
 SUB = "us-east-1:2f0c6c1e-8a49-4c0e-9d7b-5a1c3e2b9f10"
-
-
-@pytest.fixture
-def world(live_server):
-    """A notes backend allowed to ask, a role reading its session's team's notes (never secrets)
-    and a user who may assume it."""
-    iam = make_client(live_server.url, "iam")
-    backend = credentials(user_with_key(iam, "notes-backend", BACKEND_POLICY))
-    iam.create_role(RoleName="notes-reader", AssumeRolePolicyDocument=reader_trust())
-    iam.put_role_policy(RoleName="notes-reader", PolicyName="read", PolicyDocument=doc(
-        {"Sid": "ReadOwnTeam", **allow("myapp:ReadNote", "arn:aws:myapp:::note/${aws:PrincipalTag/team}/*")},
-        {"Sid": "NoSecrets", **deny("myapp:ReadNote", "arn:aws:myapp:::note/*/secret")},
-        {"Sid": "ListMine", **allow("myapp:ListNotes", "*", Condition={"StringEquals": {"myapp:Scope": "mine"}})},
-    ))
-    caller = clients(live_server.url, *user_with_key(iam, "alice-app", doc(allow("sts:AssumeRole"))))
-    assumed = caller["sts"].assume_role(
-        RoleArn=f"arn:aws:iam::{ACCOUNT}:role/notes-reader", RoleSessionName="alice", Tags=[{"Key": "team", "Value": "blue"}]
-    )
-    return {"url": live_server.url, "iam": iam, "backend": backend, "alice": credentials(assumed["Credentials"]), "assumed": assumed}
 
 
 def _question(request, action="myapp:ReadNote", resource="arn:aws:myapp:::note/blue/1", **extra) -> dict:
@@ -122,9 +101,7 @@ def test_a_tampered_request_is_denied_with_the_signature_error(world):
 
 
 def test_an_expired_session_token_is_denied(world):
-    role = Role.objects.get(name="notes-reader")
-    expired = sts_service.role_session(role, "late", (None, (), 0), {"team": "blue"}, -60).credentials
-    request = sign(Credentials(expired.access_key_id, expired.secret_access_key, expired.session_token), "GET", APP + "/notes/blue/1")
+    request = sign(expired_session(), "GET", APP + "/notes/blue/1")
     body = ask(world["url"], world["backend"], _question(request)).json()
     assert body["decision"] == "Deny" and body["errorCode"] == "ExpiredTokenException"
     assert body["reason"] == "ExpiredTokenException: The security token included in the request is expired"
@@ -139,20 +116,7 @@ def test_an_unsigned_request_is_denied_as_unauthenticated(world):
 def test_identity_pool_session_keys_resolve_in_the_roles_policies(world):
     """An identity pool's credentials are role sessions carrying `cognito-identity.amazonaws.com:*`
     keys (sealed in the session token); the role's policy names the identity's own notes."""
-    iam = world["iam"]
-    iam.create_role(RoleName="notes-identity", AssumeRolePolicyDocument=reader_trust())
-    iam.put_role_policy(RoleName="notes-identity", PolicyName="own", PolicyDocument=doc(
-        allow("myapp:ReadNote", "arn:aws:myapp:::note/${cognito-identity.amazonaws.com:sub}/*"),
-    ))
-    keys = {
-        "cognito-identity.amazonaws.com:sub": SUB,
-        "cognito-identity.amazonaws.com:aud": "us-east-1:0b4f3f9e-0000-4000-8000-000000000001",
-        "cognito-identity.amazonaws.com:amr": ["authenticated", "cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool"],
-    }
-    issued = sts_service.role_session(
-        Role.objects.get(name="notes-identity"), "CognitoIdentityCredentials", (None, (), 0), {}, 3600, context=keys
-    ).credentials
-    identity = Credentials(issued.access_key_id, issued.secret_access_key, issued.session_token)
+    identity = identity_session(world["iam"], SUB)
     own = ask(world["url"], world["backend"], _question(sign(identity, "GET", APP + f"/notes/{SUB}/1"), resource=f"arn:aws:myapp:::note/{SUB}/1")).json()
     assert own["decision"] == "Allow"
     assert own["principal"]["arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/notes-identity/CognitoIdentityCredentials"
