@@ -80,15 +80,19 @@ def _payload_hash(raw: dict) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _context(raw: Any) -> dict[str, str | list[str]]:
+def _context(raw: Any, action: str) -> dict[str, str | list[str]]:
+    """Extra condition keys, in the action's own namespace only (`myapp:...` for `myapp:ReadNote`):
+    `aws:*` keys and a session's carried keys (`cognito-identity.amazonaws.com:sub`) come from the
+    credentials, and a key the caller lacks must not be supplied for it."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
         raise _invalid("context must be an object of condition keys to strings or lists of strings.")
+    prefix = action.split(":", 1)[0].lower() + ":"
     context: dict[str, str | list[str]] = {}
     for key, value in raw.items():
-        if key.lower().startswith("aws:"):
-            raise _invalid(f"context may not set the global condition key {key}: it comes from the caller's credentials.")
+        if not key.lower().startswith(prefix) or key.lower() == prefix:
+            raise _invalid(f"context key {key} is not in the action's namespace ({prefix}...): other keys come from the caller's credentials.")
         if isinstance(value, str):
             context[key] = value
         elif isinstance(value, list) and all(isinstance(item, str) for item in value):
@@ -127,7 +131,7 @@ def parse_question(data: Any) -> authorizer.Question:
         payload_hash=_payload_hash(raw),
         source_ip=source_ip,
     )
-    return authorizer.Question(received, action, resource, _context(data.get("context")))
+    return authorizer.Question(received, action, resource, _context(data.get("context"), action))
 
 
 def principal_json(caller: Caller) -> dict[str, Any]:

@@ -65,9 +65,11 @@ class IamPermission(BasePermission):
 
     The view declares `iam_action` (a string, or a dict keyed by viewset action or HTTP method) and
     either `iam_resource` (a template formatted with the URL kwargs) or a method
-    `get_iam_resource(request, obj=None)`. Optionally `get_iam_context(request)` adds condition
-    keys (never `aws:*` ones, which come from the credentials). The decision is kept on the
-    request as `request.iam_decision`. A method without a declared action is refused (fail closed).
+    `get_iam_resource(request, obj=None)` (returning None without an object defers the check to
+    `check_object_permissions`, which the view must then call). Optionally
+    `get_iam_context(request)` adds condition keys in the action's namespace (`myapp:...`; others
+    are ignored: they come from the credentials). The decision is kept on the request as
+    `request.iam_decision`. A view without a declared action or resource is refused (fail closed).
     """
 
     action: str | dict[str, str] | None = None
@@ -78,7 +80,10 @@ class IamPermission(BasePermission):
             return False  # DRF answers 401 MissingAuthenticationToken
         resource = self._resource(request, view, None)
         if resource is None:
-            return True  # decided per object
+            if self._per_object(view):
+                return True  # decided in has_object_permission (the view must call check_object_permissions)
+            self.message = "No IAM resource is declared for this view."
+            return False  # fail closed
         return self._check(request, view, resource)
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
@@ -87,6 +92,11 @@ class IamPermission(BasePermission):
             self.message = "No resource ARN could be resolved for this request."
             return False
         return self._check(request, view, resource)
+
+    def _per_object(self, view: Any) -> bool:
+        """Whether a resolver is declared that may need the object (it answered None without one)."""
+        declared = self.resource if self.resource is not None else getattr(view, "iam_resource", None)
+        return callable(declared) or (declared is None and getattr(view, "get_iam_resource", None) is not None)
 
     def _resource(self, request: Request, view: Any, obj: Any) -> str | None:
         resource = self.resource if self.resource is not None else getattr(view, "iam_resource", None)
@@ -107,7 +117,9 @@ class IamPermission(BasePermission):
             return False
         context_getter = getattr(view, "get_iam_context", None)
         context = dict(context_getter(request)) if context_getter is not None else {}
-        context = {key: value for key, value in context.items() if not key.lower().startswith("aws:")}
+        # Only keys in the action's own namespace: aws:* and a session's carried keys come from the credentials.
+        prefix = action.split(":", 1)[0].lower() + ":"
+        context = {key: value for key, value in context.items() if key.lower().startswith(prefix)}
         verdict = iam.decide(request.user, action, resource, source_ip=client_ip(request.META), context=context)
         _remember(request, verdict)
         if not verdict.allowed:

@@ -58,7 +58,19 @@ class SharedNoteView(APIView):
         return _reply(request, note=note)
 
 
+class UndeclaredView(APIView):
+    """An action but no resource: refused, never waved through."""
+
+    authentication_classes = [SigV4TemporaryCredentialsAuthentication]
+    permission_classes = [IamPermission]
+    iam_action = "myapp:ReadNote"
+
+    def get(self, request) -> Response:
+        return Response({"leaked": True})
+
+
 urlpatterns = [
+    path("undeclared", UndeclaredView.as_view()),
     path("notes/<str:owner>/<str:note>", NoteView.as_view()),
     path("by-id/<str:note>", NoteByIdView.as_view()),
     path("shared/<str:note>", SharedNoteView.as_view()),

@@ -55,8 +55,10 @@ def test_extra_context_keys_reach_the_conditions_but_never_replace_the_callers(w
     assert mine.json()["decision"] == "Allow"
     everyone = ask(world["url"], world["backend"], _question(request, **listing, context={"myapp:Scope": "all"}))
     assert everyone.json()["decision"] == "Deny"
-    spoofed = ask(world["url"], world["backend"], _question(request, context={"aws:PrincipalTag/team": "red"}))
-    assert spoofed.status_code == 400 and spoofed.json()["__type"] == "ValidationException"
+    for spoof in ({"aws:PrincipalTag/team": "red"}, {"cognito-identity.amazonaws.com:sub": "us-east-1:victim"}):
+        spoofed = ask(world["url"], world["backend"], _question(request, context=spoof))
+        assert spoofed.status_code == 400 and spoofed.json()["__type"] == "ValidationException"
+        assert "not in the action's namespace" in spoofed.json()["message"]
 
 
 def test_an_iam_user_key_is_honoured_with_its_own_policy_variables(world):

@@ -58,6 +58,8 @@ def test_the_resource_can_come_from_the_object_or_a_factory(world):
     refused = _get(world, world["alice"], "/by-id/n2")
     assert refused.status_code == 403 and "arn:aws:myapp:::note/red/n2" in refused.json()["message"]
     assert _get(world, world["alice"], "/shared/x").json()["note"] == "x"
+    undeclared = _get(world, world["alice"], "/undeclared")
+    assert undeclared.status_code == 403 and undeclared.json()["message"] == "No IAM resource is declared for this view."
 
 
 def test_bad_expired_and_missing_signatures_are_refused(world):
