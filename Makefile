@@ -55,5 +55,8 @@ $(IAM_DIFF)/node_modules/.package-lock.json: $(IAM_DIFF)/package-lock.json
 iam-diff:
 	@if command -v npm >/dev/null; then $(MAKE) -s --no-print-directory $(IAM_DIFF)/node_modules/.package-lock.json; fi
 
+# Lint and type-check first (configured in pyproject.toml): either failing fails the target.
 test: install js-e2e iam-diff
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

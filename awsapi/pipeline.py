@@ -40,6 +40,7 @@ from core.net import client_ip
 from iam import services as iam
 from iam import sigv4
 from iam.models import Principal
+from iam.services import Session
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class Caller:
 
     source_ip: str | None
     signed: SignedRequest | None = None
-    principal: Principal | None = None
+    principal: Principal | Session | None = None
     access_key_id: str | None = None
     user_agent: str | None = None
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))

@@ -18,6 +18,7 @@ import botocore.session
 from botocore.model import OperationModel, ServiceModel
 
 from iam.models import Principal
+from iam.services import Session
 
 ResourceResolver = Callable[[str, dict], str]  # (operation name, request members) -> resource ARN
 Precheck = Callable[[str, dict], None]  # (operation name, request members) -> raises the service's own error
@@ -57,7 +58,7 @@ class AwsService:
 class CallContext:
     """What a handler may know about the call besides its members."""
 
-    principal: Principal | None
+    principal: Principal | Session | None  # a long-term principal or an STS session
     source_ip: str | None
     access_key_id: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)

@@ -1,5 +1,6 @@
-"""Symmetric KMS keys, enough of KMS for the AWS Encryption SDK: every key ARN names a key whose material is derived from ENCRYPTION_KEY (so nothing is stored and every
-app server agrees), and a ciphertext blob is AES-256-GCM under it.
+"""Symmetric KMS keys, enough of KMS for the AWS Encryption SDK: every key ARN names a key whose
+material is derived from ENCRYPTION_KEY (so nothing is stored and every app server agrees), and
+a ciphertext blob is AES-256-GCM under it.
 
 Blob layout: version (1 byte) | ARN length (2 bytes) | ARN | nonce (12 bytes) | ciphertext+tag.
 The header and the encryption context are authenticated, so a blob decrypts only under the key

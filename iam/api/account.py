@@ -66,7 +66,8 @@ def _simulate(params: dict, identity: list, boundaries: list | None) -> dict:
             decision = evaluation.simulate(action, resource, context, identity, boundaries)
             matched = []
             if decision.policy and decision.kind != "ImplicitDeny":
-                matched.append({"SourcePolicyId": decision.policy, "SourcePolicyType": "IAM Policy" if decision.policy_type == "identity" else "PermissionsBoundaryPolicy"})
+                source_type = "IAM Policy" if decision.policy_type == "identity" else "PermissionsBoundaryPolicy"
+                matched.append({"SourcePolicyId": decision.policy, "SourcePolicyType": source_type})
             results.append({
                 "EvalActionName": action, "EvalResourceName": resource, "EvalDecision": _DECISION[decision.kind],
                 "MatchedStatements": matched, "MissingContextValues": [],
@@ -80,8 +81,8 @@ def simulate_custom_policy(params: dict, ctx: CallContext) -> dict:
 
 
 def simulate_principal_policy(params: dict, ctx: CallContext) -> dict:
-    identity, boundary = authorization.entity_policies(params["PolicySourceArn"])
-    identity = list(identity) + _documents(params.get("PolicyInputList"))
+    attached, boundary = authorization.entity_policies(params["PolicySourceArn"])
+    identity = list(attached) + _documents(params.get("PolicyInputList"))
     extra_boundaries = params.get("PermissionsBoundaryPolicyInputList")
     boundaries = _documents(extra_boundaries) if extra_boundaries else (list(boundary) if boundary is not None else None)
     return _simulate(params, identity, boundaries)

@@ -1,6 +1,8 @@
 """IAM OIDC identity providers."""
 from __future__ import annotations
 
+from typing import Any
+
 from awsapi.registry import CallContext
 from iam.api import render
 from iam.services import oidc
@@ -8,7 +10,7 @@ from iam.services import oidc
 
 def create_open_id_connect_provider(params: dict, ctx: CallContext) -> dict:
     provider = oidc.create_provider(params["Url"], params.get("ClientIDList"), params.get("ThumbprintList"), params.get("Tags"))
-    out = {"OpenIDConnectProviderArn": provider.arn(render.account())}
+    out: dict[str, Any] = {"OpenIDConnectProviderArn": provider.arn(render.account())}
     if provider.tags:
         out["Tags"] = render.tags(provider.tags)
     return out

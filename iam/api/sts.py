@@ -1,6 +1,8 @@
 """STS handlers: who am I, and temporary credentials."""
 from __future__ import annotations
 
+from typing import Any
+
 from awsapi.registry import CallContext
 from iam import services
 from iam.services import sts, web_identity
@@ -43,7 +45,7 @@ def assume_role(params: dict, ctx: CallContext) -> dict:
         caller_tags=_caller_tags(ctx.principal),
         source_ip=ctx.source_ip,
     )
-    out = {
+    out: dict[str, Any] = {
         "Credentials": _credentials(assumed.credentials),
         "AssumedRoleUser": {"AssumedRoleId": assumed.assumed_role_id, "Arn": assumed.arn},
     }
@@ -66,7 +68,7 @@ def assume_role_with_web_identity(params: dict, ctx: CallContext) -> dict:
         policy=params.get("Policy"),
         policy_arns=params.get("PolicyArns"),
     )
-    out = {
+    out: dict[str, Any] = {
         "Credentials": _credentials(assumed.credentials),
         "AssumedRoleUser": {"AssumedRoleId": assumed.assumed_role_id, "Arn": assumed.arn},
         "SubjectFromWebIdentityToken": identity.subject,

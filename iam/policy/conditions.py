@@ -144,8 +144,9 @@ class _Family:
     variables: bool = False  # whether policy variables are substituted in this family's values
 
 
-_numeric = {name: _compare(_number, test) for name, test in (("Equals", _EQ), ("LessThan", _LT), ("LessThanEquals", _LE), ("GreaterThan", _GT), ("GreaterThanEquals", _GE))}
-_date = {name: _compare(parse_date, test) for name, test in (("Equals", _EQ), ("LessThan", _LT), ("LessThanEquals", _LE), ("GreaterThan", _GT), ("GreaterThanEquals", _GE))}
+_COMPARISONS = (("Equals", _EQ), ("LessThan", _LT), ("LessThanEquals", _LE), ("GreaterThan", _GT), ("GreaterThanEquals", _GE))
+_numeric = {name: _compare(_number, test) for name, test in _COMPARISONS}
+_date = {name: _compare(parse_date, test) for name, test in _COMPARISONS}
 
 OPERATORS: dict[str, _Family] = {
     "StringEquals": _Family(_string_equals, variables=True),
@@ -234,7 +235,7 @@ class Condition:
         resolved = [t.resolve(context) for t in self.values]
         if family.negated:
             got = value if isinstance(value, list) else [value]
-            for template, pieces in zip(self.values, resolved):
+            for template, pieces in zip(self.values, resolved, strict=True):
                 if pieces is None and not (self.operator.base.startswith("Arn") and not any(template.arn_could_match(v) for v in got)):
                     return None
         return family.factory([pieces for pieces in resolved if pieces is not None])

@@ -152,16 +152,16 @@ def _compile_role(session: Session) -> PolicySet:
     role = Role.objects.select_related("permissions_boundary").filter(pk=session.subject_pk).first()
     if role is None:
         return _MISSING
-    session_policies = None
+    session_policies: tuple | None = None
     if session.policy or session.policy_arns:
-        session_policies = []
+        compiled = []
         if session.policy:
-            session_policies.append(documents.compile_policy(session.policy, name="session"))
+            compiled.append(documents.compile_policy(session.policy, name="session"))
         for arn in session.policy_arns:
             managed = _managed_by_arn(arn)
             if managed is not None:
-                session_policies += _managed([managed])
-        session_policies = tuple(session_policies)
+                compiled += _managed([managed])
+        session_policies = tuple(compiled)
     return PolicySet(True, tuple(_role_identity(role)), _boundary(role), session_policies, dict(role.tags), None)
 
 

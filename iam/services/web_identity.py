@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 
@@ -85,16 +86,19 @@ def _verify_with_provider(token: str, header: dict, unverified: dict) -> WebIden
     """An ID token from an external issuer the account registered with CreateOpenIDConnectProvider."""
     from joserfc import jwt
     from joserfc.errors import JoseError
-    from joserfc.jwk import KeySet
+    from joserfc.jwk import KeySet, KeySetSerialization
 
     iss = unverified.get("iss")
-    provider = oidc.provider_for_issuer(iss) if isinstance(iss, str) else None
+    if not isinstance(iss, str):
+        raise _invalid()
+    provider = oidc.provider_for_issuer(iss)
     if provider is None:
         raise _invalid()
     claims = None
     for refresh in (False, True):  # a kid we have not seen may be a rotated key: fetch once more
         try:
-            keys = KeySet.import_key_set(oidc.jwks(iss, refresh=refresh))
+            # the issuer's JSON, typed as the key set it should be; import_key_set checks it (errors caught below)
+            keys = KeySet.import_key_set(cast(KeySetSerialization, oidc.jwks(iss, refresh=refresh)))
             claims = jwt.decode(token, keys, algorithms=["RS256", "ES256", "RS384", "RS512"]).claims
             break
         except (JoseError, ValueError, TypeError, KeyError):

@@ -33,7 +33,9 @@ def _by_name(events: list[dict]) -> dict[str, list[dict]]:
 def test_allowed_refused_and_unsigned_calls_are_recorded_without_secrets(live_server, unsigned_idp):
     idp = make_client(live_server.url)
     pool = idp.create_user_pool(PoolName="audited")["UserPool"]["Id"]
-    client_id = idp.create_user_pool_client(UserPoolId=pool, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    client_id = idp.create_user_pool_client(UserPoolId=pool, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])[
+        "UserPoolClient"
+    ]["ClientId"]
     idp.admin_create_user(UserPoolId=pool, Username="dave", TemporaryPassword=TEMP_PASSWORD, MessageAction="SUPPRESS")
     idp.admin_set_user_password(UserPoolId=pool, Username="dave", Password=PASSWORD, Permanent=True)
     unsigned_idp.sign_up(ClientId=client_id, Username="erin", Password=SIGNUP_PASSWORD)

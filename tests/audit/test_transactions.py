@@ -72,7 +72,9 @@ def test_a_change_whose_record_cannot_be_written_rolls_back(live_server):
 def test_refused_sign_ins_keep_their_lockout_counts_and_are_recorded(live_server, unsigned_idp):
     idp = make_client(live_server.url)
     pool = idp.create_user_pool(PoolName="locks")["UserPool"]["Id"]
-    client_id = idp.create_user_pool_client(UserPoolId=pool, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    client_id = idp.create_user_pool_client(UserPoolId=pool, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])[
+        "UserPoolClient"
+    ]["ClientId"]
     idp.admin_create_user(UserPoolId=pool, Username="dave", TemporaryPassword="Temp-Pass-123!", MessageAction="SUPPRESS")
     idp.admin_set_user_password(UserPoolId=pool, Username="dave", Password="Real-Pass-123!", Permanent=True)
     for _ in range(3):

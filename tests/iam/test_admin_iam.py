@@ -27,7 +27,13 @@ def admin_client(client):
 
 def _errors(response) -> str:
     context = response.context
-    return str(context["adminform"].form.errors) + str([f.formset.errors for f in context["inline_admin_formsets"]]) + str([f.formset.non_form_errors() for f in context["inline_admin_formsets"]]) if context else ""
+    return (
+        str(context["adminform"].form.errors)
+        + str([f.formset.errors for f in context["inline_admin_formsets"]])
+        + str([f.formset.non_form_errors() for f in context["inline_admin_formsets"]])
+        if context
+        else ""
+    )
 
 
 def test_pages_load(admin_client):

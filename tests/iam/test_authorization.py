@@ -145,7 +145,9 @@ def test_source_ip_condition(live_server, root):
     netted = clients(live_server.url, *key)["iam"]
     with pytest.raises(ClientError):
         netted.list_users()  # the test client calls from 127.0.0.1
-    iam.put_user_policy(UserName="netted", PolicyName="p0", PolicyDocument=doc(allow("iam:ListUsers", Condition={"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}})))
+    iam.put_user_policy(
+        UserName="netted", PolicyName="p0", PolicyDocument=doc(allow("iam:ListUsers", Condition={"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}}))
+    )
     assert netted.list_users()["Users"]
 
 

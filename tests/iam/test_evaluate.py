@@ -99,7 +99,9 @@ def test_service_control_policies_must_allow_and_their_denies_win():
 
 def test_deny_with_not_action_denies_everything_else():
     # IAM User Guide, NotAction example: deny all but IAM actions when MFA is absent.
-    mfa_guard = policy(allow(), {"Effect": "Deny", "NotAction": "iam:*", "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}})
+    mfa_guard = policy(
+        allow(), {"Effect": "Deny", "NotAction": "iam:*", "Resource": "*", "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}}
+    )
     assert kind("cognito-idp:ListUsers", context={"aws:MultiFactorAuthPresent": "false"}, identity=[mfa_guard]) == "ExplicitDeny"
     assert kind("cognito-idp:ListUsers", context={}, identity=[mfa_guard]) == "ExplicitDeny"  # IfExists: a missing key is true
     assert kind("cognito-idp:ListUsers", context={"aws:MultiFactorAuthPresent": "true"}, identity=[mfa_guard]) == "Allow"
@@ -218,12 +220,23 @@ def test_a_missing_key_fails_positive_operators_and_passes_negated_ones():
     # condition is true."
     for operator in ["StringEquals", "StringLike", "NumericEquals", "DateEquals", "Bool", "BinaryEquals", "IpAddress", "ArnLike", "ArnEquals"]:
         assert not when({operator: {"custom:key": "x"}}, {}), operator
-    for operator in ["StringNotEquals", "StringNotLike", "StringNotEqualsIgnoreCase", "NumericNotEquals", "DateNotEquals", "NotIpAddress", "ArnNotLike", "ArnNotEquals"]:
+    for operator in [
+        "StringNotEquals",
+        "StringNotLike",
+        "StringNotEqualsIgnoreCase",
+        "NumericNotEquals",
+        "DateNotEquals",
+        "NotIpAddress",
+        "ArnNotLike",
+        "ArnNotEquals",
+    ]:
         assert when({operator: {"custom:key": "x"}}, {}), operator
 
 
 def test_numeric_operators():
-    age = lambda op, value, got: when({op: {"aws:MultiFactorAuthAge": value}}, {"aws:MultiFactorAuthAge": got})
+    def age(op, value, got):
+        return when({op: {"aws:MultiFactorAuthAge": value}}, {"aws:MultiFactorAuthAge": got})
+
     assert age("NumericLessThan", "3600", "300") and not age("NumericLessThan", "3600", "3600")
     assert age("NumericLessThanEquals", "3600", "3600") and age("NumericGreaterThan", 10, "11")
     assert age("NumericGreaterThanEquals", "1.5", "1.50") and age("NumericEquals", "300", "300.0")
@@ -274,7 +287,10 @@ def test_arn_operators():
     assert not when({"ArnLike": {"aws:SourceArn": "arn:aws:cognito-idp:us-*:userpool/*"}}, {"aws:SourceArn": POOL})  # * stays in its component
     assert not when({"ArnLike": {"aws:SourceArn": "arn:aws:*"}}, {"aws:SourceArn": "not-an-arn"})
     assert when({"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/Admin*"}}, {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:user/alice"})
-    assert when({"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:user/${{aws:username}}"}}, {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:user/alice", "aws:username": "alice"})
+    assert when(
+        {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:user/${{aws:username}}"}},
+        {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:user/alice", "aws:username": "alice"},
+    )
 
 
 def test_if_exists():
@@ -300,7 +316,10 @@ def test_set_operators_on_multivalued_keys():
     # ForAllValues with a negated operator: no value may be listed
     deny_key1 = {"ForAllValues:StringNotLike": {"aws:TagKeys": "key1*"}}
     assert when(deny_key1, {"aws:TagKeys": ["key2:audit"]}) and not when(deny_key1, {"aws:TagKeys": ["key1:legal", "key2:x"]})
-    assert when({"ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "graph.*"}}, {"cognito-identity.amazonaws.com:amr": ["authenticated", "graph.facebook.com"]})
+    assert when(
+        {"ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "graph.*"}},
+        {"cognito-identity.amazonaws.com:amr": ["authenticated", "graph.facebook.com"]},
+    )
     # a single-valued operator does not match a multivalued request value
     assert not when({"StringEquals": {"aws:TagKeys": "environment"}}, {"aws:TagKeys": ["environment"]})
 
@@ -329,11 +348,28 @@ def test_trust_policy_names_who_may_assume_the_role():
     session = f"arn:aws:sts::{ACCOUNT}:assumed-role/Deployer/ci"
     assert evaluate_trust(Request("sts:AssumeRole", "*", {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/Deployer"}, principal=session), role_trust).allowed
     assert not evaluate_trust(Request("sts:AssumeRole", "*", {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/Other"}, principal=session), role_trust).allowed
-    web = policy({"Effect": "Allow", "Principal": {"Federated": "cognito-identity.amazonaws.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
-                  "Condition": {"StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:pool"}, "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}})
+    web = policy(
+        {
+            "Effect": "Allow",
+            "Principal": {"Federated": "cognito-identity.amazonaws.com"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {"cognito-identity.amazonaws.com:aud": "us-east-1:pool"},
+                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
+            },
+        }
+    )
     context = {"cognito-identity.amazonaws.com:aud": "us-east-1:pool", "cognito-identity.amazonaws.com:amr": ["authenticated"]}
     assert evaluate_trust(Request("sts:AssumeRoleWithWebIdentity", "*", context, principal="cognito-identity.amazonaws.com"), web).allowed
-    assert not evaluate_trust(Request("sts:AssumeRoleWithWebIdentity", "*", {**context, "cognito-identity.amazonaws.com:amr": ["unauthenticated"]}, principal="cognito-identity.amazonaws.com"), web).allowed
+    assert not evaluate_trust(
+        Request(
+            "sts:AssumeRoleWithWebIdentity",
+            "*",
+            {**context, "cognito-identity.amazonaws.com:amr": ["unauthenticated"]},
+            principal="cognito-identity.amazonaws.com",
+        ),
+        web,
+    ).allowed
 
 
 def test_compiled_documents_are_cached_by_text():

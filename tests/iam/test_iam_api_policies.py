@@ -11,6 +11,8 @@ from botocore.exceptions import ClientError
 from tests.conftest import error_code, make_client
 from tests.iam.support import ACCOUNT, allow, client_for, deny, doc
 
+TRUST_ANYONE = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]})
+
 
 @pytest.fixture
 def iam(live_server):
@@ -76,7 +78,7 @@ def test_policy_documents_are_validated(iam):
 def test_inline_policies_for_users_groups_roles(iam):
     iam.create_user(UserName="u")
     iam.create_group(GroupName="g")
-    iam.create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
+    iam.create_role(RoleName="r", AssumeRolePolicyDocument=TRUST_ANYONE)
     document = doc(allow("cognito-idp:ListUsers"))
     for put, get, list_, delete, kw in (
         (iam.put_user_policy, iam.get_user_policy, iam.list_user_policies, iam.delete_user_policy, {"UserName": "u"}),
@@ -100,7 +102,7 @@ def test_attach_detach_and_entities_for_policy(iam):
     arn = _policy(iam)["Arn"]
     iam.create_user(UserName="u")
     iam.create_group(GroupName="g")
-    iam.create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
+    iam.create_role(RoleName="r", AssumeRolePolicyDocument=TRUST_ANYONE)
     iam.attach_user_policy(UserName="u", PolicyArn=arn)
     iam.attach_group_policy(GroupName="g", PolicyArn=arn)
     iam.attach_role_policy(RoleName="r", PolicyArn=arn)
@@ -138,7 +140,7 @@ def test_permissions_boundaries(iam):
     iam.create_user(UserName="u")
     iam.put_user_permissions_boundary(UserName="u", PermissionsBoundary=arn)
     assert iam.get_user(UserName="u")["User"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == arn
-    iam.create_role(RoleName="r", PermissionsBoundary=arn, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
+    iam.create_role(RoleName="r", PermissionsBoundary=arn, AssumeRolePolicyDocument=TRUST_ANYONE)
     assert iam.get_role(RoleName="r")["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"] == arn
     assert iam.get_policy(PolicyArn=arn)["Policy"]["PermissionsBoundaryUsageCount"] == 2
     iam.delete_user_permissions_boundary(UserName="u")
@@ -246,7 +248,7 @@ def test_simulator_context_entries_and_roles(iam):
             ContextEntries=[{"ContextKeyName": "aws:SourceIp", "ContextKeyValues": [ip], "ContextKeyType": "ip"}],
         )["EvaluationResults"][0]["EvalDecision"]
     assert decision("10.1.2.3") == "allowed" and decision("192.0.2.1") == "implicitDeny"
-    role_arn = iam.create_role(RoleName="sim-role", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    role_arn = iam.create_role(RoleName="sim-role", AssumeRolePolicyDocument=TRUST_ANYONE)["Role"]["Arn"]
     iam.put_role_policy(RoleName="sim-role", PolicyName="p", PolicyDocument=doc(allow("kms:Decrypt")))
     boundary = iam.create_policy(PolicyName="sim-boundary", PolicyDocument=doc(allow("kms:Encrypt")))["Policy"]["Arn"]
     result = iam.simulate_principal_policy(PolicySourceArn=role_arn, ActionNames=["kms:Decrypt"])["EvaluationResults"]

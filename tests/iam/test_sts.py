@@ -216,7 +216,9 @@ def test_get_session_token_carries_the_users_permissions(live_server, root):
 def test_assume_role_with_web_identity_from_our_user_pool(live_server, root):
     idp, iam = root["cognito-idp"], root["iam"]
     pool = idp.create_user_pool(PoolName="web")["UserPool"]["Id"]
-    client_id = idp.create_user_pool_client(UserPoolId=pool, ClientName="c", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    client_id = idp.create_user_pool_client(UserPoolId=pool, ClientName="c", ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])[
+        "UserPoolClient"
+    ]["ClientId"]
     idp.admin_create_user(UserPoolId=pool, Username="web-user", TemporaryPassword="Passw0rd!x", MessageAction="SUPPRESS")
     idp.admin_set_user_password(UserPoolId=pool, Username="web-user", Password="Passw0rd!xy", Permanent=True)
     tokens = idp.admin_initiate_auth(

@@ -93,13 +93,28 @@ def test_create_refusals(orgs):
         ({"Name": "Taken"}, "DuplicatePolicyException"),
         ({"Type": "TAG_POLICY"}, "PolicyTypeNotAvailableForOrganizationException"),
         ({"Content": "not json"}, "MalformedPolicyDocumentException"),
-        ({"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Principal": "*"}]})}, "MalformedPolicyDocumentException"),
+        (
+            {"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Principal": "*"}]})},
+            "MalformedPolicyDocumentException",
+        ),
         ({"Content": json.dumps({"Version": "2008-10-17", "Statement": [{"Effect": "Deny", "Action": "*"}]})}, "MalformedPolicyDocumentException"),
         ({"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Maybe", "Action": "*"}]})}, "MalformedPolicyDocumentException"),
-        ({"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "NotAction": "s3:*"}]})}, "MalformedPolicyDocumentException"),
-        ({"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "kms", "Resource": "*"}]})}, "MalformedPolicyDocumentException"),
-        ({"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "bucket"}]})}, "MalformedPolicyDocumentException"),
-        ({"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Condition": {"Nope": {"a": "b"}}}]})}, "MalformedPolicyDocumentException"),
+        (
+            {"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "NotAction": "s3:*"}]})},
+            "MalformedPolicyDocumentException",
+        ),
+        (
+            {"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "kms", "Resource": "*"}]})},
+            "MalformedPolicyDocumentException",
+        ),
+        (
+            {"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Resource": "bucket"}]})},
+            "MalformedPolicyDocumentException",
+        ),
+        (
+            {"Content": json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "*", "Condition": {"Nope": {"a": "b"}}}]})},
+            "MalformedPolicyDocumentException",
+        ),
         ({"Content": json.dumps({"Statement": [{"Effect": "Deny", "Action": "*"}]})}, "MalformedPolicyDocumentException"),
         # Every character counts for an SCP, white space included.
         ({"Content": DENY_KMS[:-1] + " " * 5200 + "}"}, "ConstraintViolationException"),

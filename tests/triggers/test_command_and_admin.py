@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from core.errors import UserLambdaValidationException
 from triggers import registry, runner
 from triggers.models import TriggerInvocation
 
@@ -88,7 +89,7 @@ def admin_client(client):
 
 def test_admin_lists_invocations_and_plugins(admin_client):
     pool = make_pool(PreSignUp=arn("reject"))
-    with pytest.raises(Exception):
+    with pytest.raises(UserLambdaValidationException):
         runner.invoke(pool, "PreSignUp_SignUp", {}, user_name="alice")
     row = TriggerInvocation.objects.get()
     page = admin_client.get(reverse("admin:triggers_triggerinvocation_changelist"))

@@ -165,8 +165,14 @@ def test_pre_authentication_hears_of_unknown_users_only_where_existence_is_hidde
     hiding = make_client(idp, pool_id, ExplicitAuthFlows=FLOWS, PreventUserExistenceErrors="ENABLED")["ClientId"]
     telling = make_client(idp, pool_id, ExplicitAuthFlows=FLOWS, PreventUserExistenceErrors="LEGACY")["ClientId"]
     make_user(idp, pool_id)
-    parameters = {"USERNAME": "nobody", "PASSWORD": "Wrong#Pass1"} if flow == "USER_PASSWORD_AUTH" else {
-        "USERNAME": "nobody", "SRP_A": AWSSRP(username="nobody", password="x", pool_id=pool_id, client_id=hiding, client=unsigned_idp).get_auth_params()["SRP_A"]}
+    parameters = (
+        {"USERNAME": "nobody", "PASSWORD": "Wrong#Pass1"}
+        if flow == "USER_PASSWORD_AUTH"
+        else {
+            "USERNAME": "nobody",
+            "SRP_A": AWSSRP(username="nobody", password="x", pool_id=pool_id, client_id=hiding, client=unsigned_idp).get_auth_params()["SRP_A"],
+        }
+    )
 
     if flow == "USER_PASSWORD_AUTH":  # refused at once, as a wrong password is
         with pytest.raises(unsigned_idp.exceptions.NotAuthorizedException) as refused:

@@ -95,7 +95,9 @@ def test_get_user_shows_what_the_client_may_read(idp, unsigned_idp, pool_id, ali
 # --- UpdateUserAttributes ---------------------------------------------------------------------
 
 def test_update_attributes(unsigned_idp, pool_id, alice, access_token):
-    response = unsigned_idp.update_user_attributes(AccessToken=access_token, UserAttributes=[{"Name": "name", "Value": "Alice B."}, {"Name": "locale", "Value": "en"}])
+    response = unsigned_idp.update_user_attributes(
+        AccessToken=access_token, UserAttributes=[{"Name": "name", "Value": "Alice B."}, {"Name": "locale", "Value": "en"}]
+    )
     assert response["CodeDeliveryDetailsList"] == []
     stored = attrs(unsigned_idp.get_user(AccessToken=access_token)["UserAttributes"])
     assert stored["name"] == "Alice B." and stored["locale"] == "en" and stored["email_verified"] == "true"
@@ -126,12 +128,19 @@ def test_blank_value_deletes_an_attribute(unsigned_idp, access_token):
     assert "name" not in attrs(unsigned_idp.get_user(AccessToken=access_token)["UserAttributes"])
 
 
-@pytest.mark.parametrize("updates, code, text", [
-    ([{"Name": "email_verified", "Value": "true"}], "NotAuthorizedException", "A client attempted to write unauthorized attribute"),
-    ([{"Name": "custom:nothere", "Value": "x"}], "InvalidParameterException", "Attributes did not conform to the schema: Type for attribute {custom:nothere} could not be determined"),
-    ([{"Name": "email", "Value": "not-an-email"}], "InvalidParameterException", "Invalid email address format."),
-    ([{"Name": "sub", "Value": "x"}], "InvalidParameterException", "user.sub: Attribute cannot be updated."),
-])
+@pytest.mark.parametrize(
+    "updates, code, text",
+    [
+        ([{"Name": "email_verified", "Value": "true"}], "NotAuthorizedException", "A client attempted to write unauthorized attribute"),
+        (
+            [{"Name": "custom:nothere", "Value": "x"}],
+            "InvalidParameterException",
+            "Attributes did not conform to the schema: Type for attribute {custom:nothere} could not be determined",
+        ),
+        ([{"Name": "email", "Value": "not-an-email"}], "InvalidParameterException", "Invalid email address format."),
+        ([{"Name": "sub", "Value": "x"}], "InvalidParameterException", "user.sub: Attribute cannot be updated."),
+    ],
+)
 def test_update_attribute_errors(unsigned_idp, access_token, updates, code, text):
     with pytest.raises(ClientError) as excinfo:
         unsigned_idp.update_user_attributes(AccessToken=access_token, UserAttributes=updates)

@@ -36,7 +36,9 @@ def alice(idp, pool_id):
 def confirm(unsigned_idp, result: dict, name: str = "laptop") -> tuple[dict, str, bool]:
     metadata = result["NewDeviceMetadata"]
     password, verifier_config = generate_hash_device(metadata["DeviceGroupKey"], metadata["DeviceKey"])
-    answer = unsigned_idp.confirm_device(AccessToken=result["AccessToken"], DeviceKey=metadata["DeviceKey"], DeviceSecretVerifierConfig=verifier_config, DeviceName=name)
+    answer = unsigned_idp.confirm_device(
+        AccessToken=result["AccessToken"], DeviceKey=metadata["DeviceKey"], DeviceSecretVerifierConfig=verifier_config, DeviceName=name
+    )
     return metadata, password, answer["UserConfirmationNecessary"]
 
 
@@ -55,7 +57,9 @@ def device_sign_in(unsigned_idp, pool_id, client_id, metadata, device_password, 
     responses = srp_client.process_device_challenge(second["ChallengeParameters"])
     if tamper:
         responses["PASSWORD_CLAIM_SIGNATURE"] = responses["PASSWORD_CLAIM_SIGNATURE"][::-1]
-    return unsigned_idp.respond_to_auth_challenge(ClientId=client_id, ChallengeName="DEVICE_PASSWORD_VERIFIER", Session=second["Session"], ChallengeResponses=responses)
+    return unsigned_idp.respond_to_auth_challenge(
+        ClientId=client_id, ChallengeName="DEVICE_PASSWORD_VERIFIER", Session=second["Session"], ChallengeResponses=responses
+    )
 
 
 def test_no_device_metadata_without_device_tracking(idp, unsigned_idp, pool_id, client_id, alice):
@@ -69,7 +73,10 @@ def test_remembered_device_signs_in_without_mfa(idp, unsigned_idp, pool_id, clie
     challenge = sign_in(unsigned_idp, client_id)
     assert challenge["ChallengeName"] == "SMS_MFA"
     result = unsigned_idp.respond_to_auth_challenge(
-        ClientId=client_id, ChallengeName="SMS_MFA", Session=challenge["Session"], ChallengeResponses={"USERNAME": "alice", "SMS_MFA_CODE": mailbox.last_code(PHONE)}
+        ClientId=client_id,
+        ChallengeName="SMS_MFA",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": "alice", "SMS_MFA_CODE": mailbox.last_code(PHONE)},
     )["AuthenticationResult"]
     metadata, device_password, necessary = confirm(unsigned_idp, result)
     assert metadata["DeviceKey"].startswith("us-east-1_") and metadata["DeviceGroupKey"]
@@ -152,10 +159,16 @@ def test_confirm_device_errors(idp, unsigned_idp, pool_id, client_id, alice):
     result = sign_in(unsigned_idp, client_id)["AuthenticationResult"]
     _, config = generate_hash_device("-group", "us-east-1_x")
     with pytest.raises(ClientError) as excinfo:
-        unsigned_idp.confirm_device(AccessToken=result["AccessToken"], DeviceKey="us-east-1_00000000-0000-0000-0000-000000000000", DeviceSecretVerifierConfig=config)
+        unsigned_idp.confirm_device(
+            AccessToken=result["AccessToken"], DeviceKey="us-east-1_00000000-0000-0000-0000-000000000000", DeviceSecretVerifierConfig=config
+        )
     assert error_code(excinfo) == "ResourceNotFoundException"
     with pytest.raises(ClientError) as excinfo:
-        unsigned_idp.confirm_device(AccessToken=result["AccessToken"], DeviceKey=result["NewDeviceMetadata"]["DeviceKey"], DeviceSecretVerifierConfig={"PasswordVerifier": "!!", "Salt": "AA=="})
+        unsigned_idp.confirm_device(
+            AccessToken=result["AccessToken"],
+            DeviceKey=result["NewDeviceMetadata"]["DeviceKey"],
+            DeviceSecretVerifierConfig={"PasswordVerifier": "!!", "Salt": "AA=="},
+        )
     assert error_code(excinfo) == "InvalidParameterException"
 
 

@@ -123,7 +123,9 @@ def test_the_lock_is_capped_at_fifteen_minutes(unsigned_idp, client_id, fake_clo
 def test_admin_sign_in_shares_the_lock(idp, unsigned_idp, pool_id, client_id, fake_clock):
     fail(unsigned_idp, client_id, 5)
     with pytest.raises(ClientError) as excinfo:
-        idp.admin_initiate_auth(UserPoolId=pool_id, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})
+        idp.admin_initiate_auth(
+            UserPoolId=pool_id, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD}
+        )
     assert error_code(excinfo) == "NotAuthorizedException"
     assert excinfo.value.response["Error"]["Message"] == "Password attempts exceeded"
 

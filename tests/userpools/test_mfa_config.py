@@ -62,7 +62,9 @@ def test_mfa_on_without_any_factor_is_refused(idp, pool_id):
 def test_templates_must_carry_the_code_placeholder(idp, pool_id):
     with pytest.raises(ClientError) as excinfo:
         idp.set_user_pool_mfa_config(
-            UserPoolId=pool_id, MfaConfiguration="ON", SmsMfaConfiguration={"SmsAuthenticationMessage": "no code here", "SmsConfiguration": {"SnsCallerArn": SNS_ROLE}}
+            UserPoolId=pool_id,
+            MfaConfiguration="ON",
+            SmsMfaConfiguration={"SmsAuthenticationMessage": "no code here", "SmsConfiguration": {"SnsCallerArn": SNS_ROLE}},
         )
     assert error_code(excinfo) == "InvalidParameterException"
 

@@ -71,7 +71,9 @@ def test_answering_sets_the_password_confirms_and_signs_in(idp, unsigned_idp, po
 
 
 def test_admin_respond_to_auth_challenge(idp, pool_id, client_id):
-    started = idp.admin_initiate_auth(UserPoolId=pool_id, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": TEMPORARY})
+    started = idp.admin_initiate_auth(
+        UserPoolId=pool_id, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": TEMPORARY}
+    )
     assert started["ChallengeName"] == "NEW_PASSWORD_REQUIRED"
     response = idp.admin_respond_to_auth_challenge(
         UserPoolId=pool_id, ClientId=client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=started["Session"],
@@ -118,7 +120,9 @@ def test_new_password_must_follow_the_policy_and_be_given(unsigned_idp, client_i
         answer(unsigned_idp, client_id, session, NEW_PASSWORD="short")
     assert error_code(excinfo) == "InvalidPasswordException"
     with pytest.raises(ClientError) as excinfo:
-        unsigned_idp.respond_to_auth_challenge(ClientId=client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=session, ChallengeResponses={"USERNAME": "alice"})
+        unsigned_idp.respond_to_auth_challenge(
+            ClientId=client_id, ChallengeName="NEW_PASSWORD_REQUIRED", Session=session, ChallengeResponses={"USERNAME": "alice"}
+        )
     assert error(excinfo) == ("InvalidParameterException", "Missing required parameter NEW_PASSWORD")
     assert answer(unsigned_idp, client_id, session)["AuthenticationResult"]  # the session survives a refused answer
 
@@ -135,7 +139,9 @@ def test_forged_or_missing_session(unsigned_idp, client_id):
         answer(unsigned_idp, client_id, tampered)
     assert error(excinfo) == ("NotAuthorizedException", "Invalid session for the user.")
     with pytest.raises(ClientError) as excinfo:
-        unsigned_idp.respond_to_auth_challenge(ClientId=client_id, ChallengeName="NEW_PASSWORD_REQUIRED", ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": NEW})
+        unsigned_idp.respond_to_auth_challenge(
+            ClientId=client_id, ChallengeName="NEW_PASSWORD_REQUIRED", ChallengeResponses={"USERNAME": "alice", "NEW_PASSWORD": NEW}
+        )
     assert error(excinfo) == ("InvalidParameterException", "Missing required parameter Session")
 
 
@@ -168,7 +174,9 @@ def test_session_is_bound_to_client_user_api_and_challenge(idp, unsigned_idp, po
         )
     assert error(excinfo) == ("NotAuthorizedException", "Invalid session for the user.")
     with pytest.raises(ClientError) as excinfo:
-        unsigned_idp.respond_to_auth_challenge(ClientId=client_id, ChallengeName="SMS_MFA", Session=session, ChallengeResponses={"USERNAME": "alice", "SMS_MFA_CODE": "123456"})
+        unsigned_idp.respond_to_auth_challenge(
+            ClientId=client_id, ChallengeName="SMS_MFA", Session=session, ChallengeResponses={"USERNAME": "alice", "SMS_MFA_CODE": "123456"}
+        )
     assert error(excinfo) == ("NotAuthorizedException", "Invalid session for the user.")  # a session for another challenge
 
 

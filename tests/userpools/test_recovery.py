@@ -268,7 +268,7 @@ def test_one_reset_code_sent_twice_at_once_works_once(idp, live_server, unsigned
     passwords = ["First#Choice1", "Second#Choice2", "Third#Choice3"]
     results = run_together([
         (lambda c=c, p=p: c.confirm_forgot_password(ClientId=client_id, Username="olive", ConfirmationCode=code, Password=p))
-        for c, p in zip(clients, passwords)
+        for c, p in zip(clients, passwords, strict=True)
     ])
     assert len(successes(results)) == 1
     assert error_codes(results) == ["ExpiredCodeException"] * 2

@@ -156,7 +156,9 @@ def test_flow_must_be_enabled_for_the_client(idp, unsigned_idp, pool_id):
         sign_in(unsigned_idp, srp_only)
     assert error(excinfo) == ("InvalidParameterException", "USER_PASSWORD_AUTH flow not enabled for this client")
     with pytest.raises(ClientError) as excinfo:
-        idp.admin_initiate_auth(UserPoolId=pool_id, ClientId=srp_only, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})
+        idp.admin_initiate_auth(
+            UserPoolId=pool_id, ClientId=srp_only, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD}
+        )
     assert error(excinfo) == ("InvalidParameterException", "ADMIN_USER_PASSWORD_AUTH flow not enabled for this client")
 
 
@@ -164,7 +166,9 @@ def test_legacy_flow_names_enable_password_sign_in(idp, unsigned_idp, pool_id):
     make_user(idp, pool_id)
     legacy = make_client(idp, pool_id, ExplicitAuthFlows=["USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"])["ClientId"]
     assert sign_in(unsigned_idp, legacy)["AuthenticationResult"]["AccessToken"]
-    assert idp.admin_initiate_auth(UserPoolId=pool_id, ClientId=legacy, AuthFlow="ADMIN_NO_SRP_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    assert idp.admin_initiate_auth(
+        UserPoolId=pool_id, ClientId=legacy, AuthFlow="ADMIN_NO_SRP_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD}
+    )["AuthenticationResult"]
 
 
 def test_each_api_refuses_the_others_flows(idp, unsigned_idp, pool_id, client_id):
@@ -173,7 +177,9 @@ def test_each_api_refuses_the_others_flows(idp, unsigned_idp, pool_id, client_id
         unsigned_idp.initiate_auth(ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})
     assert error(excinfo) == ("InvalidParameterException", "Initiate Auth method not supported.")
     with pytest.raises(ClientError) as excinfo:
-        idp.admin_initiate_auth(UserPoolId=pool_id, ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})
+        idp.admin_initiate_auth(
+            UserPoolId=pool_id, ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD}
+        )
     assert error(excinfo) == ("InvalidParameterException", "Initiate Auth method not supported.")
 
 
@@ -192,13 +198,17 @@ def test_unknown_client_and_client_of_another_pool(idp, unsigned_idp, pool_id, c
     assert error(excinfo) == ("ResourceNotFoundException", "User pool client nosuchclient0000000000000 does not exist.")
     other_pool = idp.create_user_pool(PoolName="other")["UserPool"]["Id"]
     with pytest.raises(ClientError) as excinfo:
-        idp.admin_initiate_auth(UserPoolId=other_pool, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "a", "PASSWORD": "b"})
+        idp.admin_initiate_auth(
+            UserPoolId=other_pool, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "a", "PASSWORD": "b"}
+        )
     assert error_code(excinfo) == "ResourceNotFoundException"
 
 
 def test_admin_initiate_auth_needs_a_signature(unsigned_idp, pool_id, client_id):
     with pytest.raises(ClientError) as excinfo:
-        unsigned_idp.admin_initiate_auth(UserPoolId=pool_id, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "a", "PASSWORD": "b"})
+        unsigned_idp.admin_initiate_auth(
+            UserPoolId=pool_id, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "a", "PASSWORD": "b"}
+        )
     assert error_code(excinfo) == "MissingAuthenticationTokenException"
 
 
@@ -235,7 +245,9 @@ def test_refresh_returns_new_tokens_of_the_same_sign_in(idp, unsigned_idp, pool_
 def test_admin_refresh(idp, unsigned_idp, pool_id, client_id):
     make_user(idp, pool_id)
     refresh_token = sign_in(unsigned_idp, client_id)["AuthenticationResult"]["RefreshToken"]
-    result = idp.admin_initiate_auth(UserPoolId=pool_id, ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh_token})["AuthenticationResult"]
+    result = idp.admin_initiate_auth(
+        UserPoolId=pool_id, ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh_token}
+    )["AuthenticationResult"]
     assert claims(result["IdToken"])["cognito:username"] == "alice"
 
 
@@ -264,7 +276,8 @@ def test_refresh_secret_hash_uses_the_token_users_username(idp, unsigned_idp):
     client_id, secret = client["ClientId"], client["ClientSecret"]
     make_user(idp, pool_id, "ann@example.com")
     sub = User.objects.get(pool_id=pool_id).username
-    refresh_token = sign_in(unsigned_idp, client_id, "ann@example.com", SECRET_HASH=secret_hash(secret, "ann@example.com", client_id))["AuthenticationResult"]["RefreshToken"]
+    signed_in = sign_in(unsigned_idp, client_id, "ann@example.com", SECRET_HASH=secret_hash(secret, "ann@example.com", client_id))
+    refresh_token = signed_in["AuthenticationResult"]["RefreshToken"]
 
     def refresh(**extra):
         return unsigned_idp.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": refresh_token, **extra})
@@ -292,7 +305,9 @@ def test_failures_from_one_address_are_throttled_across_users(idp, unsigned_idp,
         sign_in(unsigned_idp, client_id)
     assert error_code(excinfo) == "TooManyRequestsException"
     # Signed admin calls come from the app's backend and are not throttled by address.
-    assert idp.admin_initiate_auth(UserPoolId=pool_id, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    assert idp.admin_initiate_auth(
+        UserPoolId=pool_id, ClientId=client_id, AuthFlow="ADMIN_USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD}
+    )["AuthenticationResult"]
     fake_clock.advance(seconds=60)
     assert sign_in(unsigned_idp, client_id)["AuthenticationResult"]["AccessToken"]
 

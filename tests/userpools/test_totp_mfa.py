@@ -32,7 +32,10 @@ def enrol(idp, unsigned_idp, pool_id, client_id, clock) -> str:
 
 def answer(unsigned_idp, client_id, challenge: dict, totp_code: str) -> dict:
     return unsigned_idp.respond_to_auth_challenge(
-        ClientId=client_id, ChallengeName="SOFTWARE_TOKEN_MFA", Session=challenge["Session"], ChallengeResponses={"USERNAME": "alice", "SOFTWARE_TOKEN_MFA_CODE": totp_code}
+        ClientId=client_id,
+        ChallengeName="SOFTWARE_TOKEN_MFA",
+        Session=challenge["Session"],
+        ChallengeResponses={"USERNAME": "alice", "SOFTWARE_TOKEN_MFA_CODE": totp_code},
     )
 
 
@@ -159,7 +162,9 @@ def test_required_mfa_sets_up_totp_during_sign_in(idp, unsigned_idp, pool_id, cl
     associated = unsigned_idp.associate_software_token(Session=challenge["Session"])
     verified = unsigned_idp.verify_software_token(Session=associated["Session"], UserCode=code(associated["SecretCode"], fake_clock))
     assert verified["Status"] == "SUCCESS"
-    result = unsigned_idp.respond_to_auth_challenge(ClientId=client_id, ChallengeName="MFA_SETUP", Session=verified["Session"], ChallengeResponses={"USERNAME": "alice"})
+    result = unsigned_idp.respond_to_auth_challenge(
+        ClientId=client_id, ChallengeName="MFA_SETUP", Session=verified["Session"], ChallengeResponses={"USERNAME": "alice"}
+    )
     assert "AuthenticationResult" in result
     fake_clock.advance(seconds=30)
     assert sign_in(unsigned_idp, client_id)["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
@@ -171,7 +176,9 @@ def test_mfa_setup_answer_before_verifying_is_refused(idp, unsigned_idp, pool_id
     challenge = sign_in(unsigned_idp, client_id)
     associated = unsigned_idp.associate_software_token(Session=challenge["Session"])
     with pytest.raises(ClientError) as excinfo:
-        unsigned_idp.respond_to_auth_challenge(ClientId=client_id, ChallengeName="MFA_SETUP", Session=associated["Session"], ChallengeResponses={"USERNAME": "alice"})
+        unsigned_idp.respond_to_auth_challenge(
+            ClientId=client_id, ChallengeName="MFA_SETUP", Session=associated["Session"], ChallengeResponses={"USERNAME": "alice"}
+        )
     assert error_code(excinfo) == "InvalidParameterException"
 
 

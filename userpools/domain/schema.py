@@ -56,7 +56,10 @@ def _standard(name: str) -> dict:
 def default_schema() -> list[dict]:
     """Cognito's standard attributes, as a new pool's schema."""
     return [_standard(name) for name in _STANDARD_TYPES if name != "identities"] + [
-        {"Name": "identities", "AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": True, "Required": False, "StringAttributeConstraints": {}}
+        {
+            "Name": "identities", "AttributeDataType": "String", "DeveloperOnlyAttribute": False, "Mutable": True, "Required": False,
+            "StringAttributeConstraints": {},
+        }
     ]
 
 

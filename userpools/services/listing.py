@@ -113,7 +113,11 @@ def _enabled_plan(users: QuerySet, wanted: filters.UserFilter) -> _Plan:
 def _username_plan(pool: UserPool, users: QuerySet, wanted: filters.UserFilter) -> _Plan:
     value = wanted.value if pool.case_sensitive else wanted.value.lower()
     matching = _prefix("username_key", value) if wanted.prefix else Q(username_key=value)
-    return _Plan(users.filter(matching).order_by(_ascending("username_key")), key=lambda user: user.username_key, after=lambda last: _above("username_key", last))
+    return _Plan(
+        users.filter(matching).order_by(_ascending("username_key")),
+        key=lambda user: user.username_key,
+        after=lambda last: _above("username_key", last),
+    )
 
 
 def _sub_range(prefix: str) -> Q | None:
