@@ -58,6 +58,36 @@ class SharedNoteView(APIView):
         return _reply(request, note=note)
 
 
+class ListNotesView(APIView):
+    """Condition keys from the view: `myapp:Scope` counts, a smuggled `aws:` key does not."""
+
+    authentication_classes = [SigV4TemporaryCredentialsAuthentication]
+    permission_classes = [IamPermission]
+    iam_action = "myapp:ListNotes"
+    iam_resource = "arn:aws:myapp:::note"
+
+    def get_iam_context(self, request) -> dict:
+        return {"myapp:Scope": request.query_params.get("scope", ""), "aws:PrincipalTag/team": "red"}
+
+    def get(self, request) -> Response:
+        return _reply(request, listed=True)
+
+
+class RedNoteView(APIView):
+    """A view that tries to pass for team red through its context."""
+
+    authentication_classes = [SigV4TemporaryCredentialsAuthentication]
+    permission_classes = [IamPermission]
+    iam_action = "myapp:ReadNote"
+    iam_resource = "arn:aws:myapp:::note/red/{note}"
+
+    def get_iam_context(self, request) -> dict:
+        return {"aws:PrincipalTag/team": "red", "myapp:Scope": "mine"}
+
+    def get(self, request, note: str) -> Response:
+        return _reply(request, note=note)
+
+
 class UndeclaredView(APIView):
     """An action but no resource: refused, never waved through."""
 
@@ -71,6 +101,8 @@ class UndeclaredView(APIView):
 
 urlpatterns = [
     path("undeclared", UndeclaredView.as_view()),
+    path("list", ListNotesView.as_view()),
+    path("red/<str:note>", RedNoteView.as_view()),
     path("notes/<str:owner>/<str:note>", NoteView.as_view()),
     path("by-id/<str:note>", NoteByIdView.as_view()),
     path("shared/<str:note>", SharedNoteView.as_view()),

@@ -62,6 +62,12 @@ def test_the_resource_can_come_from_the_object_or_a_factory(world):
     assert undeclared.status_code == 403 and undeclared.json()["message"] == "No IAM resource is declared for this view."
 
 
+def test_view_context_feeds_conditions_but_aws_keys_are_ignored(world):
+    assert _get(world, world["alice"], "/list?scope=mine").status_code == 200
+    assert _get(world, world["alice"], "/list?scope=all").status_code == 403
+    assert _get(world, world["alice"], "/red/1").status_code == 403  # aws:PrincipalTag/team stays "blue"
+
+
 def test_bad_expired_and_missing_signatures_are_refused(world):
     unsigned = _get(world, None, "/notes/blue/1")
     assert unsigned.status_code == 401 and unsigned.json()["__type"] == "MissingAuthenticationTokenException"
