@@ -195,3 +195,18 @@ def test_malformed_questions_are_validation_errors(world, change, message):
 def test_a_body_that_is_no_json_is_a_serialization_error(world):
     reply = ask(world["url"], world["backend"], "{not json")
     assert reply.status_code == 400 and reply.json()["__type"] == "SerializationException"
+
+
+def test_a_stale_signature_is_denied_as_invalid(world, monkeypatch):
+    """A captured request replayed after the 15 minutes a signature lives."""
+    import datetime
+
+    import botocore.auth
+
+    signed_at = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) - datetime.timedelta(minutes=20)
+    with monkeypatch.context() as patched:
+        patched.setattr(botocore.auth, "get_current_datetime", lambda remove_tzinfo=True: signed_at)
+        request = sign(world["alice"], "GET", APP + "/notes/blue/1")
+    body = ask(world["url"], world["backend"], _question(request)).json()
+    assert body["decision"] == "Deny" and body["errorCode"] == "InvalidSignatureException"
+    assert body["reason"].startswith("InvalidSignatureException: Signature expired: ")
