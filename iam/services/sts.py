@@ -37,6 +37,7 @@ def _issue(session_fields: dict, duration: int) -> tuple[Credentials, Session]:
         "k": key_id, "s": secret, "e": expires, "t": session.kind, "p": session.subject_pk, "n": session.subject_name,
         "pa": session.subject_path, "u": session.subject_unique_id, "sn": session.session_name, "sp": session.policy,
         "pr": list(session.policy_arns), "tg": session.tags, "r": session.is_root, "si": session.source_identity,
+        "cx": session.context,
     }
     token = session_tokens.seal(claims, settings.ENCRYPTION_KEY)
     return Credentials(key_id, secret, token, datetime.fromtimestamp(expires, UTC)), session
@@ -57,7 +58,7 @@ def open_session(token: str, access_key_id: str, *, now: float | None = None) ->
         access_key_id=claims["k"], secret=claims["s"], expires=claims["e"], kind=claims["t"], subject_pk=claims["p"],
         subject_name=claims["n"], subject_path=claims["pa"], subject_unique_id=claims["u"], session_name=claims["sn"],
         policy=claims.get("sp"), policy_arns=tuple(claims.get("pr") or ()), tags=dict(claims.get("tg") or {}),
-        source_identity=claims.get("si"), is_root=bool(claims.get("r")),
+        source_identity=claims.get("si"), is_root=bool(claims.get("r")), context=dict(claims.get("cx") or {}),
     )
 
 
@@ -119,14 +120,17 @@ def session_duration(role: Role, duration: int | None, chained: bool) -> int:
     return duration
 
 
-def role_session(role: Role, session_name: str, policy: tuple, tags: dict, duration: int, source_identity=None) -> AssumedRole:
-    """Credentials for a role session; `policy` is (inline policy, policy ARNs, packed size)."""
+def role_session(
+    role: Role, session_name: str, policy: tuple, tags: dict, duration: int, source_identity=None, context: dict | None = None
+) -> AssumedRole:
+    """Credentials for a role session; `policy` is (inline policy, policy ARNs, packed size);
+    `context` the condition keys the session carries into every decision (Session.context)."""
     account = settings.ACCOUNT_ID
     credentials, session = _issue(
         dict(
             kind=ROLE, subject_pk=role.pk, subject_name=role.name, subject_path=role.path,
             subject_unique_id=role.role_id, session_name=session_name, policy=policy[0], policy_arns=policy[1],
-            tags=tags, source_identity=source_identity,
+            tags=tags, source_identity=source_identity, context=dict(context or {}),
         ),
         duration,
     )
