@@ -20,6 +20,7 @@ def aws_endpoint(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", aws_endpoint, name="aws-endpoint"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("identitypools.authorizer_urls")),  # POST /api/v1/authorize, before the catch-all
     path("api/v1/", include("userpools.api.rest_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

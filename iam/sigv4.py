@@ -207,18 +207,20 @@ def verify(
     body: bytes,
     now: datetime,
     max_skew_seconds: int = 900,
+    payload_hash: str | None = None,
 ) -> None:
     """Raise SignatureError unless the request is signed by `secret` and fresh.
 
     `path` is the decoded request path (as Django's `request.path`); `headers` maps lower-cased
-    header names to values.
+    header names to values. `payload_hash` (the body's SHA-256, hex) stands in for `body` when
+    the verifier never saw the body (the authorizer: an app backend sends only its hash).
     """
     amz_date = headers.get("x-amz-date") or ""
     signed_at = parse_amz_date(amz_date)
     if amz_date[:8] != auth.date:
         raise SignatureError("mismatch", "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.")
     check_freshness(signed_at, now, max_skew_seconds)
-    payload_hash = hashlib.sha256(body).hexdigest()
+    payload_hash = payload_hash.lower() if payload_hash is not None else hashlib.sha256(body).hexdigest()
     declared = headers.get("x-amz-content-sha256")
     if declared and declared != payload_hash:  # these APIs take no unsigned payloads
         raise SignatureError("mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.")

@@ -19,9 +19,18 @@ _SIGNATURE_ERRORS = {
 
 
 def authenticate(
-    *, authorization: str | None, method: str, path: str, query_string: str, headers: dict[str, str], body: bytes
+    *,
+    authorization: str | None,
+    method: str,
+    path: str,
+    query_string: str,
+    headers: dict[str, str],
+    body: bytes = b"",
+    payload_hash: str | None = None,
 ) -> Caller:
-    """The principal (or STS session) whose key signed this request, or a wire error saying why not."""
+    """The principal (or STS session) whose key signed this request, or a wire error saying why not.
+
+    `payload_hash` (SHA-256 hex of the body) replaces `body` for verifiers that only have the hash."""
     key = None
     try:
         auth = sigv4.parse_authorization(authorization)
@@ -44,6 +53,7 @@ def authenticate(
             body=body,
             now=datetime.now(UTC),
             max_skew_seconds=settings.SIGV4_MAX_SKEW_SECONDS,
+            payload_hash=payload_hash,
         )
     except sigv4.SignatureError as exc:
         error_class = _SIGNATURE_ERRORS.get(exc.kind)

@@ -25,9 +25,9 @@ from django.db import transaction
 from core import errors
 from iam import errors as iam_errors
 from iam.models import Group, ManagedPolicy, Principal, Role
-from iam.policy import global_context
+from iam.policy import Decision, global_context
 from iam.services import documents, evaluation
-from iam.services.identity import Caller, Session, caller_identity
+from iam.services.identity import Caller, CallerIdentity, Session, caller_identity
 
 GENERATION_KEY = "iam:policy-generation"
 _MAX_SETS = 10_000
@@ -224,7 +224,7 @@ def request_context(
         principal_tags=tags,
         request_tags=_request_tags(params or {}),
         mfa_present=False if session else None,
-        extra={"aws:PrincipalType": "AssumedRole" if is_role else "User", **(caller.context if isinstance(caller, Session) else {})},
+        extra={**(caller.context if session else {}), "aws:PrincipalType": "AssumedRole" if is_role else "User"},
     )
 
 
@@ -269,29 +269,61 @@ def _trust_grant(caller: Caller, role_arn: str, context: dict):
     return documents.compile_policy(json.dumps(grant), name=f"{role_arn} (trust policy)")
 
 
-def authorize(
-    caller: Caller, action: str, resource: str, *, source_ip: str | None = None, params: dict | None = None, context: dict | None = None
-) -> None:
-    """Allow the call or raise AccessDeniedException with AWS's message. Root may do everything.
+@dataclass(frozen=True)
+class AccessDecision:
+    """What `decide` concluded for one caller, action and resource, and why.
 
-    `action` is like ``cognito-idp:AdminCreateUser``; `resource` is an ARN.
+    `decision` is the evaluator's (kind, policy type, deciding policy and statement); None when no
+    policy was read (root, or an action AWS never authorizes). `reason` is AWS's tail of the
+    refusal message, "" when allowed.
     """
+
+    allowed: bool
+    caller: CallerIdentity
+    action: str
+    resource: str
+    reason: str = ""
+    decision: Decision | None = None
+
+    @property
+    def message(self) -> str:
+        """AccessDeniedException's message, as AWS words it."""
+        return f"User: {self.caller.arn} is not authorized to perform: {self.action} on resource: {self.resource} {self.reason}".rstrip()
+
+
+def decide(
+    caller: Caller, action: str, resource: str, *, source_ip: str | None = None, params: dict | None = None, context: dict | None = None
+) -> AccessDecision:
+    """AWS's decision for `caller` (a Principal or an STS Session) doing `action` on `resource`,
+    returned rather than raised (`authorize` raises it). Root may do everything.
+
+    The request context is the caller's own (`request_context`, with a session's carried keys such
+    as `${cognito-identity.amazonaws.com:sub}`); `context` adds keys the caller does not define, so
+    request-supplied keys never stand in for who the caller is.
+    """
+    identity = caller_identity(caller)
     if caller.is_root or action in UNAUTHORIZED_ACTIONS:
-        return
+        return AccessDecision(True, identity, action, resource)
     pset = policy_set(caller)
     if not pset.exists:
         raise errors.UnrecognizedClientException()
-    ctx = request_context(caller, pset, source_ip=source_ip, params=params)
-    if context:
-        ctx.update(context)
+    ctx = {**(context or {}), **request_context(caller, pset, source_ip=source_ip, params=params)}
     scps = _scps()
     outcome = evaluation.decide(action, resource, ctx, pset, scps=scps)
     if not outcome.allowed and action == "sts:AssumeRole" and _identity_silent(outcome):
         grant = _trust_grant(caller, resource, ctx)
         if grant is not None:  # the role's trust policy names the caller: it stands in for an identity allow
             outcome = evaluation.decide(action, resource, ctx, replace(pset, identity=pset.identity + (grant,)), scps=scps)
-    if not outcome.allowed:
-        raise errors.AccessDeniedException(
-            f"User: {caller.arn(settings.ACCOUNT_ID)} is not authorized to perform: {action} on resource: {resource} "
-            + outcome.reason
-        )
+    return AccessDecision(outcome.allowed, identity, action, resource, outcome.reason, outcome.decision)
+
+
+def authorize(
+    caller: Caller, action: str, resource: str, *, source_ip: str | None = None, params: dict | None = None, context: dict | None = None
+) -> None:
+    """Allow the call or raise AccessDeniedException with AWS's message (see `decide`).
+
+    `action` is like ``cognito-idp:AdminCreateUser``; `resource` is an ARN.
+    """
+    verdict = decide(caller, action, resource, source_ip=source_ip, params=params, context=context)
+    if not verdict.allowed:
+        raise errors.AccessDeniedException(verdict.message)

@@ -33,8 +33,8 @@ class Session:
     tags: dict[str, str] = field(default_factory=dict)
     source_identity: str | None = None
     is_root: bool = False
-    # Service condition keys the issuer vouches for (cognito-identity.amazonaws.com:sub, ...),
-    # added to every request context of the session so policy variables resolve.
+    # Condition keys the session carries from how it was issued, usable in the role's policies:
+    # a web identity's `<provider>:sub`/`:aud`, an identity pool's `cognito-identity.amazonaws.com:*`.
     context: dict[str, str | list[str]] = field(default_factory=dict)
 
     @property

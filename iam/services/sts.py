@@ -37,9 +37,8 @@ def _issue(session_fields: dict, duration: int) -> tuple[Credentials, Session]:
         "k": key_id, "s": secret, "e": expires, "t": session.kind, "p": session.subject_pk, "n": session.subject_name,
         "pa": session.subject_path, "u": session.subject_unique_id, "sn": session.session_name, "sp": session.policy,
         "pr": list(session.policy_arns), "tg": session.tags, "r": session.is_root, "si": session.source_identity,
+        "cx": session.context,
     }
-    if session.context:
-        claims["cx"] = session.context
     token = session_tokens.seal(claims, settings.ENCRYPTION_KEY)
     return Credentials(key_id, secret, token, datetime.fromtimestamp(expires, UTC)), session
 
@@ -125,7 +124,7 @@ def role_session(
     role: Role, session_name: str, policy: tuple, tags: dict, duration: int, source_identity=None, context: dict | None = None
 ) -> AssumedRole:
     """Credentials for a role session; `policy` is (inline policy, policy ARNs, packed size);
-    `context` holds service condition keys every request of the session carries."""
+    `context` the condition keys the session carries into every decision (Session.context)."""
     account = settings.ACCOUNT_ID
     credentials, session = _issue(
         dict(

@@ -189,7 +189,9 @@ def assume_role_with_web_identity(
             raise denied
     policies = sts.session_policy(policy, policy_arns)
     duration = sts.session_duration(role, duration, chained=False)
-    service_keys = {key: value for key, value in context.items() if key.startswith("cognito-identity.amazonaws.com:")}
-    assumed = sts.role_session(role, session_name, policies, tags, duration, source_identity=None, context=service_keys)
+    # The provider's keys stay with the session, so the role's own policies can name them
+    # (`${<provider>:sub}`), as AWS resolves them for web-identity sessions.
+    carried = {key: value for key, value in context.items() if key != "sts:RoleSessionName"}
+    assumed = sts.role_session(role, session_name, policies, tags, duration, source_identity=None, context=carried)
     assert assumed.session.kind == ROLE
     return assumed, identity

@@ -184,7 +184,13 @@ def test_the_readme_runs_as_written(live_server, settings, mailbox, plugin_modul
     idp, pool_id = namespace["idp"], namespace["pool"]["Id"]
     users = {user["Username"]: user["UserStatus"] for user in idp.list_users(UserPoolId=pool_id)["Users"]}
     assert users == {"alice": "FORCE_CHANGE_PASSWORD", "bob": "CONFIRMED", "carol": "CONFIRMED"}  # dave was refused
-    assert "PreSignUp failed with error Only example.com addresses may sign up." in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "PreSignUp failed with error Only example.com addresses may sign up." in printed
+    # The IAM walkthrough: the reporting key lists users, is refused a delete, the role session
+    # administers the pool, and the trail shows the refusal under the reporting user's name.
+    assert "2 users" in printed and "\nAccessDeniedException\n" in printed
+    assert "\nFORCE_CHANGE_PASSWORD\n" in printed
+    assert " AdminDeleteUser AccessDeniedException\n" in printed and " ListUsers None\n" in printed
     # The walkthrough's update added the trigger and kept the rest: sign-ups still get their mail.
     pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     assert pool["AutoVerifiedAttributes"] == ["email"]

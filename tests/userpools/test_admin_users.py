@@ -69,6 +69,29 @@ def test_given_temporary_password_is_used_and_custom_template_rendered(idp):
     assert verify_password("Temp#Pass1", stored(pool_id, "carol").password)
 
 
+def test_a_password_with_angle_brackets_stays_plain_text(idp, pool_id):
+    """Generated passwords may hold '<' and '>': the mail must not become HTML and lose them."""
+    mail.outbox.clear()
+    idp.admin_create_user(UserPoolId=pool_id, Username="tom", TemporaryPassword="Tmp<b>Pass1!",
+                          UserAttributes=[{"Name": "email", "Value": "tom@example.com"}])
+    (message,) = mail.outbox
+    assert message.alternatives == []
+    assert message.body == "Your username is tom and temporary password is Tmp<b>Pass1!."
+
+
+def test_an_html_template_escapes_the_password_and_keeps_it_exact_in_the_text_part(idp):
+    pool_id = idp.create_user_pool(
+        PoolName="html",
+        AdminCreateUserConfig={"InviteMessageTemplate": {"EmailSubject": "Welcome", "EmailMessage": "<p>Hi {username}, use <b>{####}</b></p>"}},
+    )["UserPool"]["Id"]
+    mail.outbox.clear()
+    idp.admin_create_user(UserPoolId=pool_id, Username="ann", TemporaryPassword="Tmp<i>&Pass1",
+                          UserAttributes=[{"Name": "email", "Value": "ann@example.com"}])
+    (message,) = mail.outbox
+    assert message.body == "Hi ann, use Tmp<i>&Pass1"
+    assert message.alternatives[0][0] == "<p>Hi ann, use <b>Tmp&lt;i&gt;&amp;Pass1</b></p>"
+
+
 def test_suppress_sends_nothing(idp, pool_id):
     mail.outbox.clear()
     create(idp, pool_id, "dave", UserAttributes=[{"Name": "email", "Value": "d@example.com"}])

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.html import escape
 
 from userpools.delivery import tasks
 from userpools.events import lifecycle, senders
@@ -78,6 +79,12 @@ def render(text: str, username: str, secret: str) -> str:
     return text.replace(USERNAME_PLACEHOLDER, username).replace(SECRET_PLACEHOLDER, secret)
 
 
+def is_html(template: str) -> bool:
+    """Whether a message template is HTML. Decided on the template, never on the filled-in text:
+    a temporary password may hold '<' and '>' and must not turn a plain mail into HTML."""
+    return "<" in template and ">" in template
+
+
 def send_secret(
     user: User, purpose: str, secret: str, contacts: dict[str, str], texts: Texts, *,
     username: str | None = None, client_id: str | None = None, client_metadata: dict | None = None,
@@ -104,15 +111,17 @@ def send_secret(
     texts = texts.overridden_by(lifecycle.custom_message(user, source, client_id=client_id, client_metadata=client_metadata))
     shown = username or user.username
     if ours.get(EMAIL) and SECRET_PLACEHOLDER in texts.email_message:
-        email = (ours[EMAIL], render(texts.email_subject, shown, secret), render(texts.email_message, shown, secret))
+        html = is_html(texts.email_message)
+        body = render(texts.email_message, escape(shown), escape(secret)) if html else render(texts.email_message, shown, secret)
+        email = (ours[EMAIL], render(texts.email_subject, shown, secret), body, html)
         transaction.on_commit(lambda: _queue_email(*email))
     if ours.get(SMS) and SECRET_PLACEHOLDER in texts.sms_message:
         text = (ours[SMS], render(texts.sms_message, shown, secret))
         transaction.on_commit(lambda: _queue_sms(*text))
 
 
-def _queue_email(to: str, subject: str, body: str) -> None:
-    tasks.deliver_email.delay(to, subject, body)
+def _queue_email(to: str, subject: str, body: str, html: bool) -> None:
+    tasks.deliver_email.delay(to, subject, body, html)
 
 
 def _queue_sms(phone_number: str, message: str) -> None:

@@ -17,10 +17,10 @@ MAX_RETRIES = 5  # 2, 4, 8, 16, 32 s: about a minute before a message is given u
 
 # The names are the ones the tasks had as userpools/tasks.py, so queued messages survive the move.
 @shared_task(bind=True, max_retries=MAX_RETRIES, name="userpools.tasks.deliver_email")
-def deliver_email(self: Task, to: str, subject: str, body: str) -> None:
+def deliver_email(self: Task, to: str, subject: str, body: str, html: bool = False) -> None:
     """Send one mail, retried with backoff on a worker when the mail server is unreachable."""
     try:
-        transport.deliver_email(to, subject, body)
+        transport.deliver_email(to, subject, body, html)
     except TRANSIENT as exc:
         _retry_with_backoff(self, exc)
 

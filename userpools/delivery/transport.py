@@ -3,6 +3,7 @@ sender named by SMS_BACKEND. Called by the Celery tasks in `userpools.delivery.t
 from __future__ import annotations
 
 import logging
+from html import unescape
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -13,11 +14,11 @@ from userpools.delivery.sms import get_sms_sender
 log = logging.getLogger(__name__)
 
 
-def deliver_email(to: str, subject: str, body: str) -> None:
-    """Send one mail; a body that looks like HTML goes as an HTML alternative with a text part."""
-    is_html = "<" in body and ">" in body
-    mail = EmailMultiAlternatives(subject, strip_tags(body) if is_html else body, settings.DEFAULT_FROM_EMAIL, [to])
-    if is_html:
+def deliver_email(to: str, subject: str, body: str, html: bool = False) -> None:
+    """Send one mail; an HTML body (its values already escaped) goes as an HTML alternative
+    beside its text, so the text part shows codes and passwords exactly as they are."""
+    mail = EmailMultiAlternatives(subject, unescape(strip_tags(body)) if html else body, settings.DEFAULT_FROM_EMAIL, [to])
+    if html:
         mail.attach_alternative(body, "text/html")
     mail.send()
     log.info("Sent an email to a user")  # never the address or the text: they carry secrets
