@@ -15,6 +15,7 @@ import json
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -192,12 +193,19 @@ def _managed_by_arn(arn: str) -> ManagedPolicy | None:
         return None
 
 
+ScpSource = Callable[[], tuple]
+_scp_source: ScpSource | None = None
+
+
+def set_scp_source(source: ScpSource | None) -> None:
+    """Name the function that gives the SCP documents bounding the account, level by level (the
+    organizations app, from its AppConfig.ready()). Without one, no SCPs apply."""
+    global _scp_source
+    _scp_source = source
+
+
 def _scps() -> tuple:
-    try:
-        from organizations.services import effective_scps
-    except ImportError:  # the organizations app is not installed: no SCPs bound the account
-        return ()
-    return evaluation.compiled_scps(effective_scps())
+    return evaluation.compiled_scps(_scp_source()) if _scp_source is not None else ()
 
 
 # The decision -------------------------------------------------------------------------------------

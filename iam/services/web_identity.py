@@ -1,13 +1,15 @@
 """AssumeRoleWithWebIdentity: an OIDC ID token from an issuer the account trusts.
 
-Issuers: this service's own user pools (verified in-process with the pool's keys; the provider
-name is the issuer without its scheme, and `cognito-idp.<region>.amazonaws.com/<pool id>` is
-accepted as an alias in trust policies) and IAM OIDC providers registered with
-CreateOpenIDConnectProvider whose issuer is one of our pools.
+Issuers: the ones this service runs itself (user pools, identity pools), which register a
+verifier from their AppConfig.ready() (`register_issuer`; iam knows no app above it), and IAM OIDC
+providers registered with CreateOpenIDConnectProvider. A user pool's provider name is its issuer
+without the scheme; `cognito-idp.<region>.amazonaws.com/<pool id>` is accepted as an alias in
+trust policies.
 """
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
@@ -55,45 +57,34 @@ def _unverified(token: str) -> tuple[dict, dict]:
     return header, claims
 
 
+IssuerVerifier = Callable[[str, dict], "WebIdentity | None"]
+_issuers: list[IssuerVerifier] = []
+
+
+def register_issuer(verifier: IssuerVerifier) -> None:
+    """Let an issuer this service runs verify its own tokens: `verifier(token, protected_header)`
+    returns the WebIdentity, None when the token is not its own, or raises invalid/expired_token()."""
+    if verifier not in _issuers:
+        _issuers.append(verifier)
+
+
+def invalid_token() -> iam_errors.InvalidIdentityToken:
+    return _invalid()
+
+
+def expired_token() -> iam_errors.ExpiredWebIdentityToken:
+    return iam_errors.ExpiredWebIdentityToken("Token expired: current date/time must be before the expiration date/time.")
+
+
 def verify_token(token: str) -> WebIdentity:
-    """The verified claims of an ID token signed by one of our user pools or by the issuer of a
-    registered IAM OIDC provider."""
-    from joserfc import jwt
-    from joserfc.errors import JoseError
-
-    from userpools import keys as pool_keys
-    from userpools.services.tokens import issuer
-
+    """The verified claims of an ID token signed by an issuer of this service or by the issuer of
+    a registered IAM OIDC provider."""
     header, unverified = _unverified(token)
-    kid = header.get("kid")
-    found = pool_keys.verification_key(kid) if isinstance(kid, str) else None
-    if found is None:
-        return _verify_identity_pool_token(token) or _verify_with_provider(token, header, unverified)
-    try:
-        claims = jwt.decode(token, found.key, algorithms=[pool_keys.ALGORITHM]).claims
-    except (JoseError, ValueError, TypeError):
-        raise _invalid() from None
-    iss = issuer(found.pool_id)
-    if claims.get("iss") != iss or claims.get("token_use") != "id" or not isinstance(claims.get("exp"), int):
-        raise _invalid()
-    if claims["exp"] <= int(time.time()):
-        raise iam_errors.ExpiredWebIdentityToken("Token expired: current date/time must be before the expiration date/time.")
-    provider = iss.split("://", 1)[-1]
-    return WebIdentity(provider, str(claims.get("sub")), str(claims.get("aud")), claims)
-
-
-def _verify_identity_pool_token(token: str) -> WebIdentity | None:
-    """A token an identity pool issued (GetOpenIdToken): provider `cognito-identity.amazonaws.com`,
-    `aud` the identity pool, `sub` the identity, `amr` how it signed in. None if we did not sign it."""
-    from identitypools import keys as identity_keys
-    from identitypools.ids import COGNITO_IDENTITY
-
-    if not identity_keys.is_ours(token):
-        return None
-    claims = identity_keys.verify(token)
-    if claims is None:
-        raise iam_errors.ExpiredWebIdentityToken("Token expired: current date/time must be before the expiration date/time.")
-    return WebIdentity(COGNITO_IDENTITY, str(claims.get("sub")), str(claims.get("aud")), claims)
+    for verifier in _issuers:
+        identity = verifier(token, header)
+        if identity is not None:
+            return identity
+    return _verify_with_provider(token, header, unverified)
 
 
 def _verify_with_provider(token: str, header: dict, unverified: dict) -> WebIdentity:
@@ -128,7 +119,7 @@ def _verify_with_provider(token: str, header: dict, unverified: dict) -> WebIden
     if not isinstance(claims.get("exp"), int):
         raise _invalid()
     if claims["exp"] <= int(time.time()):
-        raise iam_errors.ExpiredWebIdentityToken("Token expired: current date/time must be before the expiration date/time.")
+        raise expired_token()
     return WebIdentity(provider.url, str(claims.get("sub")), str(audiences[0]), claims)
 
 

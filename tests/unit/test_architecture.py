@@ -117,6 +117,16 @@ def test_awsapi_knows_no_app_that_plugs_into_it():
     assert _violations("awsapi", ("identitypools", "kms", "triggers", "userpools")) == []
 
 
+def test_iam_knows_no_app_that_plugs_into_it():
+    """User pools, identity pools and organizations register their issuers and SCPs with iam."""
+    below_the_wire = [module for module in GRAPH if module.startswith("iam.") and not module.startswith(("iam.api", "iam.operations", "iam.apps"))]
+    offenders = sorted(
+        f"{module} -> {target}" for module in below_the_wire for target in GRAPH[module]
+        if target.split(".")[0] in ("userpools", "identitypools", "organizations", "audit", "kms", "awsapi")
+    )
+    assert offenders == []
+
+
 def test_triggers_is_a_runtime_that_knows_no_user_pool():
     assert _violations("triggers", ("userpools", "identitypools", "awsapi")) == []
 

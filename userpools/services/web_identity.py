@@ -1,0 +1,31 @@
+"""User pools as web-identity issuers for STS AssumeRoleWithWebIdentity: their ID tokens are
+verified here, in-process with the pool's keys. Registered with iam from UserpoolsConfig.ready()."""
+from __future__ import annotations
+
+import time
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+
+from iam.services.web_identity import WebIdentity, expired_token, invalid_token
+from userpools import keys
+from userpools.domain.claims import issuer
+
+
+def verify_id_token(token: str, header: dict) -> WebIdentity | None:
+    """The identity an ID token of one of our pools speaks for; None if no pool of ours signed it.
+    The provider name is the pool's issuer without its scheme."""
+    kid = header.get("kid")
+    found = keys.verification_key(kid) if isinstance(kid, str) else None
+    if found is None:
+        return None
+    try:
+        claims = jwt.decode(token, found.key, algorithms=[keys.ALGORITHM]).claims
+    except (JoseError, ValueError, TypeError):
+        raise invalid_token() from None
+    iss = issuer(found.pool_id)
+    if claims.get("iss") != iss or claims.get("token_use") != "id" or not isinstance(claims.get("exp"), int):
+        raise invalid_token()
+    if claims["exp"] <= int(time.time()):
+        raise expired_token()
+    return WebIdentity(iss.split("://", 1)[-1], str(claims.get("sub")), str(claims.get("aud")), claims)
