@@ -191,6 +191,8 @@ def test_the_readme_runs_as_written(live_server, settings, mailbox, plugin_modul
     assert "2 users" in printed and "\nAccessDeniedException\n" in printed
     assert "\nFORCE_CHANGE_PASSWORD\n" in printed
     assert " AdminDeleteUser AccessDeniedException\n" in printed and " ListUsers None\n" in printed
+    # The identity-pool walkthrough: bob's sign-in became credentials of the mapped role.
+    assert "\narn:aws:sts::000000000000:assumed-role/notes-user/CognitoIdentityCredentials\n" in printed
     # The walkthrough's update added the trigger and kept the rest: sign-ups still get their mail.
     pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     assert pool["AutoVerifiedAttributes"] == ["email"]
