@@ -202,37 +202,29 @@ def authenticate_access_token(token: str) -> tuple[User, dict]:
     The signature, expiry and token_use are checked, then revocation (RevokeToken, global
     sign-out), then the user's state.
     """
-    claims, pool_id = _verified_claims(token, "access")
-    try:
-        sub = uuid.UUID(str(claims.get("sub")))
-    except ValueError:
-        raise NotAuthorizedException("Invalid Access Token") from None
-    user = User.objects.select_related("pool").filter(pool_id=pool_id, sub=sub).first()
-    if user is None:
-        raise NotAuthorizedException("User does not exist.")
-    if not user.enabled:
-        raise NotAuthorizedException("User is disabled.")
-    if _revoked(user, claims):
-        raise NotAuthorizedException("Access Token has been revoked")
-    return user, claims
+    return _token_user(token, "access", "Access Token", check_revocation=True)
 
 
 def authenticate_id_token(token: str, *, check_revocation: bool = True) -> tuple[User, dict]:
     """The user an ID token speaks for, and its claims (identity pools): signature, expiry and
     token_use, the user's state, and revocation unless `check_revocation` is False (an identity
     pool's ServerSideTokenCheck off)."""
-    claims, pool_id = _verified_claims(token, "id")
+    return _token_user(token, "id", "Id Token", check_revocation=check_revocation)
+
+
+def _token_user(token: str, token_use: str, name: str, *, check_revocation: bool) -> tuple[User, dict]:
+    claims, pool_id = _verified_claims(token, token_use)
     try:
         sub = uuid.UUID(str(claims.get("sub")))
     except ValueError:
-        raise NotAuthorizedException("Invalid Id Token") from None
+        raise NotAuthorizedException(f"Invalid {name}") from None
     user = User.objects.select_related("pool").filter(pool_id=pool_id, sub=sub).first()
     if user is None:
         raise NotAuthorizedException("User does not exist.")
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")
     if check_revocation and _revoked(user, claims):
-        raise NotAuthorizedException("Id Token has been revoked")
+        raise NotAuthorizedException(f"{name} has been revoked")
     return user, claims
 
 
