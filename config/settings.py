@@ -32,6 +32,9 @@ SIGN_IN_IP_WINDOW_SECONDS = env_int("SIGN_IN_IP_WINDOW_SECONDS", 300)
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 90)
 # How far a SigV4 X-Amz-Date may be from our clock.
 SIGV4_MAX_SKEW_SECONDS = env_int("SIGV4_MAX_SKEW_SECONDS", 15 * 60)
+# How far a user-pool token's iat/nbf may lie ahead of our clock, and its exp beyond the
+# client's configured lifetime.
+TOKEN_CLOCK_SKEW_SECONDS = env_int("TOKEN_CLOCK_SKEW_SECONDS", 60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -9,8 +9,9 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -69,7 +70,7 @@ def rotate(pool: UserPool) -> SigningKey:
 
 def published_keys(pool: UserPool) -> list[SigningKey]:
     """The keys in the pool's JWKS: active ones first, then those retired within a token lifetime."""
-    cutoff = timezone.now() - LONGEST_TOKEN_LIFETIME
+    cutoff = timezone.now() - LONGEST_TOKEN_LIFETIME  # the rule of _published, as a query
     keys = list(SigningKey.objects.filter(pool=pool).filter(Q(retired_at__isnull=True) | Q(retired_at__gt=cutoff)))
     # Active first (clients may try keys in order), newest first within each group.
     return sorted(keys, key=lambda key: (key.retired_at is not None, -key.created.timestamp()))
@@ -93,24 +94,55 @@ def private_key(signing_key: SigningKey) -> RSAKey:
 class VerificationKey:
     key: RSAKey
     pool_id: str
+    retired_at: datetime | None = None
 
 
-_verification_keys: dict[str, VerificationKey] = {}
+def _published(retired_at: datetime | None, now: datetime) -> bool:
+    """The rule `published_keys` applies: active, or retired within a token lifetime."""
+    return retired_at is None or retired_at > now - LONGEST_TOKEN_LIFETIME
+
+
+# kid -> (the key, when it was read). A kid never changes its key material, but an active key
+# may be retired by another process: a short lifetime bounds how stale that knowledge gets,
+# far below the day a retired key stays published, so the cache never verifies with a key the
+# JWKS no longer lists.
+_verification_keys: dict[str, tuple[VerificationKey, float]] = {}
+_CACHE_SECONDS = 60.0
+_CACHE_SIZE = 1024
+
+
+def forget_cached_keys() -> None:
+    """Drop the in-process cache of verification keys (tests; after editing keys by hand)."""
+    _verification_keys.clear()
 
 
 def verification_key(kid: str) -> VerificationKey | None:
-    """The public key named by a token's kid (active or retired) and its pool, or None.
+    """The public key named by a token's kid and its pool, or None unless the key is in its
+    pool's published set (`published_keys`): a key retired longer than a token lifetime ago no
+    longer verifies anything.
 
-    Found keys are cached (a kid never changes its key); misses are not, so a cache cannot
-    be filled with made-up kids.
+    Found keys are cached briefly; misses are not, so a cache cannot be filled with made-up kids.
     """
-    found = _verification_keys.get(kid)
-    if found is not None:
-        return found
-    row = SigningKey.objects.filter(kid=kid).only("public_jwk", "pool_id").first()
-    if row is None:
+    now = timezone.now()
+    cached = _verification_keys.get(kid)
+    if cached is not None and time.monotonic() - cached[1] < _CACHE_SECONDS:
+        found: VerificationKey | None = cached[0]
+    else:
+        found = _load_verification_key(kid)
+    if found is None or not _published(found.retired_at, now):
         return None
-    if len(_verification_keys) > 1024:
+    return found
+
+
+def _load_verification_key(kid: str) -> VerificationKey | None:
+    row = SigningKey.objects.filter(kid=kid).only("public_jwk", "pool_id", "retired_at").first()
+    if row is None:
+        _verification_keys.pop(kid, None)
+        return None
+    cached = _verification_keys.get(kid)
+    key = cached[0].key if cached is not None else RSAKey.import_key(row.public_jwk)
+    if len(_verification_keys) >= _CACHE_SIZE:
         _verification_keys.clear()
-    found = _verification_keys[kid] = VerificationKey(RSAKey.import_key(row.public_jwk), row.pool_id)
+    found = VerificationKey(key, row.pool_id, row.retired_at)
+    _verification_keys[kid] = (found, time.monotonic())
     return found

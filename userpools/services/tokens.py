@@ -4,7 +4,12 @@ ID and access tokens are RS256 JWTs signed with the pool's active key (userpools
 carry Cognito's claims. Refresh tokens are opaque random strings stored as SHA-256 hashes;
 each row's `origin_jti` is also put in the access and ID tokens of that sign-in, so revoking
 the refresh token revokes them for our APIs. `User.tokens_valid_after` ends every session of
-a user at once (global sign-out, disable, password reset).
+a user at once (global sign-out, disable, password reset); it is compared with the issue time
+the token's `jti` carries to the microsecond (domain.token_ids), so a token minted in the same
+second after a sign-out is valid.
+
+Verification accepts only keys of the pool's published JWKS, tokens of an existing app client
+of the pool, and time claims that fit that client's configured lifetimes (domain.token_times).
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -27,7 +33,7 @@ from core.errors import (
     UnsupportedTokenTypeException,
 )
 from userpools import keys
-from userpools.domain import client_auth
+from userpools.domain import client_auth, token_ids, token_times
 from userpools.domain.claims import (
     GroupInfo,
     TokenClaims,
@@ -87,8 +93,8 @@ def _signed_tokens(user: User, client: UserPoolClient, origin_jti: str, auth_tim
     access_lifetime = client_auth.token_lifetime_seconds(client, "AccessToken")
     id_lifetime = client_auth.token_lifetime_seconds(client, "IdToken")
     claims = TokenClaims(
-        id_claims=id_token_claims(subject, id_lifetime, str(uuid.uuid4())),
-        access_claims=access_token_claims(subject, access_lifetime, str(uuid.uuid4())),
+        id_claims=id_token_claims(subject, id_lifetime, token_ids.new_token_id(now)),
+        access_claims=access_token_claims(subject, access_lifetime, token_ids.new_token_id(now)),
         groups=[group.name for group in subject.groups],
         role_arns=[group.role_arn for group in subject.groups if group.role_arn],
         preferred_role=preferred_role(subject.groups),
@@ -167,8 +173,38 @@ def _kid(token: str) -> str | None:
     return kid if isinstance(kid, str) else None
 
 
+_LIFETIME_NAMES = {"access": "AccessToken", "id": "IdToken"}
+
+
+def _issuing_client(claims: dict[str, Any], pool_id: str, token_use: str) -> UserPoolClient | None:
+    """The existing app client of the pool the token names (access: client_id, ID: aud)."""
+    client_id = claims.get("client_id" if token_use == "access" else "aud")
+    if not isinstance(client_id, str):
+        return None
+    return UserPoolClient.objects.filter(pk=client_id, pool_id=pool_id).only("client_id", "pool_id", "config").first()
+
+
+def checked_claims(claims: dict[str, Any], pool_id: str, token_use: str) -> dict[str, Any]:
+    """The claims of a token whose signature a key of `pool_id` verified, if they hold: its
+    token_use and issuer, an existing client of the pool, time claims within that client's
+    lifetime and the clock skew, and not expired. Raises Cognito's errors."""
+    name = f"{token_use.capitalize()} Token"
+    if claims.get("token_use") != token_use or claims.get("iss") != issuer(pool_id):
+        raise NotAuthorizedException(f"Invalid {name}")
+    client = _issuing_client(claims, pool_id, token_use)
+    if client is None:  # deleted, or of another pool
+        raise NotAuthorizedException(f"Invalid {name}")
+    now = int(timezone.now().timestamp())
+    lifetime = client_auth.token_lifetime_seconds(client, _LIFETIME_NAMES[token_use])
+    if not token_times.well_formed(claims, now=now, lifetime=lifetime, skew=settings.TOKEN_CLOCK_SKEW_SECONDS):
+        raise NotAuthorizedException(f"Invalid {name}")
+    if token_times.expired(claims, now=now):
+        raise NotAuthorizedException(f"{name} has expired")
+    return claims
+
+
 def _verified_claims(token: str, token_use: str) -> tuple[dict[str, Any], str]:
-    """The claims of a token we signed, and its pool id; raises Cognito's errors."""
+    """The claims of a token we signed with a published key, and its pool id; raises Cognito's errors."""
     invalid = NotAuthorizedException(f"Invalid {token_use.capitalize()} Token")
     kid = _kid(token)
     found = keys.verification_key(kid) if kid else None
@@ -178,11 +214,7 @@ def _verified_claims(token: str, token_use: str) -> tuple[dict[str, Any], str]:
         claims = jwt.decode(token, found.key, algorithms=[keys.ALGORITHM]).claims
     except (JoseError, ValueError, TypeError):
         raise invalid from None
-    if claims.get("token_use") != token_use or claims.get("iss") != issuer(found.pool_id) or not isinstance(claims.get("exp"), int):
-        raise invalid
-    if claims["exp"] <= int(timezone.now().timestamp()):
-        raise NotAuthorizedException(f"{token_use.capitalize()} Token has expired")
-    return claims, found.pool_id
+    return checked_claims(claims, found.pool_id, token_use), found.pool_id
 
 
 def _revoked(user: User, claims: dict[str, Any]) -> bool:
@@ -191,9 +223,16 @@ def _revoked(user: User, claims: dict[str, Any]) -> bool:
         row = RefreshToken.objects.filter(origin_jti=origin_jti).only("revoked_at").first()
         if row is not None:  # end_sessions revokes every row, so the row alone decides
             return row.revoked_at is not None
-    # No refresh token to consult: compare times. iat has whole seconds, so a token from the
-    # very second of a sign-out counts as revoked (the safe side).
-    return user.tokens_valid_after is not None and claims.get("iat", 0) < user.tokens_valid_after.timestamp()
+    if user.tokens_valid_after is None:
+        return False
+    # No refresh token to consult: compare times. The jti carries the issue time to the
+    # microsecond; a token from the very microsecond of a sign-out counts as revoked.
+    issued = token_ids.issued_at(claims.get("jti"))
+    if issued is not None:
+        return issued <= user.tokens_valid_after
+    # A jti without a time (minted before jtis carried one): iat has whole seconds, so a token
+    # from the very second of a sign-out counts as revoked (the safe side).
+    return bool(claims.get("iat", 0) < user.tokens_valid_after.timestamp())
 
 
 def authenticate_access_token(token: str) -> tuple[User, dict]:

@@ -2,14 +2,14 @@
 verified here, in-process with the pool's keys. Registered with iam from UserpoolsConfig.ready()."""
 from __future__ import annotations
 
-import time
-
 from joserfc import jwt
 from joserfc.errors import JoseError
 
+from core.errors import NotAuthorizedException
 from iam.services.web_identity import WebIdentity, expired_token, invalid_token
 from userpools import keys
 from userpools.domain.claims import issuer
+from userpools.services import tokens
 
 
 def verify_id_token(token: str, header: dict) -> WebIdentity | None:
@@ -23,9 +23,9 @@ def verify_id_token(token: str, header: dict) -> WebIdentity | None:
         claims = jwt.decode(token, found.key, algorithms=[keys.ALGORITHM]).claims
     except (JoseError, ValueError, TypeError):
         raise invalid_token() from None
+    try:  # the same rules as our own APIs apply: issuer, existing client, lifetimes, skew
+        tokens.checked_claims(claims, found.pool_id, "id")
+    except NotAuthorizedException as refused:
+        raise (expired_token() if str(refused).endswith("has expired") else invalid_token()) from None
     iss = issuer(found.pool_id)
-    if claims.get("iss") != iss or claims.get("token_use") != "id" or not isinstance(claims.get("exp"), int):
-        raise invalid_token()
-    if claims["exp"] <= int(time.time()):
-        raise expired_token()
     return WebIdentity(iss.split("://", 1)[-1], str(claims.get("sub")), str(claims.get("aud")), claims)
