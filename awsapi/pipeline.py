@@ -113,6 +113,7 @@ def run(op: Operation, params: dict, caller: Caller) -> dict:
                 query_string=caller.signed.query_string,
                 headers=caller.signed.headers,
                 body=caller.signed.body,
+                service=op.service.signing_name,
             )
         if op.service.precheck is not None:
             op.service.precheck(op.name, params)

@@ -20,6 +20,10 @@ class SignatureRejected(exceptions.AuthenticationFailed):
 
 
 class SigV4Authentication(authentication.BaseAuthentication):
+    """A view with a `signing_name` (the REST adapter's routes: "cognito-idp") wants the
+    credential scope to name that service and our region; other views (the authorizer, app
+    backends' own views) accept any scope."""
+
     def authenticate(self, request):
         header = request.META.get("HTTP_AUTHORIZATION")
         if not header:
@@ -33,6 +37,7 @@ class SigV4Authentication(authentication.BaseAuthentication):
                 query_string=request.META.get("QUERY_STRING", ""),
                 headers={name.lower(): value for name, value in django_request.headers.items()},
                 body=django_request.body,
+                service=getattr(request.parser_context.get("view"), "signing_name", None),
             )
         except ServiceError as exc:
             raise SignatureRejected(exc) from None

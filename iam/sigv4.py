@@ -20,7 +20,7 @@ class SignatureError(Exception):
 
     def __init__(self, kind: str, message: str):
         super().__init__(message)
-        self.kind = kind  # "missing" | "incomplete" | "expired" | "mismatch"
+        self.kind = kind  # "missing" | "incomplete" | "expired" | "scope" | "mismatch"
         self.message = message
 
 
@@ -74,6 +74,24 @@ def parse_authorization(header: str | None) -> Authorization:
         signed_headers=signed_headers,
         signature=parts["Signature"],
     )
+
+
+def check_scope(auth: Authorization, *, region: str, service: str) -> None:
+    """Refuse a credential scoped to another region or service than the request is for, in AWS's
+    words (a signing key derived for one service or region must not open another)."""
+    if auth.region != region:
+        raise SignatureError("scope", "Credential should be scoped to a valid region.")
+    if auth.service != service:
+        raise SignatureError("scope", f"Credential should be scoped to correct service: '{service}'.")
+
+
+def check_signed(auth: Authorization, headers: dict[str, str], names: tuple[str, ...]) -> None:
+    """Refuse a request that carries one of `names` (lower-case header names) unsigned: e.g.
+    an unsigned X-Amz-Target would let a captured signed body be replayed as another operation."""
+    for name in names:
+        if name in headers and name not in auth.signed_headers:
+            pretty = "-".join(part.capitalize() for part in name.split("-"))
+            raise SignatureError("incomplete", f"'{pretty}' must be a 'SignedHeader' in the AWS Authorization.")
 
 
 def _uri_encode(value: str, safe: str = "-_.~") -> str:

@@ -157,6 +157,7 @@ def route_view(**routes: Route):
         "http_method_names": [method.lower() for method in methods] + ["options"],
         "authentication_classes": authentication_classes,
         "permission_classes": permission_classes,
+        "signing_name": next(iter(routes.values())).service.signing_name,  # SigV4Authentication checks the scope
     }
     name = "".join(route.operation for route in routes.values())[:80] + "View"
     # A class per URL (not initkwargs) so the schema generator sees only the methods it serves.

@@ -15,7 +15,12 @@ _SIGNATURE_ERRORS = {
     "missing": errors.MissingAuthenticationTokenException,
     "incomplete": errors.IncompleteSignatureException,
     "expired": errors.InvalidSignatureException,
+    "scope": errors.InvalidSignatureException,  # the query protocol: SignatureDoesNotMatch, 403
 }
+# Headers a request to one of our services must sign when it carries them (the JSON protocol's
+# operation name). Content-Type is not among them: the AWS SDK for JavaScript v2 never signs it
+# and AWS accepts its calls.
+_MUST_SIGN = ("x-amz-target",)
 
 
 def authenticate(
@@ -27,13 +32,21 @@ def authenticate(
     headers: dict[str, str],
     body: bytes = b"",
     payload_hash: str | None = None,
+    service: str | None = None,
 ) -> Caller:
     """The principal (or STS session) whose key signed this request, or a wire error saying why not.
 
-    `payload_hash` (SHA-256 hex of the body) replaces `body` for verifiers that only have the hash."""
+    `payload_hash` (SHA-256 hex of the body) replaces `body` for verifiers that only have the hash.
+    `service` is the signing name of the service the request is for (e.g. "cognito-idp"): the
+    credential scope must then name it and this deployment's region, and an X-Amz-Target header
+    must be signed. None (the authorizer, verifying requests to an app backend's own services)
+    accepts any scope."""
     key = None
     try:
         auth = sigv4.parse_authorization(authorization)
+        if service is not None:
+            sigv4.check_scope(auth, region=settings.REGION, service=service)
+            sigv4.check_signed(auth, headers, _MUST_SIGN)
         token = headers.get("x-amz-security-token")
         if token:
             caller: Caller = sts.open_session(token, auth.access_key_id)
