@@ -32,6 +32,10 @@ SIGN_IN_IP_WINDOW_SECONDS = env_int("SIGN_IN_IP_WINDOW_SECONDS", 300)
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 90)
 # How far a SigV4 X-Amz-Date may be from our clock.
 SIGV4_MAX_SKEW_SECONDS = env_int("SIGV4_MAX_SKEW_SECONDS", 15 * 60)
+# Input limits of the AWS fronts (`POST /`), checked before any parsing (docs/limits.md): a larger
+# body is refused with 413 RequestEntityTooLargeException, deeper JSON with SerializationException.
+AWS_MAX_REQUEST_BYTES = env_int("AWS_MAX_REQUEST_BYTES", 1024 * 1024)
+AWS_MAX_JSON_DEPTH = env_int("AWS_MAX_JSON_DEPTH", 32)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
