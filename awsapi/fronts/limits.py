@@ -52,8 +52,10 @@ def form(request: HttpRequest) -> QueryDict:
     body(request)
     try:
         return request.POST
-    except (RequestDataTooBig, TooManyFieldsSent):
+    except RequestDataTooBig:
         raise _too_large() from None
+    except TooManyFieldsSent:
+        raise SerializationException(f"More than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} form fields.") from None
 
 
 def check_depth(data: bytes, limit: int) -> None:
