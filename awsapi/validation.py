@@ -6,6 +6,7 @@ satisfy constraint: Member must satisfy regular expression pattern: ...".
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import regex
@@ -16,6 +17,8 @@ _MAX_REPORTED = 10
 # botocore's `integer` and `long` are Java's Integer and Long: a JSON number outside their range
 # cannot be an AWS request member, whatever the model's own min/max say (Precedence = 2**40).
 _INT_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+# JSON 1.1 timestamps are epoch seconds; beyond years 1..9999 no datetime (nor database) holds them.
+_TIMESTAMP_RANGE = (-62135596800, 253402300799)
 # NUL and unpaired surrogates (JSON's "\\ud800") are no character any AWS string may hold, and
 # no database or UTF-8 encoder takes them.
 _FORBIDDEN_CHARS = regex.compile("[\x00\ud800-\udfff]")
@@ -118,6 +121,17 @@ def _value(shape, value: Any, path: str, problems: list[str]) -> None:
             problems.append(f"{_show(shape, value)} at '{path}' failed to satisfy constraint: Member must have value greater than or equal to {low}")
         if value > high:
             problems.append(f"{_show(shape, value)} at '{path}' failed to satisfy constraint: Member must have value less than or equal to {high}")
+    elif kind in ("timestamp", "double", "float"):
+        _finite(shape, value, path, problems)
+
+
+def _finite(shape, value: Any, path: str, problems: list[str]) -> None:
+    """Doubles and timestamps: no infinity (JSON's 1e999), timestamps within years 1..9999."""
+    kind = shape.type_name
+    if isinstance(value, float) and not math.isfinite(value):
+        problems.append(f"{_show(shape, value)} at '{path}' failed to satisfy constraint: Member must be a finite number")
+    elif kind == "timestamp" and not _TIMESTAMP_RANGE[0] <= value <= _TIMESTAMP_RANGE[1]:
+        problems.append(f"{_show(shape, value)} at '{path}' failed to satisfy constraint: Member must be a timestamp between years 1 and 9999")
 
 
 def _bounds(shape, value: Any, size: int, path: str, problems: list[str], what: str) -> None:

@@ -131,6 +131,8 @@ def _hostile(shape) -> st.SearchStrategy:
         return st.sampled_from(HOSTILE_STRINGS)
     if kind in ("integer", "long"):
         return st.sampled_from(HOSTILE_INTS)
+    if kind in ("timestamp", "double", "float"):
+        return st.sampled_from([1e300, -1e300, 2**70, 10**400, float(2**62), -1, 0.5])
     if kind == "blob":
         return st.sampled_from(["", "!!not base64!!", "\x00", base64.b64encode(b"\x00" * 10).decode()])
     return HOSTILE_ANY

@@ -112,6 +112,21 @@ def test_long_members_take_64_bit_values_only():
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("start", [1e300, -1e300, 2**70, 10**400, float(2**62)])
+def test_timestamps_beyond_any_datetime_are_refused(start):
+    status, kind, message = _json_error(wire.call(wire.operation("cloudtrail", "LookupEvents"), {"StartTime": start}))
+    assert (status, kind) == (400, "InvalidParameterException")
+    assert "at 'startTime' failed to satisfy constraint: Member must be a timestamp between years 1 and 9999" in message
+
+
+def test_an_infinite_double_is_refused():
+    op = wire.operation("cloudtrail", "LookupEvents")
+    _, headers = wire.encode(op, {})
+    status, kind, message = _json_error(wire.post(op, b'{"StartTime": 1e999}', headers))
+    assert (status, kind) == (400, "InvalidParameterException")
+    assert "Member must be a finite number" in message
+
+
 # Members the model marks optional that a handler cannot do without.
 
 @pytest.mark.parametrize("operation", ["GetDevice", "ForgetDevice"])
