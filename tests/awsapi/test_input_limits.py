@@ -4,7 +4,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import override_settings
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from django.conf import settings
+from django.test import Client, override_settings
 
 from awsapi.fronts import limits
 from core.errors import SerializationException
@@ -146,3 +150,29 @@ def test_kms_decrypt_without_a_ciphertext():
 def test_kms_generate_data_key_with_null_members():
     response = wire.call(wire.operation("kms", "GenerateDataKey"), {"KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab", "NumberOfBytes": None, "KeySpec": None})
     assert _json_error(response)[:2] == (400, "ValidationException")
+
+
+# The REST adapter (`/api/v1/...`) shares the limits.
+
+def _rest_post(body: bytes):
+    url = "http://testserver/api/v1/userpools"
+    request = AWSRequest(method="POST", url=url, data=body, headers={"Content-Type": "application/json"})
+    SigV4Auth(Credentials(settings.ROOT_ACCESS_KEY_ID, settings.ROOT_SECRET_ACCESS_KEY), "cognito-idp", wire.REGION).add_auth(request)
+    extra = {"HTTP_" + k.upper().replace("-", "_"): v for k, v in request.headers.items() if k.lower() != "content-type"}
+    return Client().post("/api/v1/userpools", data=body, content_type="application/json", HTTP_HOST="testserver", **extra)
+
+
+def test_rest_deep_json_is_a_serialization_error():
+    status, kind, _ = _json_error(_rest_post(b"[" * 100_000 + b"]" * 100_000))
+    assert (status, kind) == (400, "SerializationException")
+
+
+def test_rest_body_over_djangos_cap_is_413():
+    status, kind, _ = _json_error(_rest_post(b"x" * 3_000_000))
+    assert (status, kind) == (413, "RequestEntityTooLargeException")
+
+
+@override_settings(AWS_MAX_REQUEST_BYTES=1000)
+def test_rest_body_over_the_limit_is_413():
+    status, kind, _ = _json_error(_rest_post(json.dumps({"PoolName": "x" * 2000}).encode()))
+    assert (status, kind) == (413, "RequestEntityTooLargeException")
