@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 INT32 = 2**31
 HOSTILE_STRINGS = ["", "\x00", "a\x00b", "\ud800", "x\udfffy", "\u202e", "%s%n", "' OR 1=1 --", "../../etc/passwd", "a" * 2049]
-HOSTILE_INTS = [2**40, -(2**40), 2**63, -(2**63) - 1, 2**31, -1, 0]
+HOSTILE_INTS = [2**40, -(2**40), 2**63, -(2**63) - 1, 2**31, -1, 0, "9" * 5000]  # digits beyond int()'s 4,300 (query)
 HOSTILE_ANY = st.sampled_from([None, True, 1.5, "x", 7, [], {}, [None], {"a": None}, 2**70])
 
 

@@ -176,3 +176,10 @@ def test_rest_body_over_djangos_cap_is_413():
 def test_rest_body_over_the_limit_is_413():
     status, kind, _ = _json_error(_rest_post(json.dumps({"PoolName": "x" * 2000}).encode()))
     assert (status, kind) == (413, "RequestEntityTooLargeException")
+
+
+def test_query_integer_of_5000_digits_is_a_validation_error():
+    op = wire.operation("iam", "ListUsers")
+    response = wire.post(op, b"Action=ListUsers&Version=2010-05-08&MaxItems=" + b"9" * 5000, {"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 400
+    assert b"<Code>ValidationError</Code>" in response.content
