@@ -27,7 +27,10 @@ pytestmark = pytest.mark.django_db
 INT32 = 2**31
 HOSTILE_STRINGS = ["", "\x00", "a\x00b", "\ud800", "x\udfffy", "\u202e", "%s%n", "' OR 1=1 --", "../../etc/passwd", "a" * 2049]
 HOSTILE_INTS = [2**40, -(2**40), 2**63, -(2**63) - 1, 2**31, -1, 0, "9" * 5000]  # digits beyond int()'s 4,300 (query)
-HOSTILE_ANY = st.sampled_from([None, True, 1.5, "x", 7, [], {}, [None], {"a": None}, 2**70])
+DEEP: list = []
+for _ in range(40):  # deeper than AWS_MAX_JSON_DEPTH
+    DEEP = [DEEP]
+HOSTILE_ANY = st.sampled_from([None, True, 1.5, "x", 7, [], {}, [None], {"a": None}, 2**70, DEEP, {"a": {"b": DEEP}}])
 
 
 def _operations() -> list[registry.Operation]:
@@ -103,7 +106,8 @@ def _valid(shape, world: World, depth: int = 0, hostile: bool = False) -> st.Sea
         return st.none()
     if kind == "structure":
         members = {name: world.around(name, _member(member, world, depth + 1, hostile)) for name, member in shape.members.items()}
-        required = {name: members.pop(name) for name in shape.required_members if name in members}
+        # hostile: required members may be missing too
+        required = {} if hostile else {name: members.pop(name) for name in shape.required_members if name in members}
         return st.fixed_dictionaries(required, optional=members)
     if kind == "list":
         return st.lists(_member(shape.member, world, depth + 1, hostile), max_size=3)
