@@ -12,6 +12,7 @@ Secrets in the request members (botocore marks their shapes `sensitive`) are rep
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +20,9 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS"
+# NUL and unpaired surrogates: validation refuses them, but the refusal's record still carries the
+# members as sent, and neither PostgreSQL nor a UTF-8 encoder can store them.
+_UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -95,4 +99,15 @@ def hide_sensitive(shape, value: Any) -> Any:
         return [hide_sensitive(shape.member, item) for item in value]
     if kind == "map" and isinstance(value, dict):
         return {key: hide_sensitive(shape.value, item) for key, item in value.items()}
+    return value
+
+
+def writable(value: Any) -> Any:
+    """`value` with NUL and unpaired surrogates in its strings and keys replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _UNWRITABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {writable(key): writable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [writable(item) for item in value]
     return value

@@ -152,9 +152,9 @@ def record(op: Operation, params: dict, caller: Caller, error: errors.ServiceErr
         source_ip=caller.source_ip,
         principal_arn=principal.arn(settings.ACCOUNT_ID) if principal is not None else None,
         access_key_id=caller.access_key_id,
-        request_parameters=audit.hide_sensitive(op.model.input_shape, params) if isinstance(params, dict) else {},
+        request_parameters=audit.writable(audit.hide_sensitive(op.model.input_shape, params)) if isinstance(params, dict) else {},
         error_code=error.error_type if error else None,
-        error_message=error.message if error else None,
+        error_message=audit.writable(error.message) if error else None,
         user_agent=caller.user_agent,
         principal_id=iam.caller_identity(principal).user_id if principal is not None else None,
     )

@@ -6,6 +6,7 @@ satisfy constraint: Member must satisfy regular expression pattern: ...".
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import regex
@@ -13,6 +14,14 @@ import regex
 from core.errors import InvalidParameterException, SerializationException
 
 _MAX_REPORTED = 10
+# botocore's `integer` and `long` are Java's Integer and Long: a JSON number outside their range
+# cannot be an AWS request member, whatever the model's own min/max say (Precedence = 2**40).
+_INT_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+# JSON 1.1 timestamps are epoch seconds; beyond years 1..9999 no datetime (nor database) holds them.
+_TIMESTAMP_RANGE = (-62135596800, 253402300799)
+# NUL and unpaired surrogates (JSON's "\\ud800") are no character any AWS string may hold, and
+# no database or UTF-8 encoder takes them.
+_FORBIDDEN_CHARS = regex.compile("[\x00\ud800-\udfff]")
 
 
 def validate(shape, params: Any) -> None:
@@ -24,7 +33,23 @@ def validate(shape, params: Any) -> None:
     if problems:
         count = len(problems)
         noun = "error" if count == 1 else "errors"
-        raise InvalidParameterException(f"{count} validation {noun} detected: " + "; ".join(problems[:_MAX_REPORTED]))
+        message = f"{count} validation {noun} detected: " + "; ".join(problems[:_MAX_REPORTED])
+        raise InvalidParameterException(_FORBIDDEN_CHARS.sub("\ufffd", message))  # map keys appear in paths
+
+
+def missing(*names: str) -> InvalidParameterException:
+    """The error for members a handler needs where the model marks them optional
+    (GetDevice without AccessToken), in AWS's "Member must not be null" form."""
+    problems = [f"Value null at '{_member_path('', name)}' failed to satisfy constraint: Member must not be null" for name in names]
+    noun = "error" if len(problems) == 1 else "errors"
+    return InvalidParameterException(f"{len(problems)} validation {noun} detected: " + "; ".join(problems))
+
+
+def require(params: dict, *names: str) -> None:
+    """Refuse a call without the members a handler cannot work without."""
+    absent = [name for name in names if params.get(name) is None]
+    if absent:
+        raise missing(*absent)
 
 
 def _member_path(parent: str, name: str) -> str:
@@ -37,6 +62,8 @@ def _show(shape, value: Any) -> str:
         return "Value"
     if value is None:
         return "Value null"
+    if isinstance(value, str):
+        value = _FORBIDDEN_CHARS.sub("\ufffd", value)  # never echo what no encoder can write back
     return f"Value '{value}'"
 
 
@@ -82,11 +109,29 @@ def _value(shape, value: Any, path: str, problems: list[str]) -> None:
                 f"{_show(shape, value)} at '{path}' failed to satisfy constraint: "
                 f"Member must satisfy regular expression pattern: {pattern}"
             )
+        elif _FORBIDDEN_CHARS.search(value):
+            problems.append(
+                f"{_show(shape, value)} at '{path}' failed to satisfy constraint: "
+                "Member must not contain NUL or unpaired surrogate characters"
+            )
     elif kind in ("integer", "long"):
-        if "min" in meta and value < meta["min"]:
-            problems.append(f"{_show(shape, value)} at '{path}' failed to satisfy constraint: Member must have value greater than or equal to {meta['min']}")
-        if "max" in meta and value > meta["max"]:
-            problems.append(f"{_show(shape, value)} at '{path}' failed to satisfy constraint: Member must have value less than or equal to {meta['max']}")
+        low, high = _INT_RANGES[kind]
+        low, high = max(meta.get("min", low), low), min(meta.get("max", high), high)
+        if value < low:
+            problems.append(f"{_show(shape, value)} at '{path}' failed to satisfy constraint: Member must have value greater than or equal to {low}")
+        if value > high:
+            problems.append(f"{_show(shape, value)} at '{path}' failed to satisfy constraint: Member must have value less than or equal to {high}")
+    elif kind in ("timestamp", "double", "float"):
+        _finite(shape, value, path, problems)
+
+
+def _finite(shape, value: Any, path: str, problems: list[str]) -> None:
+    """Doubles and timestamps: no infinity (JSON's 1e999), timestamps within years 1..9999."""
+    kind = shape.type_name
+    if isinstance(value, float) and not math.isfinite(value):
+        problems.append(f"{_show(shape, value)} at '{path}' failed to satisfy constraint: Member must be a finite number")
+    elif kind == "timestamp" and not _TIMESTAMP_RANGE[0] <= value <= _TIMESTAMP_RANGE[1]:
+        problems.append(f"{_show(shape, value)} at '{path}' failed to satisfy constraint: Member must be a timestamp between years 1 and 9999")
 
 
 def _bounds(shape, value: Any, size: int, path: str, problems: list[str], what: str) -> None:

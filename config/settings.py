@@ -36,6 +36,11 @@ SIGV4_MAX_SKEW_SECONDS = env_int("SIGV4_MAX_SKEW_SECONDS", 15 * 60)
 # client's configured lifetime.
 TOKEN_CLOCK_SKEW_SECONDS = env_int("TOKEN_CLOCK_SKEW_SECONDS", 60)
 
+# Input limits of the AWS fronts (`POST /`), checked before any parsing (docs/limits.md): a larger
+# body is refused with 413 RequestEntityTooLargeException, deeper JSON with SerializationException.
+AWS_MAX_REQUEST_BYTES = env_int("AWS_MAX_REQUEST_BYTES", 1024 * 1024)
+AWS_MAX_JSON_DEPTH = env_int("AWS_MAX_JSON_DEPTH", 32)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -56,6 +56,13 @@ class SerializationException(ServiceError):
     query_code = "MalformedInput"
 
 
+class RequestEntityTooLargeException(ServiceError):
+    error_type = "RequestEntityTooLargeException"
+    status = 413
+    default_message = "Request entity too large."
+    query_code = "RequestEntityTooLarge"
+
+
 class MissingAuthenticationTokenException(ServiceError):
     error_type = "MissingAuthenticationTokenException"
     default_message = "Missing Authentication Token"

@@ -33,6 +33,8 @@ def _refuse_other_algorithms(params: dict) -> None:
 
 def decrypt(params: dict, context: CallContext) -> dict:
     _refuse_other_algorithms(params)
+    if params.get("CiphertextBlob") is None:  # optional in the model only for the Recipient flow
+        raise ValidationException("1 validation error detected: Value null at 'ciphertextBlob' failed to satisfy constraint: Member must not be null")
     try:
         arn, plaintext = keys.decrypt(_blob(params["CiphertextBlob"]), params.get("EncryptionContext"), params.get("KeyId"))
     except ValidationException:
@@ -47,9 +49,10 @@ def encrypt(params: dict, context: CallContext) -> dict:
 
 
 def generate_data_key(params: dict, context: CallContext) -> dict:
-    if ("NumberOfBytes" in params) == ("KeySpec" in params):
+    number, spec = params.get("NumberOfBytes"), params.get("KeySpec")
+    if (number is None) == (spec is None):  # a JSON null is no member either
         raise ValidationException("Please specify either number of bytes or key spec.")
-    size = params.get("NumberOfBytes") or _KEY_SPEC_BYTES[params["KeySpec"]]
+    size = number if number is not None else _KEY_SPEC_BYTES[str(spec)]
     plaintext = os.urandom(size)
     arn, blob = keys.encrypt(params["KeyId"], plaintext, params.get("EncryptionContext"))
     return {"KeyId": arn, "Plaintext": _b64(plaintext), "CiphertextBlob": _b64(blob)}

@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from awsapi import pipeline, registry
+from awsapi.fronts import limits
 from core import errors
 
 log = logging.getLogger(__name__)
@@ -38,10 +39,7 @@ def dispatch(request: HttpRequest) -> dict:
     op = registry.find(prefix, name)
     if op is None:
         raise errors.UnknownOperationException(f"Unknown operation {target!r}." if target else "Missing X-Amz-Target.")
-    try:
-        params = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise errors.SerializationException("Unable to parse the request body as JSON.") from None
+    params = limits.parse_json(limits.body(request))  # size, then depth, before any other work
     return pipeline.run(op, params, pipeline.Caller.of(request))
 
 

@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 from django.http import HttpRequest, HttpResponse
 
 from awsapi import pipeline, registry
-from awsapi.fronts import query_shapes
+from awsapi.fronts import limits, query_shapes
 from awsapi.registry import AwsService, Operation
 from core import errors
 from iam import sigv4
@@ -25,9 +25,12 @@ UNSIGNED_STS_ACTIONS = frozenset({"AssumeRoleWithWebIdentity", "AssumeRoleWithSA
 
 
 def endpoint(request: HttpRequest) -> HttpResponse:
-    caller = pipeline.Caller.of(request)
+    request_id: str | None = None
     namespace = None
     try:
+        limits.form(request)  # size before anything reads the body
+        caller = pipeline.Caller.of(request)
+        request_id = caller.request_id
         service = _service(request)
         namespace = service.model.metadata.get("xmlNamespace")
         op = _operation(service, request)
@@ -36,10 +39,10 @@ def endpoint(request: HttpRequest) -> HttpResponse:
         output = pipeline.run(op, params, caller)
         return render(op, output, caller.request_id, namespace)
     except errors.ServiceError as exc:
-        return render_error(exc, caller.request_id, namespace)
+        return render_error(exc, request_id, namespace)
     except Exception:  # our own fault: log it, never show a traceback
-        log.exception("Unhandled error in query action %s", request.POST.get("Action"))
-        return render_error(errors.InternalErrorException(), caller.request_id, namespace)
+        log.exception("Unhandled error in query action")
+        return render_error(errors.InternalErrorException(), request_id, namespace)
 
 
 def _service(request: HttpRequest) -> AwsService:

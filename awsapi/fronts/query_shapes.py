@@ -73,8 +73,8 @@ def _pair(shape, flat: Mapping[str, str], prefix: str, key_name: str, value_name
 
 
 def _scalar(kind: str, raw: str) -> Any:
-    if kind in ("integer", "long") and re.fullmatch(r"-?\d+", raw):
-        return int(raw)
+    if kind in ("integer", "long") and re.fullmatch(r"-?\d{1,40}", raw):  # longer is out of range anyway,
+        return int(raw)  # and Python refuses to convert over 4,300 digits
     if kind == "boolean" and raw.lower() in ("true", "false"):
         return raw.lower() == "true"
     if kind in ("double", "float"):
@@ -85,7 +85,7 @@ def _scalar(kind: str, raw: str) -> Any:
     if kind == "timestamp":
         try:
             return datetime.fromisoformat(raw.replace("Z", "+00:00")).timestamp()
-        except ValueError:
+        except (ValueError, OverflowError):
             return float(raw) if re.fullmatch(r"-?\d+(\.\d+)?", raw) else raw
     return raw
 

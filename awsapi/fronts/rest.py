@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
@@ -22,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from awsapi import pipeline, registry
+from awsapi.fronts import limits
 from awsapi.fronts.rest_errors import error_body, rest_status
 from awsapi.fronts.rest_params import parse_body, parse_query
 from awsapi.fronts.rest_schema import RouteSchema
@@ -90,11 +92,21 @@ class Route:
         return op
 
 
+class LimitedJSONParser(JSONParser):
+    """DRF's JSON parser behind the fronts' input limits: size, then depth, before `json.loads`."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = stream.read() if stream is not None else b""
+        if len(data) > settings.AWS_MAX_REQUEST_BYTES:
+            raise errors.RequestEntityTooLargeException(f"Request body exceeds the limit of {settings.AWS_MAX_REQUEST_BYTES} bytes.")
+        return limits.parse_json(data) if data else {}
+
+
 class RouteView(APIView):
     """Runs the route of the request's method. Subclassed per URL by `route_view`."""
 
     routes: Mapping[str, Route] = {}
-    parser_classes = [JSONParser]
+    parser_classes = [LimitedJSONParser]
     schema = RouteSchema()
 
     def get(self, request: Request, **kwargs: str) -> Response:

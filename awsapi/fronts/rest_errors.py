@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -27,6 +29,7 @@ _REST_STATUS = {
     "AccessDeniedException": 403,
     "NotAuthorizedException": 403,
     "TooManyRequestsException": 429,
+    "RequestEntityTooLargeException": 413,
     "UnknownOperationException": 501,  # a route whose operation is not registered
 }
 
@@ -76,6 +79,8 @@ def _drf_error(exc: exceptions.APIException) -> Response:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):  # Django's own cap, met where the signature check reads the body
+        exc = errors.RequestEntityTooLargeException(f"Request body exceeds the limit of {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
     if isinstance(exc, SignatureRejected):
         response = Response(_body(exc.error.error_type, exc.error.message), status=rest_status(exc.error))
     elif isinstance(exc, errors.ServiceError):

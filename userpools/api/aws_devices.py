@@ -1,6 +1,7 @@
 """Wire handlers: remembered devices, the user's own (by access token) and the administrator's.
 Parse, call one service, render."""
 from awsapi.registry import CallContext
+from awsapi.validation import require
 from userpools.services import devices
 
 
@@ -10,6 +11,7 @@ def confirm_device(params: dict, ctx: CallContext) -> dict:
 
 
 def get_device(params: dict, ctx: CallContext) -> dict:
+    require(params, "AccessToken")  # optional in the model (for the SDK's sake), never in practice
     return {"Device": devices.get_device(params["AccessToken"], params["DeviceKey"])}
 
 
@@ -43,6 +45,7 @@ def admin_update_device_status(params: dict, ctx: CallContext) -> dict:
 
 
 def forget_device(params: dict, ctx: CallContext) -> dict:
+    require(params, "AccessToken")  # optional in the model (for the SDK's sake), never in practice
     devices.forget_device(params["AccessToken"], params["DeviceKey"])
     return {}
 
