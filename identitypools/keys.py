@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import re
 import time
 from datetime import timedelta
 
@@ -65,11 +66,8 @@ def sign(claims: dict) -> str:
 
 def verify(token: str) -> dict | None:
     """The claims of an unexpired token we signed, or None when we did not sign it (or it expired)."""
-    try:
-        kid = extract_compact(token.encode()).protected.get("kid")
-    except (JoseError, ValueError, TypeError):
-        return None
-    row = SigningKey.objects.filter(kid=kid).first() if isinstance(kid, str) else None
+    kid = _kid_of(token)
+    row = SigningKey.objects.filter(kid=kid).first() if kid is not None else None
     if row is None:
         return None
     try:
@@ -83,8 +81,17 @@ def verify(token: str) -> dict | None:
 
 def is_ours(token: str) -> bool:
     """Whether the token names one of our identity-pool keys (signed by us, valid or not)."""
+    kid = _kid_of(token)
+    return kid is not None and SigningKey.objects.filter(kid=kid).exists()
+
+
+_KID_FORM = re.compile(r"[A-Za-z0-9+/=]{1,64}")  # base64 of a SHA-256 digest, as we make them
+
+
+def _kid_of(token: str) -> str | None:
+    """The token's kid if it has the form of ours; anything else is refused before a query."""
     try:
         kid = extract_compact(token.encode()).protected.get("kid")
     except (JoseError, ValueError, TypeError):
-        return False
-    return isinstance(kid, str) and SigningKey.objects.filter(kid=kid).exists()
+        return None
+    return kid if isinstance(kid, str) and _KID_FORM.fullmatch(kid) else None

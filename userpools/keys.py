@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +26,9 @@ KEY_BITS = 2048
 # The longest an access or ID token can live on Cognito (1 day); a retired key is published
 # that long after retirement, so every token it signed can still be verified.
 LONGEST_TOKEN_LIFETIME = timedelta(days=1)
+
+
+_KID_FORM = re.compile(r"[A-Za-z0-9+/=_-]{1,64}")
 
 
 def _kid(key: RSAKey) -> str:
@@ -122,7 +126,10 @@ def verification_key(kid: str) -> VerificationKey | None:
     longer verifies anything.
 
     Found keys are cached briefly; misses are not, so a cache cannot be filled with made-up kids.
+    A kid that is not of our form (base64 of a SHA-256 digest) is refused before any query.
     """
+    if not _KID_FORM.fullmatch(kid):
+        return None
     now = timezone.now()
     cached = _verification_keys.get(kid)
     if cached is not None and time.monotonic() - cached[1] < _CACHE_SECONDS:

@@ -3,6 +3,7 @@ GetSessionToken, AssumeRoleWithWebIdentity with our own user pools, and session 
 tampered, expired or outlive their role."""
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
@@ -247,6 +248,12 @@ def test_assume_role_with_web_identity_from_our_user_pool(live_server, root):
         session["iam"].list_users()
     with pytest.raises(ClientError) as excinfo:
         anonymous.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="sess", WebIdentityToken=tokens["AccessToken"])
+    assert error_code(excinfo) == "InvalidIdentityToken"
+    # A kid no key of ours could have (NUL, a lone surrogate) is refused before any key lookup.
+    header, rest = tokens["IdToken"].split(".", 1)
+    odd_kid = base64.urlsafe_b64encode(json.dumps({"alg": "RS256", "kid": "\u0000\ud800"}).encode()).decode().rstrip("=")
+    with pytest.raises(ClientError) as excinfo:
+        anonymous.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="sess", WebIdentityToken=f"{odd_kid}.{rest}")
     assert error_code(excinfo) == "InvalidIdentityToken"
     iam.update_assume_role_policy(RoleName="web", PolicyDocument=json.dumps({
         "Version": "2012-10-17",

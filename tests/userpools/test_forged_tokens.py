@@ -98,6 +98,8 @@ FORGERIES: dict[str, Callable[[Genuine], str]] = {
     "the pool's own key, as PS256": lambda g: jwt.encode(
         g.claims, g.private_key.as_pem(private=True), algorithm="PS256", headers={"kid": g.kid}),
     "the genuine token with its signature cut off": lambda g: g.token.rsplit(".", 1)[0] + ".",
+    "a kid holding NUL and a lone surrogate": lambda g: forge({**g.header, "kid": "\u0000\ud800"}, g.claims, lambda _: b"x"),
+    "a kid longer than any of ours": lambda g: forge({**g.header, "kid": "k" * 300}, g.claims, lambda _: b"x"),
 }
 
 
@@ -116,7 +118,8 @@ def test_a_forged_token_is_refused(genuine, forgery):
 
 
 @pytest.mark.parametrize("forgery", ["alg none", "HS256 keyed with the public key PEM", "HS256 keyed with the JWK",
-                                     "unknown kid, signed by the pool's own key", "another RSA key with the right kid"])
+                                     "unknown kid, signed by the pool's own key", "another RSA key with the right kid",
+                                     "a kid holding NUL and a lone surrogate"])
 def test_get_user_refuses_a_forged_token(genuine, unsigned_idp, forgery):
     assert unsigned_idp.get_user(AccessToken=genuine.token)["Username"] == "alice"
     with pytest.raises(unsigned_idp.exceptions.NotAuthorizedException) as refused:
