@@ -76,11 +76,8 @@ def caller_identity(caller: Caller) -> CallerIdentity:
     """STS GetCallerIdentity: root's user id is the account; a user's its `AIDA...` id; a role
     session's `AROA...:<session name>`."""
     account = settings.ACCOUNT_ID
-    if isinstance(caller, Session) and not caller.is_root:
-        return CallerIdentity(caller.user_id, account, caller.arn(account))
-    if caller.is_root:
-        return CallerIdentity(account, account, caller.arn(account))
-    return CallerIdentity(caller.user_id, account, caller.arn(account))
+    user_id = account if caller.is_root else caller.user_id
+    return CallerIdentity(user_id, account, caller.arn(account))
 
 
 def user_id_of(caller: Caller) -> str:

@@ -29,7 +29,7 @@ class WebIdentity:
     claims: dict
 
 
-def _invalid() -> iam_errors.InvalidIdentityToken:
+def invalid_token() -> iam_errors.InvalidIdentityToken:
     return iam_errors.InvalidIdentityToken(
         "The web identity token that was passed could not be validated by AWS. "
         "Get a new identity token from the identity provider and then retry the request."
@@ -45,15 +45,15 @@ def _unverified(token: str) -> tuple[dict, dict]:
     from joserfc.jws import extract_compact
 
     if token.count(".") != 2:
-        raise _invalid()
+        raise invalid_token()
     try:
         header = extract_compact(token.encode()).protected
         payload = token.split(".")[1]
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except (JoseError, ValueError, TypeError):
-        raise _invalid() from None
+        raise invalid_token() from None
     if not isinstance(claims, dict):
-        raise _invalid()
+        raise invalid_token()
     return header, claims
 
 
@@ -66,10 +66,6 @@ def register_issuer(verifier: IssuerVerifier) -> None:
     returns the WebIdentity, None when the token is not its own, or raises invalid/expired_token()."""
     if verifier not in _issuers:
         _issuers.append(verifier)
-
-
-def invalid_token() -> iam_errors.InvalidIdentityToken:
-    return _invalid()
 
 
 def expired_token() -> iam_errors.ExpiredWebIdentityToken:
@@ -95,10 +91,10 @@ def _verify_with_provider(token: str, header: dict, unverified: dict) -> WebIden
 
     iss = unverified.get("iss")
     if not isinstance(iss, str):
-        raise _invalid()
+        raise invalid_token()
     provider = oidc.provider_for_issuer(iss)
     if provider is None:
-        raise _invalid()
+        raise invalid_token()
     claims = None
     for refresh in (False, True):  # a kid we have not seen may be a rotated key: fetch once more
         try:
@@ -111,13 +107,13 @@ def _verify_with_provider(token: str, header: dict, unverified: dict) -> WebIden
         except OSError:
             raise iam_errors.InvalidIdentityToken("Couldn't retrieve verification key from your identity provider") from None
     if claims is None:
-        raise _invalid()
+        raise invalid_token()
     audience = claims.get("aud")
     audiences = audience if isinstance(audience, list) else [audience]
     if provider.client_ids and not set(map(str, audiences)) & set(provider.client_ids):
-        raise _invalid()
+        raise invalid_token()
     if not isinstance(claims.get("exp"), int):
-        raise _invalid()
+        raise invalid_token()
     if claims["exp"] <= int(time.time()):
         raise expired_token()
     return WebIdentity(provider.url, str(claims.get("sub")), str(audiences[0]), claims)
