@@ -36,6 +36,10 @@ SIGV4_MAX_SKEW_SECONDS = env_int("SIGV4_MAX_SKEW_SECONDS", 15 * 60)
 # client's configured lifetime.
 TOKEN_CLOCK_SKEW_SECONDS = env_int("TOKEN_CLOCK_SKEW_SECONDS", 60)
 
+# Origins whose browser pages may call the AWS endpoint and read the well-known documents
+# (awsapi/fronts/cors.py): "*" (the default, as Cognito), a comma-separated list, or "off".
+AWS_CORS_ALLOWED_ORIGINS = [o for o in env_list("AWS_CORS_ALLOWED_ORIGINS", ["*"]) if o != "off"]
+
 # Input limits of the AWS fronts (`POST /`), checked before any parsing (docs/limits.md): a larger
 # body is refused with 413 RequestEntityTooLargeException, deeper JSON with SerializationException.
 AWS_MAX_REQUEST_BYTES = env_int("AWS_MAX_REQUEST_BYTES", 1024 * 1024)
