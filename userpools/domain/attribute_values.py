@@ -41,16 +41,18 @@ def _check_value(name: str, definition: dict, value: str) -> None:
         except ValueError:
             raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: Number must be a number") from None
         limits = definition.get("NumberAttributeConstraints") or {}
-        if _bound(limits, "MinValue") is not None and number < _bound(limits, "MinValue"):
-            raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: Number must be no less than {limits['MinValue']}")
-        if _bound(limits, "MaxValue") is not None and number > _bound(limits, "MaxValue"):
-            raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: Number must be no greater than {limits['MaxValue']}")
+        low, high = _bound(limits, "MinValue"), _bound(limits, "MaxValue")
+        if low is not None and number < low:
+            raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: Number must be no less than {low}")
+        if high is not None and number > high:
+            raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: Number must be no greater than {high}")
     if kind == "String":
         limits = definition.get("StringAttributeConstraints") or {}
-        if _bound(limits, "MaxLength") is not None and len(value) > _bound(limits, "MaxLength"):
-            raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: String must be no longer than {limits['MaxLength']} characters")
-        if _bound(limits, "MinLength") and len(value) < _bound(limits, "MinLength"):
-            raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: String must be no shorter than {limits['MinLength']} characters")
+        shortest, longest = _bound(limits, "MinLength"), _bound(limits, "MaxLength")
+        if longest is not None and len(value) > longest:
+            raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: String must be no longer than {longest} characters")
+        if shortest and len(value) < shortest:
+            raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: String must be no shorter than {shortest} characters")
 
 
 def _bound(constraints: dict, key: str) -> int | None:

@@ -76,6 +76,8 @@ def _integer(value, what: str, lowest: int | None = None, highest: int | None = 
 
 def _checked_constraints(name: str, kind: str, definition: dict) -> dict:
     """The constraints of a new attribute, refused when they could not be applied to a value."""
+    low: int | None
+    high: int | None
     if kind == "String":
         given = definition.get("StringAttributeConstraints") or {}
         low = _integer(given.get("MinLength", "0"), f"MinLength of {name}", 0, 2048)
