@@ -148,6 +148,16 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@verificationemail.c
 # SMS goes through a pluggable sender (userpools.delivery.sms.SmsSender); the file sender appends JSON lines.
 SMS_BACKEND = env_str("SMS_BACKEND", "userpools.delivery.sms.ConsoleSmsSender")
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
+# userpools.delivery.sms.SnsSmsSender: region, a local endpoint (tests), and an optional sender id.
+SMS_SNS_REGION = env_str("SMS_SNS_REGION", REGION)
+SMS_SNS_ENDPOINT_URL = env_str("SMS_SNS_ENDPOINT_URL")
+SMS_SNS_SENDER_ID = env_str("SMS_SNS_SENDER_ID")
+# userpools.delivery.sms.TwilioSmsSender.
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
+TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")
+TWILIO_API_BASE = env_str("TWILIO_API_BASE", "https://api.twilio.com")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
