@@ -11,7 +11,8 @@ everything between is here, in this order:
     -> prune the output to botocore's output shape
 
 Authentication runs before validation, as on AWS: an unsigned caller learns nothing about the
-shape of a request it may not make.
+shape of a request it may not make. A front may hand over the body's parser instead of the parsed
+members, so that a signed call's signature is checked over the raw bytes before they are parsed.
 
 Transactions: the handler and the record of its success run in one `transaction.atomic()`, so
 the trail holds a change's record exactly when the change committed. When the handler raises,
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -100,8 +102,12 @@ def user_agent(request: HttpRequest) -> str | None:
     return request.headers.get("User-Agent")
 
 
-def run(op: Operation, params: dict, caller: Caller) -> dict:
-    """Run one call through every step; errors are ServiceErrors for the front to render."""
+def run(op: Operation, members: dict | Callable[[], dict], caller: Caller) -> dict:
+    """Run one call through every step; errors are ServiceErrors for the front to render.
+
+    `members` is the parsed request, or the parser the front would call for it (run after
+    authentication)."""
+    params: dict = {} if callable(members) else members
     try:
         if caller.principal is None and op.needs_signature:
             if caller.signed is None:
@@ -115,6 +121,8 @@ def run(op: Operation, params: dict, caller: Caller) -> dict:
                 body=caller.signed.body,
                 service=op.service.signing_name,
             )
+        if callable(members):
+            params = members()
         if op.service.precheck is not None:
             op.service.precheck(op.name, params)
         validate(op.model.input_shape, params)

@@ -36,6 +36,10 @@ SIGV4_MAX_SKEW_SECONDS = env_int("SIGV4_MAX_SKEW_SECONDS", 15 * 60)
 # client's configured lifetime.
 TOKEN_CLOCK_SKEW_SECONDS = env_int("TOKEN_CLOCK_SKEW_SECONDS", 60)
 
+# Origins whose browser pages may call the AWS endpoint and read the well-known documents
+# (awsapi/fronts/cors.py): "*" (the default, as Cognito), a comma-separated list, or "off".
+AWS_CORS_ALLOWED_ORIGINS = [o for o in env_list("AWS_CORS_ALLOWED_ORIGINS", ["*"]) if o != "off"]
+
 # Input limits of the AWS fronts (`POST /`), checked before any parsing (docs/limits.md): a larger
 # body is refused with 413 RequestEntityTooLargeException, deeper JSON with SerializationException.
 AWS_MAX_REQUEST_BYTES = env_int("AWS_MAX_REQUEST_BYTES", 1024 * 1024)
@@ -144,6 +148,16 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@verificationemail.c
 # SMS goes through a pluggable sender (userpools.delivery.sms.SmsSender); the file sender appends JSON lines.
 SMS_BACKEND = env_str("SMS_BACKEND", "userpools.delivery.sms.ConsoleSmsSender")
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
+# userpools.delivery.sms.SnsSmsSender: region, a local endpoint (tests), and an optional sender id.
+SMS_SNS_REGION = env_str("SMS_SNS_REGION", REGION)
+SMS_SNS_ENDPOINT_URL = env_str("SMS_SNS_ENDPOINT_URL")
+SMS_SNS_SENDER_ID = env_str("SMS_SNS_SENDER_ID")
+# userpools.delivery.sms.TwilioSmsSender.
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
+TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")
+TWILIO_API_BASE = env_str("TWILIO_API_BASE", "https://api.twilio.com")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -4,12 +4,13 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from awsapi.fronts import json11, query
+from awsapi.fronts import cors, json11, query
 from identitypools import wellknown as identity_wellknown
 from userpools import wellknown
 
 
 @csrf_exempt
+@cors.allow_browsers("POST")
 def aws_endpoint(request: HttpRequest) -> HttpResponse:
     """`POST /`: a form-encoded body is the query protocol (IAM, STS); anything else AWS JSON 1.1."""
     if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":

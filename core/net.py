@@ -1,7 +1,9 @@
 """Who is calling: the client address, seen through the proxies we trust."""
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -19,3 +21,19 @@ def client_ip(meta: Mapping[str, str]) -> str | None:
     if len(forwarded) >= hops:
         return forwarded[-hops]
     return meta.get("REMOTE_ADDR")
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """localhost, 127.0.0.0/8 or ::1: the only hosts plain http may reach (nothing leaves the machine)."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def is_loopback_url(url: str) -> bool:
+    return is_loopback_host(urlsplit(url).hostname)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
+from awsapi.fronts import cors
 from identitypools import ids, keys
 
 
+@cors.allow_browsers("GET")
 @require_safe
 def jwks(request: HttpRequest) -> JsonResponse:
     keys.active_key()  # publish the key before it signs anything
@@ -16,6 +18,7 @@ def jwks(request: HttpRequest) -> JsonResponse:
     return response
 
 
+@cors.allow_browsers("GET")
 @require_safe
 def openid_configuration(request: HttpRequest) -> JsonResponse:
     base = ids.issuer()

@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 
+from core.net import is_loopback_url
 from triggers.conf import trigger_settings
 from triggers.plugins.http import HttpHandler
 
@@ -88,8 +89,8 @@ def _plugin_entries() -> list[Plugin]:
             raise ImproperlyConfigured(f"TRIGGER_PLUGINS: {name}={target} is not package.module:callable.")
         found.append(Plugin(name, target, "TRIGGER_PLUGINS"))
     for name, url in parse_pairs(options.http_endpoints, "TRIGGER_HTTP_ENDPOINTS"):
-        if not url.startswith(("https://", "http://")):
-            raise ImproperlyConfigured(f"TRIGGER_HTTP_ENDPOINTS: {name}={url} is not an http(s) URL.")
+        if not url.startswith("https://") and not (url.startswith("http://") and is_loopback_url(url)):
+            raise ImproperlyConfigured(f"TRIGGER_HTTP_ENDPOINTS: {name}={url} must be an https URL (plain http only on loopback).")
         found.append(Plugin(name, url, "TRIGGER_HTTP_ENDPOINTS"))
     return found
 

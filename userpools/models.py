@@ -78,9 +78,12 @@ class User(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
     # Tokens issued before this instant are dead (global sign-out, disable, password reset).
     tokens_valid_after = models.DateTimeField(null=True, blank=True)
-    # SRP: the verifier v = g^x mod N and its salt (hex), derived whenever a password is set.
+    # SRP: the verifier v = g^x mod N and its salt (hex), derived whenever a password is set. The
+    # verifier is kept encrypted: testing a guessed password against it costs one SHA-256 and one
+    # modexp, far cheaper than against the Argon2 hash, so a leaked table must not expose it.
     srp_salt = models.CharField(max_length=64, blank=True, default="")
-    srp_verifier = models.CharField(max_length=1024, blank=True, default="")
+    srp_verifier_sealed = models.TextField(blank=True, default="")
+    srp_verifier = crypto.Encrypted("srp_verifier_sealed")
     # MFA preferences (SetUserMFAPreference / AdminSetUserMFAPreference).
     sms_mfa_enabled = models.BooleanField(default=False)
     software_token_mfa_enabled = models.BooleanField(default=False)

@@ -39,8 +39,8 @@ def dispatch(request: HttpRequest) -> dict:
     op = registry.find(prefix, name)
     if op is None:
         raise errors.UnknownOperationException(f"Unknown operation {target!r}." if target else "Missing X-Amz-Target.")
-    params = limits.parse_json(limits.body(request))  # size, then depth, before any other work
-    return pipeline.run(op, params, pipeline.Caller.of(request))
+    data = limits.body(request)  # size before any other work; depth when parsed, after the signature
+    return pipeline.run(op, lambda: limits.parse_json(data), pipeline.Caller.of(request))
 
 
 def render_error(exc: errors.ServiceError) -> HttpResponse:

@@ -11,12 +11,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from core.net import is_loopback_host
 from iam import errors as iam_errors
 from iam.models import OpenIDConnectProvider
 
 JWKS_TTL_SECONDS = 600
 FETCH_TIMEOUT_SECONDS = 5
-_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 _jwks_cache: dict[str, tuple[float, dict]] = {}
 _lock = threading.Lock()
 
@@ -28,8 +28,7 @@ def provider_name(url: str) -> str:
 
 def _check_url(url: str) -> None:
     parts = urlsplit(url)
-    loopback = parts.hostname in _LOOPBACK
-    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+    if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback_host(parts.hostname)):
         raise iam_errors.ValidationError("Invalid Openid Connect Provider URL. The URL must begin with https://")
 
 

@@ -77,6 +77,20 @@ def test_oversized_query_body_is_413():
     assert b"<Code>RequestEntityTooLarge</Code>" in response.content
 
 
+def test_signature_is_checked_before_the_body_is_parsed():
+    """A signed operation's body is not parsed for a caller whose signature fails: no parser work,
+    and no hint about the body's shape, for someone who may not call."""
+    op = wire.operation(IDP, "AdminCreateUser")
+    _, headers = wire.encode(op, {})
+    status, kind, _ = _json_error(wire.post(op, b"[" * 10_000 + b"]" * 10_000, headers, signed=False))
+    assert (status, kind) == (400, "MissingAuthenticationTokenException")
+    status, kind, _ = _json_error(wire.post(op, b"{not json", headers, signed=False))
+    assert (status, kind) == (400, "MissingAuthenticationTokenException")
+    # Signed, the same body is parsed and refused for what it is.
+    status, kind, _ = _json_error(wire.post(op, b"{not json", headers))
+    assert (status, kind) == (400, "SerializationException")
+
+
 # Characters and integers the model cannot hold.
 
 def test_nul_in_an_attribute_value_is_refused_in_aws_form(pool):

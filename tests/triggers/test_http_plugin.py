@@ -5,14 +5,17 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from core.errors import InvalidLambdaResponseException, UnexpectedLambdaException, UserLambdaValidationException
-from triggers import runner
+from triggers import registry, runner
 from triggers.models import TriggerInvocation
+from triggers.plugins import http
 
 from .support import arn, make_pool
 
@@ -76,8 +79,33 @@ def test_endpoint_answer_is_the_response_and_the_call_is_signed(endpoint):
     assert json.loads(body)["triggerSource"] == "PreSignUp_SignUp"
     assert headers["Content-Type"] == "application/json"
     assert headers["X-Trigger-Source"] == "PreSignUp_SignUp"
-    expected = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    timestamp = headers["X-Trigger-Timestamp"]
+    assert abs(int(timestamp) - time.time()) < 60
+    expected = hmac.new(SECRET.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     assert headers["X-Trigger-Signature"] == f"sha256={expected}"
+    assert http.verify_signature(SECRET, timestamp, headers["X-Trigger-Signature"], body)
+
+
+def test_a_replayed_or_altered_call_fails_verification(endpoint):
+    sign_up(make_pool(PreSignUp=arn("confirm")))
+    _, headers, body = Endpoint.received[0]
+    timestamp, signature = headers["X-Trigger-Timestamp"], headers["X-Trigger-Signature"]
+    assert not http.verify_signature(SECRET, timestamp, signature, body, now=int(timestamp) + 301)  # replayed later
+    assert not http.verify_signature(SECRET, str(int(timestamp) + 1), signature, body)  # timestamp moved
+    assert not http.verify_signature(SECRET, timestamp, signature, body + b" ")  # body altered
+    assert not http.verify_signature("other-secret", timestamp, signature, body)
+
+
+@pytest.mark.parametrize("url", ["http://hooks.example.com/x", "http://10.0.0.1/x", "ftp://127.0.0.1/x"])
+def test_plain_http_endpoints_are_refused_outside_loopback(url):
+    with override_settings(TRIGGER_HTTP_ENDPOINTS=f"hook={url}"), pytest.raises(ImproperlyConfigured):
+        registry.plugins()
+
+
+@pytest.mark.parametrize("url", ["https://hooks.example.com/x", "http://127.0.0.2:8080/x", "http://localhost/x", "http://[::1]:9/x"])
+def test_https_anywhere_and_http_on_loopback_are_accepted(url):
+    with override_settings(TRIGGER_HTTP_ENDPOINTS=f"hook={url}"):
+        assert registry.plugins()["hook"].target == url
 
 
 def test_endpoint_error_message_is_the_validation_error(endpoint):

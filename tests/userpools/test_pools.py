@@ -99,6 +99,38 @@ def test_add_custom_attributes(idp, pool_id):
     assert error_code(excinfo) == "InvalidParameterException"
 
 
+@pytest.mark.parametrize("definition", [
+    {"Name": "a", "AttributeDataType": "String", "StringAttributeConstraints": {"MinLength": "abc"}},
+    {"Name": "a", "AttributeDataType": "String", "StringAttributeConstraints": {"MaxLength": "4096"}},
+    {"Name": "a", "AttributeDataType": "String", "StringAttributeConstraints": {"MinLength": "9", "MaxLength": "3"}},
+    {"Name": "a", "AttributeDataType": "Number", "NumberAttributeConstraints": {"MinValue": "1e9"}},
+    {"Name": "a", "AttributeDataType": "Number", "NumberAttributeConstraints": {"MinValue": "5", "MaxValue": "-5"}},
+])
+def test_nonsense_attribute_limits_are_refused_when_defined(idp, pool_id, definition):
+    with pytest.raises(ClientError) as excinfo:
+        idp.add_custom_attributes(UserPoolId=pool_id, CustomAttributes=[definition])
+    assert error_code(excinfo) == "InvalidParameterException"
+    with pytest.raises(ClientError) as excinfo:
+        idp.create_user_pool(PoolName="bad-schema", Schema=[definition])
+    assert error_code(excinfo) == "InvalidParameterException"
+    names = {a["Name"] for a in idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["SchemaAttributes"]}
+    assert "custom:a" not in names and not idp.list_user_pools(MaxResults=60)["UserPools"][1:]
+
+
+def test_attribute_limits_apply_to_values(idp, pool_id):
+    idp.add_custom_attributes(UserPoolId=pool_id, CustomAttributes=[
+        {"Name": "code", "AttributeDataType": "String", "StringAttributeConstraints": {"MinLength": "3", "MaxLength": "5"}},
+        {"Name": "age", "AttributeDataType": "Number", "NumberAttributeConstraints": {"MinValue": "18", "MaxValue": "130"}},
+    ])
+    for name, value in [("custom:code", "ab"), ("custom:code", "abcdef"), ("custom:age", "17"), ("custom:age", "131")]:
+        with pytest.raises(ClientError) as excinfo:
+            idp.admin_create_user(UserPoolId=pool_id, Username="u", MessageAction="SUPPRESS", UserAttributes=[{"Name": name, "Value": value}])
+        assert error_code(excinfo) == "InvalidParameterException", (name, value)
+    idp.admin_create_user(UserPoolId=pool_id, Username="u", MessageAction="SUPPRESS", UserAttributes=[
+        {"Name": "custom:code", "Value": "abc"}, {"Name": "custom:age", "Value": "18"},
+    ])
+
+
 def test_unknown_pool_is_resource_not_found(idp):
     with pytest.raises(ClientError) as excinfo:
         idp.describe_user_pool(UserPoolId="us-east-1_doesnotex")

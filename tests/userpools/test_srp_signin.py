@@ -333,3 +333,19 @@ def test_reset_required_user_is_told_at_the_start(idp, unsigned_idp, pool_id, cl
     with pytest.raises(ClientError) as excinfo:
         start(unsigned_idp, sdk(unsigned_idp, pool_id, client_id))
     assert error(excinfo) == ("PasswordResetRequiredException", "Password reset required for the user")
+
+
+def test_srp_verifiers_are_encrypted_at_rest(idp, pool_id):
+    """A leaked users table must not hand out verifiers: one SHA-256 and one modexp per guessed
+    password is far cheaper than the Argon2 hash."""
+    from django.db import connection
+
+    idp.admin_create_user(UserPoolId=pool_id, Username="sealed", TemporaryPassword="Passw0rd!tmp", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="sealed", Password="Passw0rd!real", Permanent=True)
+    user = User.objects.get(pool_id=pool_id, username="sealed")
+    expected = srp.verifier_for(user.srp_salt, srp.pool_name(pool_id), "sealed", "Passw0rd!real")
+    assert user.srp_verifier == expected
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT srp_verifier_sealed FROM userpools_user WHERE id = %s", [user.pk])
+        stored = cursor.fetchone()[0]
+    assert stored and expected not in stored and f"{int(expected, 16):x}" not in stored

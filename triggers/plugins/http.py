@@ -2,15 +2,19 @@
 
 Registered per function name with TRIGGER_HTTP_ENDPOINTS (`name=https://host/path,...`). The endpoint
 answers like a Lambda: 2xx with the event (its `response` filled in) as JSON; or an error status
-with `{"errorMessage": "..."}`, which becomes "<Trigger> failed with error <errorMessage>.". When
-TRIGGER_HTTP_SECRET is set, each request carries `X-Trigger-Signature: sha256=<hex HMAC of the body>`
-so the endpoint can tell the call came from us.
+with `{"errorMessage": "..."}`, which becomes "<Trigger> failed with error <errorMessage>.".
+
+When TRIGGER_HTTP_SECRET is set, each request carries `X-Trigger-Timestamp: <unix seconds>` and
+`X-Trigger-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`, so the endpoint can tell the
+call came from us and was made just now: a captured call replayed later fails the age check that
+`verify_signature` (or the receiver's equivalent) makes. URLs must be https except on loopback.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -50,9 +54,22 @@ class HttpHandler:
         }
         secret = getattr(settings, "TRIGGER_HTTP_SECRET", "")
         if secret:
-            digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-            headers["X-Trigger-Signature"] = f"sha256={digest}"
+            timestamp = str(int(time.time()))
+            headers["X-Trigger-Timestamp"] = timestamp
+            headers["X-Trigger-Signature"] = f"sha256={sign(secret, timestamp, body)}"
         return headers
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """The hex HMAC-SHA256 over `<timestamp>.<body>` that X-Trigger-Signature carries."""
+    return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def verify_signature(secret: str, timestamp: str, signature: str, body: bytes, *, max_age: int = 300, now: float | None = None) -> bool:
+    """For receivers written in Python: whether a call is ours and at most `max_age` seconds old."""
+    if not timestamp.isdigit() or abs((time.time() if now is None else now) - int(timestamp)) > max_age:
+        return False
+    return hmac.compare_digest(signature, f"sha256={sign(secret, timestamp, body)}")
 
 
 def _decode(raw: bytes) -> Any:

@@ -37,12 +37,30 @@ def _check_value(name: str, definition: dict, value: str) -> None:
         raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: Value must be either true or false")
     if kind == "Number":
         try:
-            float(value)
+            number = float(value)
         except ValueError:
             raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: Number must be a number") from None
-    max_length = (definition.get("StringAttributeConstraints") or {}).get("MaxLength")
-    if kind == "String" and max_length and len(value) > int(max_length):
-        raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: String must be no longer than {max_length} characters")
+        limits = definition.get("NumberAttributeConstraints") or {}
+        low, high = _bound(limits, "MinValue"), _bound(limits, "MaxValue")
+        if low is not None and number < low:
+            raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: Number must be no less than {low}")
+        if high is not None and number > high:
+            raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: Number must be no greater than {high}")
+    if kind == "String":
+        limits = definition.get("StringAttributeConstraints") or {}
+        shortest, longest = _bound(limits, "MinLength"), _bound(limits, "MaxLength")
+        if longest is not None and len(value) > longest:
+            raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: String must be no longer than {longest} characters")
+        if shortest and len(value) < shortest:
+            raise InvalidParameterException(f"{SCHEMA_ERROR}{name}: String must be no shorter than {shortest} characters")
+
+
+def _bound(constraints: dict, key: str) -> int | None:
+    """A stored constraint as a number (schemas are checked when defined; older rows may hold junk)."""
+    try:
+        return int(constraints[key])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def validate(definitions: dict[str, dict], values: dict[str, str], *, creating: bool) -> dict[str, str]:

@@ -63,6 +63,38 @@ def default_schema() -> list[dict]:
     ]
 
 
+def _integer(value, what: str, lowest: int | None = None, highest: int | None = None) -> int:
+    """A constraint given as a string of digits (as the API carries them), within bounds."""
+    text = str(value).strip()
+    if not text.lstrip("-").isdigit() or len(text) > 20:
+        raise InvalidParameterException(f"{what} must be an integer, not {str(value)[:40]!r}.")
+    number = int(text)
+    if (lowest is not None and number < lowest) or (highest is not None and number > highest):
+        raise InvalidParameterException(f"{what} must be between {lowest} and {highest}.")
+    return number
+
+
+def _checked_constraints(name: str, kind: str, definition: dict) -> dict:
+    """The constraints of a new attribute, refused when they could not be applied to a value."""
+    low: int | None
+    high: int | None
+    if kind == "String":
+        given = definition.get("StringAttributeConstraints") or {}
+        low = _integer(given.get("MinLength", "0"), f"MinLength of {name}", 0, 2048)
+        high = _integer(given.get("MaxLength", "2048"), f"MaxLength of {name}", 0, 2048)
+        key = "StringAttributeConstraints"
+    elif kind == "Number":
+        given = definition.get("NumberAttributeConstraints") or {}
+        low = _integer(given["MinValue"], f"MinValue of {name}") if "MinValue" in given else None
+        high = _integer(given["MaxValue"], f"MaxValue of {name}") if "MaxValue" in given else None
+        key = "NumberAttributeConstraints"
+    else:
+        return {}
+    if low is not None and high is not None and low > high:
+        raise InvalidParameterException(f"The minimum of attribute {name} is greater than its maximum.")
+    return {key: dict(given)}
+
+
 def _custom(definition: dict) -> dict:
     name = definition.get("Name") or ""
     if name.startswith(CUSTOM_PREFIX):
@@ -79,10 +111,7 @@ def _custom(definition: dict) -> dict:
         "Mutable": bool(definition.get("Mutable", True)),
         "Required": False,
     }
-    if kind == "String":
-        attribute["StringAttributeConstraints"] = definition.get("StringAttributeConstraints") or {}
-    elif kind == "Number":
-        attribute["NumberAttributeConstraints"] = definition.get("NumberAttributeConstraints") or {}
+    attribute.update(_checked_constraints(attribute["Name"], kind, definition))
     if attribute["DeveloperOnlyAttribute"]:
         attribute["Name"] = "dev:" + attribute["Name"]
     return attribute
@@ -104,7 +133,8 @@ def build_schema(requested: list[dict] | None) -> list[dict]:
                 if key in definition:
                     standard[key] = bool(definition[key])
             if definition.get("StringAttributeConstraints") and "StringAttributeConstraints" in standard:
-                standard["StringAttributeConstraints"].update(definition["StringAttributeConstraints"])
+                merged = {**standard["StringAttributeConstraints"], **definition["StringAttributeConstraints"]}
+                standard.update(_checked_constraints(name, "String", {"StringAttributeConstraints": merged}))
         else:
             schema = add_custom(schema, [definition])
             by_name = {attribute["Name"]: attribute for attribute in schema}

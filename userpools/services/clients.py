@@ -20,6 +20,7 @@ from core.errors import (
     ResourceNotFoundException,
     ScopeDoesNotExistException,
 )
+from core.net import is_loopback_host
 from userpools.models import ResourceServer, UserPool, UserPoolClient
 from userpools.services.pools import get_pool
 
@@ -30,7 +31,6 @@ _SECRET_LENGTH = 52
 DEFAULT_AUTH_FLOWS = ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"]
 _LEGACY_AUTH_FLOWS = {"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"}
 STANDARD_SCOPES = frozenset({"openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"})
-_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 _UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 _INVALID_RANGE = "Invalid range for token validity."
@@ -251,7 +251,7 @@ def _valid_redirect(url: str) -> bool:
     if not parts.scheme or parts.fragment or "#" in url:
         return False
     if parts.scheme == "http":
-        return parts.hostname in _LOOPBACK_HOSTS
+        return is_loopback_host(parts.hostname)
     if parts.scheme == "https":
         return bool(parts.netloc)
     return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.hashers import check_password as _check_hash
 from django.contrib.auth.hashers import make_password
 
+from core import crypto
 from userpools.domain import srp
 
 
@@ -13,15 +14,15 @@ def hash_password(password: str) -> str:
     return make_password(password)
 
 
-# The User fields a new password writes: its hash and its SRP salt and verifier.
-PASSWORD_FIELDS = ("password", "srp_salt", "srp_verifier")
+# The User fields a new password writes: its hash and its SRP salt and (encrypted) verifier.
+PASSWORD_FIELDS = ("password", "srp_salt", "srp_verifier_sealed")
 
 
 def password_fields(pool_id: str, username: str, password: str) -> dict[str, str]:
     """The stored forms of a new password, by User field name. The SRP verifier is bound to the
     pool and the username, as Cognito's clients derive it from USER_ID_FOR_SRP."""
     salt, verifier = srp.make_verifier(srp.pool_name(pool_id), username, password)
-    return {"password": hash_password(password), "srp_salt": salt, "srp_verifier": verifier}
+    return {"password": hash_password(password), "srp_salt": salt, "srp_verifier_sealed": crypto.encrypt(verifier)}
 
 
 def set_password(user, password: str) -> None:
