@@ -3,6 +3,8 @@
 Playwright's own browser download is not used: the tests launch the system's `chromium` by path.
 Without it they skip, except under CI=true, where a missing browser is a failure (`.ci/run` installs it).
 Screenshots of what a person would see are kept under var/test-artifacts/ (TEST_ARTIFACTS to move it).
+The fixtures `browser` and `page` are registered for every test by tests/conftest.py; a test module
+imports only `screenshot` from here (importing the fixtures would start a second Playwright).
 """
 from __future__ import annotations
 

@@ -6,6 +6,10 @@ import pytest
 from botocore.config import Config
 from django.conf import settings
 
+# The browser fixtures are defined once for the whole run: a fixture imported into several test
+# modules would be defined (and its session-wide Playwright started) once per module.
+pytest_plugins = ["tests.browser"]
+
 REGION = "us-east-1"
 
 

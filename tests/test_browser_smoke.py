@@ -1,5 +1,5 @@
 """The browser harness itself: Chromium loads the live server's admin login page."""
-from tests.browser import browser, page, screenshot
+from tests.browser import screenshot
 
 
 def test_admin_login_page_renders_with_its_styles(live_server, page):

@@ -9,7 +9,7 @@ import pytest
 import requests
 from django.test import override_settings
 
-from tests.browser import browser, page, screenshot
+from tests.browser import screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
