@@ -127,6 +127,11 @@ class UsernameExistsException(ServiceError):
     default_message = "User account already exists"
 
 
+class DuplicateProviderException(ServiceError):
+    error_type = "DuplicateProviderException"
+    default_message = "A provider with the same name already exists in this user pool."
+
+
 class AliasExistsException(ServiceError):
     error_type = "AliasExistsException"
     default_message = "An account with the given email already exists."

@@ -263,3 +263,63 @@ class Device(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "id"], name="device_by_user")]
+
+
+class IdentityProvider(models.Model):
+    """An external IdP of a pool (CreateIdentityProvider): OIDC, SAML or a social preset.
+    `details` is ProviderDetails as stored (secrets included: Describe returns them, as Cognito does)."""
+
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="identity_providers")
+    name = models.CharField(max_length=32)
+    provider_type = models.CharField(max_length=32)
+    details = models.JSONField(default=dict)
+    attribute_mapping = models.JSONField(default=dict)
+    idp_identifiers = models.JSONField(default=list)
+    metadata = models.TextField(blank=True, default="")  # SAML: the IdP's metadata XML in use (from file or URL)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pool", "name"], name="identity_provider_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.provider_type})"
+
+
+class IdpIdentifier(models.Model):
+    """One of a provider's IdpIdentifiers, unique in its pool (GetIdentityProviderByIdentifier)."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="identifier_rows")
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="+")
+    identifier = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pool", "identifier"], name="idp_identifier_unique")]
+
+
+class ProviderLink(models.Model):
+    """An external identity that signs in as a native user (AdminLinkProviderForUser).
+    `attribute_name` is Cognito_Subject or a SAML attribute; `value` its value."""
+
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="provider_links")
+    provider_name = models.CharField(max_length=32)
+    attribute_name = models.CharField(max_length=64)
+    value = models.CharField(max_length=2048)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pool", "provider_name", "attribute_name", "value"], name="provider_link_unique"),
+        ]
+
+
+class SamlServiceProviderKey(models.Model):
+    """The pool's SAML service-provider key pair: its certificate is GetSigningCertificate's."""
+
+    pool = models.OneToOneField(UserPool, on_delete=models.CASCADE, related_name="saml_key")
+    certificate_pem = models.TextField()
+    private_key_encrypted = models.TextField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    private_key_pem = crypto.Encrypted("private_key_encrypted")
