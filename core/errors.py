@@ -298,3 +298,59 @@ class NoSuchEntityException(ServiceError):
     status = 404
     query_code = "NoSuchEntity"
 
+
+
+# --- OAuth 2.0 (RFC 6749) errors of the hosted endpoints: `error_type` is the `error` member. ---
+
+class OAuthError(ServiceError):
+    """An error of the OAuth endpoints, rendered as RFC 6749's `{"error": ...}` (or as query
+    parameters on a redirect)."""
+
+    error_type = "invalid_request"
+
+
+class InvalidRequestError(OAuthError):
+    error_type = "invalid_request"
+
+
+class InvalidClientError(OAuthError):
+    error_type = "invalid_client"
+    status = 401
+
+
+class InvalidGrantError(OAuthError):
+    error_type = "invalid_grant"
+
+
+class InvalidScopeError(OAuthError):
+    error_type = "invalid_scope"
+
+
+class UnauthorizedClientError(OAuthError):
+    error_type = "unauthorized_client"
+
+
+class UnsupportedGrantTypeError(OAuthError):
+    error_type = "unsupported_grant_type"
+
+
+class UnsupportedResponseTypeError(OAuthError):
+    error_type = "unsupported_response_type"
+
+
+class InvalidTokenError(OAuthError):
+    error_type = "invalid_token"
+    status = 401
+
+
+class ManagedLoginBrandingExistsException(ServiceError):
+    error_type = "ManagedLoginBrandingExistsException"
+    default_message = "A managed login branding style already exists for this app client."
+
+
+class UnsupportedTokenTypeError(OAuthError):
+    error_type = "unsupported_token_type"
+
+
+class UnsupportedOperationError(OAuthError):
+    error_type = "unsupported_operation"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('userpools', '0004_attribute_lookup_folded'),
+        ('userpools', '0005_oauth_hosted_ui'),
     ]
 
     operations = [
