@@ -28,5 +28,6 @@ urlpatterns = [
     path("identitypools/.well-known/openid-configuration", identity_wellknown.openid_configuration, name="identity-pool-openid-configuration"),
     path("<str:pool_id>/.well-known/jwks.json", wellknown.jwks, name="pool-jwks"),
     path("<str:pool_id>/.well-known/openid-configuration", wellknown.openid_configuration, name="pool-openid-configuration"),
+    path("<str:pool_id>/", include("userpools.federation.urls")),  # the IdP response endpoints and SAML SP metadata
     path("<str:pool_id>/", include("userpools.hosted.urls")),  # the hosted UI and OAuth endpoints (pools with a domain)
 ]

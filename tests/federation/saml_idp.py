@@ -14,7 +14,7 @@ from cryptography.x509.oid import NameOID
 from saml2 import BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
-from saml2.saml import NAMEID_FORMAT_UNSPECIFIED, NameID
+from saml2.saml import AUTHN_PASSWORD_PROTECTED, NAMEID_FORMAT_UNSPECIFIED, NameID
 from saml2.server import Server
 
 ENTITY_ID = "https://idp.example.test/metadata"
@@ -70,6 +70,7 @@ class SamlIdp:
             destination=request.assertion_consumer_service_url,
             sp_entity_id=request.issuer.text,
             name_id=NameID(format=NAMEID_FORMAT_UNSPECIFIED, text=subject),
+            authn={"class_ref": AUTHN_PASSWORD_PROTECTED},
             sign_assertion=sign,
             sign_response=False,
         )

@@ -100,7 +100,7 @@ def verified_assertion(pool: UserPool, provider: IdentityProvider, saml_response
     try:
         response = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding={request_id: acs_url(pool)})
     except Exception as error:  # signature, schema, audience, time and status errors alike
-        logger.info("SAML response refused for %s/%s: %s", pool.id, provider.name, type(error).__name__)
+        logger.info("SAML response refused for %s/%s: %s: %s", pool.id, provider.name, type(error).__name__, error)
         raise NotAuthorizedException("Invalid SAML response received.") from None
     if response is None or response.issuer() != _idp_entity(client) or response.assertion is None:
         raise NotAuthorizedException("Invalid SAML response received.")

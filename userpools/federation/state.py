@@ -14,11 +14,14 @@ LIFETIME_SECONDS = 600
 _PREFIX = "federation:pending:"
 
 
-def save(pending: dict) -> str:
-    """Keep `pending` (JSON-able) and return the key that names it."""
-    key = secrets.token_urlsafe(32)
+def new_key() -> str:
+    """A fresh, unguessable key for one sign-in."""
+    return secrets.token_urlsafe(32)
+
+
+def save(key: str, pending: dict) -> None:
+    """Keep `pending` (JSON-able) under `key` for ten minutes."""
     cache.set(_PREFIX + key, pending, LIFETIME_SECONDS)
-    return key
 
 
 def take(key: str) -> dict:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from core.errors import ResourceNotFoundException
 from userpools.models import UserPool, UserPoolClient
 
 _FEDERATION = "userpools.federation.flow"
@@ -35,7 +36,10 @@ def find_provider(pool: UserPool, *, identity_provider: str = "", idp_identifier
     federation = _federation()
     if federation is None:
         return None
-    return federation.find_provider(pool, identity_provider=identity_provider or None, idp_identifier=idp_identifier or None)
+    try:
+        return federation.find_provider(pool, identity_provider=identity_provider or None, idp_identifier=idp_identifier or None)
+    except ResourceNotFoundException:  # federation raises for a name the pool does not know
+        return None
 
 
 def redirect_to_provider(request: HttpRequest, pool: UserPool, client: UserPoolClient, provider: Any, resume: dict) -> HttpResponse:
