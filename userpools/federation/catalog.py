@@ -73,7 +73,11 @@ def check_name(name: str, provider_type: str) -> None:
 
 def completed_details(provider_type: str, given: dict[str, str]) -> dict[str, str]:
     """ProviderDetails checked for the type, with Cognito's defaults under what was given."""
-    details = {**_PRESETS.get(provider_type, {}), **given}
+    preset = dict(_PRESETS.get(provider_type, {}))
+    if given.get("oidc_issuer") and given["oidc_issuer"] != preset.get("oidc_issuer"):
+        # Pointed at another issuer (a test, a private deployment): its discovery names the endpoints.
+        preset = {key: value for key, value in preset.items() if not key.endswith("_url") and key != "attributes_url_add_attributes"}
+    details = {**preset, **given}
     if provider_type == SAML:
         _check_saml(details)
         return details
