@@ -160,3 +160,41 @@ def test_signing_certificate_is_stable_x509(idp, pool_id):
     assert idp.get_signing_certificate(UserPoolId=pool_id)["Certificate"] == first
     certificate = x509.load_der_x509_certificate(base64.b64decode(first))
     assert pool_id in certificate.subject.rfc4514_string()
+
+
+def _link(idp, pool_id, destination="alice", provider="Corp", attribute="Cognito_Subject", value="ext-1"):
+    return idp.admin_link_provider_for_user(
+        UserPoolId=pool_id, DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": destination},
+        SourceUser={"ProviderName": provider, "ProviderAttributeName": attribute, "ProviderAttributeValue": value},
+    )
+
+
+def test_link_and_disable_errors(idp, pool_id):
+    idp.create_identity_provider(UserPoolId=pool_id, ProviderName="Corp", ProviderType="OIDC", ProviderDetails=OIDC_DETAILS)
+    idp.admin_create_user(UserPoolId=pool_id, Username="alice", MessageAction="SUPPRESS")
+    idp.admin_create_user(UserPoolId=pool_id, Username="bob", MessageAction="SUPPRESS")
+    with pytest.raises(ClientError) as no_user:
+        _link(idp, pool_id, destination="nobody")
+    assert error_code(no_user) == "UserNotFoundException"
+    with pytest.raises(ClientError) as no_provider:
+        _link(idp, pool_id, provider="Nowhere")
+    assert error_code(no_provider) == "ResourceNotFoundException"
+    with pytest.raises(ClientError) as not_subject:
+        _link(idp, pool_id, attribute="email")
+    assert error_code(not_subject) == "InvalidParameterException"
+
+    _link(idp, pool_id)
+    identities = next(a["Value"] for a in idp.admin_get_user(UserPoolId=pool_id, Username="alice")["UserAttributes"] if a["Name"] == "identities")
+    assert '"providerName":"Corp"' in identities and '"userId":"ext-1"' in identities
+    with pytest.raises(ClientError) as taken:
+        _link(idp, pool_id, destination="bob")
+    assert error_code(taken) == "AliasExistsException"
+
+    target = {"ProviderName": "Corp", "ProviderAttributeName": "Cognito_Subject", "ProviderAttributeValue": "ext-1"}
+    idp.admin_disable_provider_for_user(UserPoolId=pool_id, User=target)
+    attributes = idp.admin_get_user(UserPoolId=pool_id, Username="alice")["UserAttributes"]
+    assert next(a["Value"] for a in attributes if a["Name"] == "identities") == "[]"
+    with pytest.raises(ClientError) as gone:
+        idp.admin_disable_provider_for_user(UserPoolId=pool_id, User=target)
+    assert error_code(gone) == "UserNotFoundException"
+    _link(idp, pool_id, destination="bob")  # free again
