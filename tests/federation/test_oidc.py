@@ -141,3 +141,14 @@ def test_id_tokens_are_checked_for_audience_and_nonce(idp, base):
     provider.details = {**provider.details, "client_id": "another-client"}
     with pytest.raises(NotAuthorizedException):
         oidc.verified_id_token(provider, urls, token, "some-nonce")
+
+
+def test_an_unreachable_provider_is_reported_to_the_client(idp, base):
+    relying = hosted_pool(idp, "relying")
+    idp.create_identity_provider(UserPoolId=relying, ProviderName="Gone", ProviderType="OIDC", ProviderDetails={
+        "client_id": "x", "attributes_request_method": "GET", "oidc_issuer": "http://127.0.0.1:9/nothing", "authorize_scopes": "openid"})
+    client = oauth_client(idp, relying, SupportedIdentityProviders=["Gone"])
+    answer = Browser(base).get(f"/{relying}/oauth2/authorize", response_type="code", client_id=client["ClientId"],
+                               redirect_uri=CALLBACK, scope="openid", state="s-9", identity_provider="Gone")
+    params = callback_params(answer)
+    assert params["error"] == "invalid_request" and params["state"] == "s-9" and "code" not in params

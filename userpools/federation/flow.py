@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import secrets
 
+from authlib.common.urls import add_params_to_uri
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from core.errors import InvalidParameterException, ResourceNotFoundException
+from core.errors import InvalidParameterException, ResourceNotFoundException, ServiceError
 from userpools.federation import catalog, oidc, saml, state
 from userpools.federation.providers import get_by_identifier, get_provider
 from userpools.models import IdentityProvider, UserPool, UserPoolClient
@@ -36,6 +37,18 @@ def redirect_to_provider(request: HttpRequest, pool: UserPool, client: UserPoolC
     under a single-use key that travels as the OIDC `state` or the SAML `RelayState`."""
     if provider.pool_id != pool.id:
         raise ResourceNotFoundException(f"Identity provider {provider.name} does not exist.")
+    try:
+        return _redirect(pool, client, provider, resume)
+    except ServiceError as error:  # the provider cannot be reached (discovery, metadata): tell the client
+        if not resume.get("redirect_uri"):
+            raise
+        params = {"error": "invalid_request", "error_description": error.message}
+        if resume.get("state"):
+            params["state"] = str(resume["state"])
+        return HttpResponseRedirect(add_params_to_uri(str(resume["redirect_uri"]), params))
+
+
+def _redirect(pool: UserPool, client: UserPoolClient, provider: IdentityProvider, resume: dict) -> HttpResponse:
     pending = {"pool": pool.id, "client": client.client_id, "provider": provider.name,
                "resume": {str(key): str(value) for key, value in resume.items()}}
     if provider.provider_type == catalog.SAML:
