@@ -92,7 +92,7 @@ def test_sign_up_asks_for_required_attributes_then_confirms(idp, base, mailbox):
                                   {"Name": "name", "AttributeDataType": "String", "Required": True, "Mutable": True}])
     client = oauth_client(idp, pool_id)
     browser = Browser(base)
-    form = browser.get(f"/{pool_id}/signup", response_type="code", client_id=client["ClientId"], redirect_uri="http://localhost:9/callback")
+    form = browser.get(f"/{pool_id}/signup", response_type="code", client_id=client["ClientId"], redirect_uri="http://localhost:9799/callback")
     assert 'name="email"' in form.text and 'name="name"' in form.text
     missing = browser.submit(username="bob", password=PASSWORD, email="bob@example.com")
     assert missing.status_code == 400
@@ -108,7 +108,7 @@ def test_forgot_password_resets_it(idp, base, mailbox):
     client = oauth_client(idp, pool_id)
     make_user(idp, pool_id)
     browser = Browser(base)
-    browser.get(f"/{pool_id}/forgotPassword", response_type="code", client_id=client["ClientId"], redirect_uri="http://localhost:9/callback")
+    browser.get(f"/{pool_id}/forgotPassword", response_type="code", client_id=client["ClientId"], redirect_uri="http://localhost:9799/callback")
     reset = browser.submit(username="alice")
     assert 'name="new_password"' in reset.text
     wrong = browser.submit(code="000000", new_password="Another#Pass1")
