@@ -21,6 +21,7 @@ def test_domain_lifecycle(idp, base):
     assert idp.create_user_pool_domain(UserPoolId=pool_id, Domain="my-login")["ManagedLoginVersion"] == 1
     described = idp.describe_user_pool_domain(Domain="my-login")["DomainDescription"]
     assert described["UserPoolId"] == pool_id and described["Status"] == "ACTIVE" and described["Domain"] == "my-login"
+    assert idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["Domain"] == "my-login"
     assert idp.describe_user_pool_domain(Domain="nobody-has-it")["DomainDescription"] == {}
     with pytest.raises(ClientError) as taken:
         idp.create_user_pool_domain(UserPoolId=other, Domain="my-login")
