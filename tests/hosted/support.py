@@ -15,8 +15,8 @@ import requests
 from django.core.cache import cache
 
 PASSWORD = "Correct#Horse1"
-CALLBACK = "http://localhost:9/callback"
-LOGOUT = "http://localhost:9/signed-out"
+CALLBACK = "http://localhost:9799/callback"
+LOGOUT = "http://localhost:9799/signed-out"
 
 
 @pytest.fixture(autouse=True)

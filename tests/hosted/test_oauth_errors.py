@@ -22,7 +22,7 @@ def test_authorize_shows_an_error_page_for_an_unknown_client_or_callback(idp, ba
     client = oauth_client(idp, pool_id)
     unknown = _authorize(base, pool_id, response_type="code", client_id="nosuchclient", redirect_uri=CALLBACK)
     assert unknown.status_code == 400 and "invalid client_id" in unknown.text
-    elsewhere = _authorize(base, pool_id, response_type="code", client_id=client["ClientId"], redirect_uri="http://localhost:9/callback/")
+    elsewhere = _authorize(base, pool_id, response_type="code", client_id=client["ClientId"], redirect_uri="http://localhost:9799/callback/")
     assert elsewhere.status_code == 400 and "redirect_mismatch" in elsewhere.text  # matched exactly, not by prefix
 
 

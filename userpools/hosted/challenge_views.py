@@ -41,17 +41,20 @@ def next_step(request: HttpRequest, pool: UserPool, checked: requests.Authorizat
         choices = [(choice, _FACTOR_LABELS.get(choice, choice)) for choice in json.loads(parameters.get("MFAS_CAN_CHOOSE") or "[]")]
         return render.page(request, pool, checked.client, "select_mfa", {**context, "choices": choices})
     if name == "MFA_SETUP":
-        return _totp_enrolment(request, pool, checked.client, context)
+        try:
+            return _totp_enrolment(request, pool, checked.client, context)
+        except ServiceError as error:  # no factor the user could set up here (TOTP off in the pool)
+            return render.error(request, pool, checked.client, error)
     return render.error(request, pool, checked.client, ServiceError(f"The sign-in needs {name}, which this page cannot answer."))
 
 
-def _totp_enrolment(request: HttpRequest, pool: UserPool, client: UserPoolClient, context: dict) -> HttpResponse:
+def _totp_enrolment(request: HttpRequest, pool: UserPool, client: UserPoolClient, context: dict, *, status: int = 200) -> HttpResponse:
     associated = mfa.associate_software_token(None, context["session"])
     secret = associated["SecretCode"]
     label = quote(f"{pool.name}:{context['username']}")
     uri = f"otpauth://totp/{label}?secret={secret}&issuer={quote(pool.name)}"
     qr = segno.make(uri, error="m").svg_inline(scale=4, title="QR code of the authenticator secret")
-    return render.page(request, pool, client, "totp_setup", {**context, "session": associated["Session"], "secret": secret, "qr_svg": qr})
+    return render.page(request, pool, client, "totp_setup", {**context, "session": associated["Session"], "secret": secret, "qr_svg": qr}, status=status)
 
 
 @hosted
@@ -94,5 +97,5 @@ def _again(request: HttpRequest, pool: UserPool, checked: requests.Authorization
     template = templates.get(name, "mfa")
     extra: dict = {"required": request.POST.getlist("required")} if name == "NEW_PASSWORD_REQUIRED" else {}
     if name == "MFA_SETUP":
-        return _totp_enrolment(request, pool, checked.client, {**context, "error": error.message})
+        return _totp_enrolment(request, pool, checked.client, {**context, "error": error.message}, status=400)
     return render.page(request, pool, checked.client, template, {**context, **extra, "error": error.message}, status=400)
