@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import base64
+import re
+from html import unescape
+from urllib.parse import urljoin
 
 import pytest
 import requests
@@ -116,3 +119,15 @@ def test_a_linked_saml_identity_signs_in_as_the_native_user(idp, base, tmp_path)
     params = callback_params(_post_to_acs(browser, acs, response, relay))
     id_claims = claims(_tokens(base, pool_id, client["ClientId"], params["code"])["id_token"])
     assert id_claims["cognito:username"] == "CorpSaml_adoe"
+
+
+def test_the_sign_in_page_offers_the_clients_providers(idp, base, tmp_path):
+    pool_id, client, _ = _pool_with_saml(idp, base, tmp_path)
+    browser = Browser(base)
+    page = browser.get(f"/{pool_id}/oauth2/authorize", response_type="code", client_id=client["ClientId"], redirect_uri=CALLBACK,
+                       scope="openid email")
+    assert page.status_code == 200 and "Continue with CorpSaml" in page.text
+    link = re.search(r'href="([^"]*identity_provider=CorpSaml)"', page.text)
+    assert link
+    answer = browser.http.get(urljoin(page.url, unescape(link.group(1))), allow_redirects=False)
+    assert answer.is_redirect and answer.headers["Location"].startswith(SSO_URL)
