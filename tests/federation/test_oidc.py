@@ -10,6 +10,8 @@ import hmac
 
 import pytest
 import requests
+from joserfc import jwt
+from joserfc.jwk import ECKey
 
 from core.errors import NotAuthorizedException
 from tests.conftest import idp  # noqa: F401 (fixture)
@@ -152,3 +154,25 @@ def test_an_unreachable_provider_is_reported_to_the_client(idp, base):
                                redirect_uri=CALLBACK, scope="openid", state="s-9", identity_provider="Gone")
     params = callback_params(answer)
     assert params["error"] == "invalid_request" and params["state"] == "s-9" and "code" not in params
+
+
+def test_an_oauth_only_preset_reads_the_attributes_endpoint(idp, base):
+    """Login with Amazon returns no ID token: the subject and attributes come from its attributes endpoint."""
+    relying, client, upstream, _ = _federation(idp, base, provider_type="LoginWithAmazon", name="LoginWithAmazon")
+    bob_sub = next(a["Value"] for a in idp.admin_get_user(UserPoolId=upstream, Username="bob")["UserAttributes"] if a["Name"] == "sub")
+    answer = _sign_in(base, relying, client["ClientId"], provider="LoginWithAmazon")
+    id_claims = _id_claims(base, relying, client["ClientId"], answer)
+    assert id_claims["cognito:username"] == f"LoginWithAmazon_{bob_sub}" and id_claims["email"] == "bob@example.com"
+    assert id_claims["identities"][0]["providerType"] == "LoginWithAmazon"
+
+
+def test_sign_in_with_apple_client_secret_is_a_signed_jwt():
+    key = ECKey.generate_key("P-256")
+    provider = IdentityProvider(name="SignInWithApple", provider_type="SignInWithApple", details={
+        "client_id": "com.example.web", "team_id": "TEAM123", "key_id": "KEY123", "private_key": key.as_pem(private=True).decode(),
+        "authorize_scopes": "email name"})
+    secret = oidc.client_secret(provider)
+    decoded = jwt.decode(secret, key, algorithms=["ES256"])
+    assert decoded.header["kid"] == "KEY123"
+    assert decoded.claims["iss"] == "TEAM123" and decoded.claims["sub"] == "com.example.web"
+    assert decoded.claims["aud"] == "https://appleid.apple.com" and decoded.claims["exp"] - decoded.claims["iat"] == 300

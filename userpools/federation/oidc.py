@@ -79,7 +79,7 @@ def _uses_id_token(provider: IdentityProvider) -> bool:
     return provider.provider_type in (catalog.OIDC, catalog.GOOGLE, catalog.APPLE)
 
 
-def _client_secret(provider: IdentityProvider) -> str | None:
+def client_secret(provider: IdentityProvider) -> str | None:
     """The client secret; Sign in with Apple's is a short-lived ES256 JWT made from the team's key."""
     details = provider.details
     if provider.provider_type != catalog.APPLE:
@@ -90,7 +90,7 @@ def _client_secret(provider: IdentityProvider) -> str | None:
 
 
 def _session(pool: UserPool, provider: IdentityProvider) -> OAuth2Session:
-    secret = _client_secret(provider)
+    secret = client_secret(provider)
     return OAuth2Session(
         client_id=provider.details["client_id"], client_secret=secret,
         scope=provider.details.get("authorize_scopes", "").replace(",", " ") or None,
