@@ -12,7 +12,6 @@ from core.errors import InvalidParameterException
 OIDC, SAML = "OIDC", "SAML"
 GOOGLE, FACEBOOK, AMAZON, APPLE = "Google", "Facebook", "LoginWithAmazon", "SignInWithApple"
 SOCIAL = (GOOGLE, FACEBOOK, AMAZON, APPLE)
-TYPES = (SAML, OIDC, *SOCIAL)
 
 # The attribute a link or a federated username names: the provider's subject.
 SUBJECT_ATTRIBUTE = "Cognito_Subject"

@@ -10,7 +10,7 @@ from core.errors import (
     ResourceNotFoundException,
 )
 from userpools.federation import catalog, saml
-from userpools.models import IdentityProvider, IdpIdentifier, UserPool, UserPoolClient
+from userpools.models import IdentityProvider, IdpIdentifier, ProviderLink, UserPool, UserPoolClient
 from userpools.services import attributes
 from userpools.services.pools import get_pool
 
@@ -109,8 +109,10 @@ def update_provider(pool_id: str, params: dict) -> IdentityProvider:
 
 @transaction.atomic
 def delete_provider(pool_id: str, name: str) -> None:
-    """DeleteIdentityProvider; app clients stop offering it."""
+    """DeleteIdentityProvider; app clients stop offering it, and its links go (a provider made
+    later under the same name must not inherit them)."""
     provider = get_provider(pool_id, name)
+    ProviderLink.objects.filter(pool_id=pool_id, provider_name=name).delete()
     for client in UserPoolClient.objects.select_for_update(no_key=True).filter(pool_id=pool_id):
         supported = client.config.get("SupportedIdentityProviders")
         if supported and name in supported:
