@@ -34,8 +34,8 @@ def _pool_with_saml(idp, base_url, tmp_path, mapping=None, **pool_args):
 
 
 def _to_idp(browser: Browser, pool_id: str, client_id: str, **params) -> str:
-    answer = browser.get(f"/{pool_id}/oauth2/authorize", response_type="code", client_id=client_id, redirect_uri=CALLBACK,
-                         scope="openid email", state="st-1", **params)
+    params = {"response_type": "code", "scope": "openid email", "state": "st-1", **params}
+    answer = browser.get(f"/{pool_id}/oauth2/authorize", client_id=client_id, redirect_uri=CALLBACK, **params)
     assert answer.is_redirect and answer.headers["Location"].startswith(SSO_URL), answer.text[:500]
     return answer.headers["Location"]
 
@@ -131,3 +131,18 @@ def test_the_sign_in_page_offers_the_clients_providers(idp, base, tmp_path):
     assert link
     answer = browser.http.get(urljoin(page.url, unescape(link.group(1))), allow_redirects=False)
     assert answer.is_redirect and answer.headers["Location"].startswith(SSO_URL)
+
+
+def test_implicit_flow_answers_in_the_fragment(idp, base, tmp_path):
+    pool_id, _, saml_idp = _pool_with_saml(idp, base, tmp_path)
+    client = oauth_client(idp, pool_id, flows=("code", "implicit"), SupportedIdentityProviders=["CorpSaml"])
+    browser = Browser(base)
+    location = _to_idp(browser, pool_id, client["ClientId"], identity_provider="CorpSaml", response_type="token")
+    acs, good, relay = saml_idp.answer(location, "jdoe", {"email": ["jdoe@example.com"]})
+    answer = _post_to_acs(browser, acs, good, relay)
+    assert "#" in answer.headers["Location"]
+    assert claims(callback_params(answer)["id_token"])["cognito:username"] == "CorpSaml_jdoe"
+    location = _to_idp(browser, pool_id, client["ClientId"], identity_provider="CorpSaml", response_type="token")
+    acs, unsigned, relay = saml_idp.answer(location, "jdoe", {"email": ["jdoe@example.com"]}, sign=False)
+    refused = _post_to_acs(browser, acs, unsigned, relay)
+    assert "#" in refused.headers["Location"] and callback_params(refused)["error"] == "invalid_request"

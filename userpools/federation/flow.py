@@ -45,7 +45,12 @@ def redirect_to_provider(request: HttpRequest, pool: UserPool, client: UserPoolC
         params = {"error": "invalid_request", "error_description": error.message}
         if resume.get("state"):
             params["state"] = str(resume["state"])
-        return HttpResponseRedirect(add_params_to_uri(str(resume["redirect_uri"]), params))
+        return HttpResponseRedirect(add_params_to_uri(str(resume["redirect_uri"]), params, fragment=in_fragment(resume)))
+
+
+def in_fragment(resume: dict) -> bool:
+    """Whether answers to this authorize request go in the fragment (the implicit flow) rather than the query."""
+    return resume.get("response_type") == "token"
 
 
 def _redirect(pool: UserPool, client: UserPoolClient, provider: IdentityProvider, resume: dict) -> HttpResponse:

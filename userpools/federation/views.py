@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import InvalidRequestError, ServiceError
 from userpools.federation import catalog, saml
+from userpools.federation.flow import in_fragment
 from userpools.federation.signin import Pending, oidc_user, saml_user, take_pending
 from userpools.hosted import errors
 from userpools.hosted.flow import complete_sign_in
@@ -27,7 +28,7 @@ def _back_to_client(request: HttpRequest, pending: Pending, error: str, descript
     params = {"error": error, "error_description": description}
     if pending.resume.get("state"):
         params["state"] = pending.resume["state"]
-    return HttpResponseRedirect(add_params_to_uri(redirect_uri, params))
+    return HttpResponseRedirect(add_params_to_uri(redirect_uri, params, fragment=in_fragment(pending.resume)))
 
 
 @hosted
