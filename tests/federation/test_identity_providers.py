@@ -3,6 +3,8 @@ defaults per type, identifiers, pagination, app clients naming providers, the si
 from __future__ import annotations
 
 import base64
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from botocore.exceptions import ClientError
@@ -198,3 +200,41 @@ def test_link_and_disable_errors(idp, pool_id):
         idp.admin_disable_provider_for_user(UserPoolId=pool_id, User=target)
     assert error_code(gone) == "UserNotFoundException"
     _link(idp, pool_id, destination="bob")  # free again
+
+
+@pytest.fixture
+def served(metadata):
+    """The IdP metadata served over HTTP on a loopback port, as an IdP publishes it."""
+    body = metadata.encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200 if self.path == "/metadata" else 404)
+            self.send_header("Content-Type", "application/samlmetadata+xml")
+            self.end_headers()
+            self.wfile.write(body if self.path == "/metadata" else b"")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_saml_provider_from_metadata_url(idp, pool_id, served):
+    created = idp.create_identity_provider(UserPoolId=pool_id, ProviderName="Okta", ProviderType="SAML",
+                                           ProviderDetails={"MetadataURL": f"{served}/metadata"})["IdentityProvider"]
+    assert created["ProviderDetails"]["MetadataURL"] == f"{served}/metadata"
+    assert created["ProviderDetails"]["SSORedirectBindingURI"] == SSO_URL
+    with pytest.raises(ClientError) as missing:
+        idp.create_identity_provider(UserPoolId=pool_id, ProviderName="Gone", ProviderType="SAML",
+                                     ProviderDetails={"MetadataURL": f"{served}/nothing-here"})
+    assert error_code(missing) == "InvalidParameterException"
+    with pytest.raises(ClientError) as remote_http:
+        idp.create_identity_provider(UserPoolId=pool_id, ProviderName="Plain", ProviderType="SAML",
+                                     ProviderDetails={"MetadataURL": "http://idp.example.com/metadata"})
+    assert error_code(remote_http) == "InvalidParameterException"
