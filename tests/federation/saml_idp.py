@@ -60,7 +60,7 @@ class SamlIdp:
     def metadata(self) -> str:
         return create_metadata_string(None, config=self.server.config).decode()
 
-    def answer(self, redirect_url: str, subject: str, attributes: dict[str, list[str]], *, sign: bool = True) -> tuple[str, str, str]:
+    def answer(self, redirect_url: str, subject: str, attributes: dict[str, list[str]], *, sign: bool = True, encrypt: bool = False) -> tuple[str, str, str]:
         """(ACS URL, SAMLResponse, RelayState) answering the AuthnRequest carried by `redirect_url`."""
         query = parse_qs(urlsplit(redirect_url).query)
         request = self.server.parse_authn_request(query["SAMLRequest"][0], BINDING_HTTP_REDIRECT).message
@@ -73,6 +73,7 @@ class SamlIdp:
             authn={"class_ref": AUTHN_PASSWORD_PROTECTED},
             sign_assertion=sign,
             sign_response=False,
+            encrypt_assertion=encrypt,  # to the encryption certificate in the SP's metadata
         )
         encoded = base64.b64encode(str(response).encode()).decode()
         return request.assertion_consumer_service_url, encoded, query["RelayState"][0]

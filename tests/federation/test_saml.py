@@ -146,3 +146,15 @@ def test_implicit_flow_answers_in_the_fragment(idp, base, tmp_path):
     acs, unsigned, relay = saml_idp.answer(location, "jdoe", {"email": ["jdoe@example.com"]}, sign=False)
     refused = _post_to_acs(browser, acs, unsigned, relay)
     assert "#" in refused.headers["Location"] and callback_params(refused)["error"] == "invalid_request"
+
+
+def test_encrypted_assertions_are_decrypted_with_the_pools_key(idp, base, tmp_path):
+    pool_id, client, saml_idp = _pool_with_saml(idp, base, tmp_path)
+    browser = Browser(base)
+    location = _to_idp(browser, pool_id, client["ClientId"], identity_provider="CorpSaml")
+    acs, response, relay = saml_idp.answer(location, "jdoe", {"email": ["jdoe@example.com"]}, encrypt=True)
+    xml = base64.b64decode(response).decode()
+    assert "EncryptedAssertion" in xml and "jdoe@example.com" not in xml
+    params = callback_params(_post_to_acs(browser, acs, response, relay))
+    id_claims = claims(_tokens(base, pool_id, client["ClientId"], params["code"])["id_token"])
+    assert id_claims["cognito:username"] == "CorpSaml_jdoe" and id_claims["email"] == "jdoe@example.com"
