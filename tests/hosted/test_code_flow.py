@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import requests
+from django.test import override_settings
 from django.utils import timezone
 
 from tests.conftest import idp  # noqa: F401 (fixture)
 from tests.hosted.support import CALLBACK, LOGOUT, Browser, base, callback_params, hosted_pool, make_user, oauth_client, pkce_pair  # noqa: F401
+from tests.triggers import plugins
+from tests.triggers.support import PLUGINS, arn
 from tests.userpools.concurrency import require_postgresql, run_together
 from tests.userpools.signin_support import claims
 from userpools.models import AuthorizationCode
@@ -65,3 +68,18 @@ def test_an_expired_code_is_refused(idp, base):
     late = _token(base, pool_id, {"grant_type": "authorization_code", "client_id": client["ClientId"], "code": code, "redirect_uri": CALLBACK})
     assert late.json() == {"error": "invalid_grant"}
     assert all(len(row.code_hash) == 64 and row.code_hash != code for row in AuthorizationCode.objects.all())  # stored hashed
+
+
+def test_triggers_of_a_hosted_sign_in(idp, base):
+    """PostAuthentication runs at the form, PreTokenGeneration with TokenGeneration_HostedAuth at the
+    token endpoint, and its V2 answer may add scopes to the access token."""
+    plugins.SIGN_IN_EVENTS.clear()
+    with override_settings(TRIGGER_PLUGINS=PLUGINS, TRIGGER_TIMEOUT_SECONDS=3, TRIGGER_ATTEMPTS=1):
+        pool_id = hosted_pool(idp, LambdaConfig={"PostAuthentication": arn("record_sign_in"), "PreTokenGeneration": arn("record_sign_in")})
+        client = oauth_client(idp, pool_id)
+        make_user(idp, pool_id)
+        code = callback_params(Browser(base).sign_in(pool_id, client["ClientId"]))["code"]
+        answer = _token(base, pool_id, {"grant_type": "authorization_code", "client_id": client["ClientId"], "code": code,
+                                        "redirect_uri": CALLBACK})
+    assert answer.status_code == 200
+    assert [event["triggerSource"] for event in plugins.SIGN_IN_EVENTS] == ["PostAuthentication_Authentication", "TokenGeneration_HostedAuth"]

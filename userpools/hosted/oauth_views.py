@@ -64,6 +64,11 @@ def authorize(request: HttpRequest, pool: UserPool) -> HttpResponse:
     session = sso.current(pool, cookies.session_key(request, pool))
     if session is not None and checked.prompt != "login":
         return grant_redirect(checked, session.user, session.auth_time)
+    if requests.COGNITO_PROVIDER not in supported:
+        # No password form to show: with one external provider Cognito goes straight to it.
+        offered = [p for p in providers.providers_for_client(pool, checked.client) if providers.provider_name(p) in supported]
+        if len(offered) == 1:
+            return providers.redirect_to_provider(request, pool, checked.client, offered[0], checked.params)
     return HttpResponseRedirect(login_url(pool, checked.params))
 
 
