@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.cors import any_origin
 from core.errors import (
     InvalidClientError,
     InvalidRequestError,
@@ -79,6 +80,7 @@ def _client_credentials(request: HttpRequest) -> tuple[str | None, str | None]:
     return request.POST.get("client_id"), request.POST.get("client_secret")
 
 
+@any_origin("POST")
 @hosted
 @csrf_exempt  # a back-channel call authenticated by the client's credentials
 @require_POST
@@ -104,6 +106,7 @@ _REVOKE_ERRORS: dict[type[ServiceError], type[OAuthError]] = {
 }
 
 
+@any_origin("POST")
 @hosted
 @csrf_exempt  # a back-channel call authenticated by the client's credentials
 @require_POST
@@ -121,6 +124,7 @@ def revoke(request: HttpRequest, pool: UserPool) -> HttpResponse:
     return HttpResponse(status=200)
 
 
+@any_origin("GET, POST")
 @hosted
 @csrf_exempt  # a bearer-token call
 @require_http_methods(["GET", "POST"])
