@@ -125,3 +125,15 @@ def test_lockout_applies_to_the_hosted_form(idp, base):
     browser = Browser(base)
     messages = [browser.sign_in(pool_id, client["ClientId"], password="Wrong#Pass1").text for _ in range(6)]
     assert any("Password attempts exceeded" in text for text in messages)
+
+
+def test_pools_signing_in_by_email_ask_for_the_email(idp, base):
+    pool_id = hosted_pool(idp, UsernameAttributes=["email"])
+    client = oauth_client(idp, pool_id)
+    idp.admin_create_user(UserPoolId=pool_id, Username="carol@example.com", MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "email", "Value": "carol@example.com"}, {"Name": "email_verified", "Value": "true"}])
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="carol@example.com", Password=PASSWORD, Permanent=True)
+    browser = Browser(base)
+    page = browser.get(f"/{pool_id}/oauth2/authorize", response_type="code", client_id=client["ClientId"], redirect_uri="http://localhost:9799/callback")
+    assert '<label class="label-customizable" for="username">Email</label>' in page.text
+    assert "code" in callback_params(browser.submit(username="carol@example.com", password=PASSWORD))
