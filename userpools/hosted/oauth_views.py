@@ -49,18 +49,18 @@ def authorize(request: HttpRequest, pool: UserPool) -> HttpResponse:
     try:
         checked = requests.parse(pool, params)
     except OAuthError as error:
-        return errors.error_page(request, error)
+        return errors.error_page(request, error, pool=pool)
     if isinstance(checked, requests.RedirectedError):
         return errors.redirect_error(checked)
     supported = checked.client.config.get("SupportedIdentityProviders") or []
     if checked.identity_provider or checked.idp_identifier:
         if checked.identity_provider == requests.COGNITO_PROVIDER:
             if requests.COGNITO_PROVIDER not in supported:
-                return errors.error_page(request, InvalidRequestError(UNKNOWN_PROVIDER))
+                return errors.error_page(request, InvalidRequestError(UNKNOWN_PROVIDER), pool=pool)
         else:
             provider = providers.find_provider(pool, identity_provider=checked.identity_provider, idp_identifier=checked.idp_identifier)
             if provider is None or providers.provider_name(provider) not in supported:
-                return errors.error_page(request, InvalidRequestError(UNKNOWN_PROVIDER))
+                return errors.error_page(request, InvalidRequestError(UNKNOWN_PROVIDER), pool=pool)
             return providers.redirect_to_provider(request, pool, checked.client, provider, checked.params)
     session = sso.current(pool, cookies.session_key(request, pool))
     if session is not None and checked.prompt != "login":
@@ -156,7 +156,7 @@ def logout(request: HttpRequest, pool: UserPool) -> HttpResponse:
                 raise requests.UnsafeRequest("response_type is required")
             target = login_url(pool, {key: value for key, value in params.items() if key != "logout_uri"})
     except OAuthError as error:
-        return errors.error_page(request, error)
+        return errors.error_page(request, error, pool=pool)
     sso.end(pool, cookies.session_key(request, pool))
     response = HttpResponseRedirect(target)
     cookies.clear_session(response, pool)

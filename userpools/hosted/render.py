@@ -31,7 +31,7 @@ def page(request: HttpRequest, pool: UserPool, client: UserPoolClient, name: str
 
 
 def error(request: HttpRequest, pool: UserPool, client: UserPoolClient | None, problem: ServiceError, *, status: int = 400) -> HttpResponse:
-    return errors.error_page(request, problem, status=status, branding=_look(pool, client))
+    return errors.error_page(request, problem, status=status, branding=_look(pool, client), pool=pool)
 
 
 def checked_request(request: HttpRequest, pool: UserPool) -> requests.AuthorizationRequest | HttpResponse:
