@@ -3,7 +3,8 @@
 Services raise these; nothing else crosses a service boundary. Third-party errors are caught
 where the library is used and re-raised as one of these. Each wire format renders them in
 exactly one place: `awsapi.fronts.json11` (AWS JSON 1.1), `awsapi.fronts.query` (query XML),
-`awsapi.fronts.rest_errors` (the REST API) and `userpools.wellknown` (discovery documents).
+`awsapi.fronts.rest_errors` (the REST API), `userpools.wellknown` (discovery documents) and
+`userpools.hosted.errors` (the OAuth endpoints and hosted pages).
 """
 from __future__ import annotations
 

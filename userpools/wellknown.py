@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
+from core.cors import any_origin
 from core.errors import ResourceNotFoundException, ServiceError
 from userpools import keys
 from userpools.domain.claims import issuer
@@ -36,6 +37,7 @@ def _cached(response: JsonResponse) -> JsonResponse:
     return response
 
 
+@any_origin("GET")
 @require_safe
 def jwks(request: HttpRequest, pool_id: str) -> JsonResponse:
     pool = _pool_or_404(pool_id)
@@ -45,6 +47,7 @@ def jwks(request: HttpRequest, pool_id: str) -> JsonResponse:
     return _cached(JsonResponse(keys.jwks(pool)))
 
 
+@any_origin("GET")
 @require_safe
 def openid_configuration(request: HttpRequest, pool_id: str) -> JsonResponse:
     pool = _pool_or_404(pool_id)

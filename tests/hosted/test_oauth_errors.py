@@ -123,3 +123,38 @@ def test_the_sign_in_form_is_csrf_protected(idp, base):
     response = requests.post(f"{base}/{pool_id}/login", params={"response_type": "code", "client_id": client["ClientId"], "redirect_uri": CALLBACK},
                              data={"username": "alice", "password": "Correct#Horse1"}, allow_redirects=False, timeout=10)
     assert response.status_code == 403
+
+
+def test_browser_apps_may_call_the_back_channel_endpoints_cross_origin(idp, base):
+    pool_id = hosted_pool(idp)
+    origin = {"Origin": "https://app.example.com"}
+    preflight = requests.options(f"{base}/{pool_id}/oauth2/userInfo", timeout=10,
+                                 headers={**origin, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization"})
+    assert preflight.status_code == 204 and preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    refused = requests.post(f"{base}/{pool_id}/oauth2/token", data={"grant_type": "authorization_code"}, headers=origin, timeout=10)
+    assert refused.status_code == 401 and refused.headers["Access-Control-Allow-Origin"] == "*"  # errors are readable too
+    for document in ("openid-configuration", "jwks.json"):
+        assert requests.get(f"{base}/{pool_id}/.well-known/{document}", headers=origin, timeout=10).headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_identity_provider_cognito_goes_to_the_form_only_where_supported(idp, base):
+    pool_id = hosted_pool(idp)
+    client = oauth_client(idp, pool_id)
+    form = Browser(base).get(f"/{pool_id}/oauth2/authorize", response_type="code", client_id=client["ClientId"], redirect_uri=CALLBACK,
+                             identity_provider="COGNITO")
+    assert form.status_code == 200 and 'name="password"' in form.text
+    idp.update_user_pool_client(UserPoolId=pool_id, ClientId=client["ClientId"], AllowedOAuthFlowsUserPoolClient=True,
+                                AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid"], CallbackURLs=[CALLBACK],
+                                SupportedIdentityProviders=[])
+    refused = _authorize(base, pool_id, response_type="code", client_id=client["ClientId"], redirect_uri=CALLBACK, identity_provider="COGNITO")
+    assert refused.status_code == 400 and "Login option is not available" in refused.text
+
+
+def test_token_endpoint_takes_form_bodies_only(idp, base):
+    pool_id = hosted_pool(idp)
+    client = oauth_client(idp, pool_id)
+    response = requests.post(f"{base}/{pool_id}/oauth2/token", json={"grant_type": "authorization_code", "client_id": client["ClientId"]},
+                             timeout=10)
+    assert (response.status_code, response.json()) == (400, {"error": "invalid_request"})
+    assert requests.get(f"{base}/{pool_id}/oauth2/token", timeout=10).status_code == 405

@@ -125,3 +125,34 @@ def test_lockout_applies_to_the_hosted_form(idp, base):
     browser = Browser(base)
     messages = [browser.sign_in(pool_id, client["ClientId"], password="Wrong#Pass1").text for _ in range(6)]
     assert any("Password attempts exceeded" in text for text in messages)
+
+
+def test_pools_signing_in_by_email_ask_for_the_email(idp, base):
+    pool_id = hosted_pool(idp, UsernameAttributes=["email"])
+    client = oauth_client(idp, pool_id)
+    idp.admin_create_user(UserPoolId=pool_id, Username="carol@example.com", MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "email", "Value": "carol@example.com"}, {"Name": "email_verified", "Value": "true"}])
+    idp.admin_set_user_password(UserPoolId=pool_id, Username="carol@example.com", Password=PASSWORD, Permanent=True)
+    browser = Browser(base)
+    page = browser.get(f"/{pool_id}/oauth2/authorize", response_type="code", client_id=client["ClientId"], redirect_uri="http://localhost:9799/callback")
+    assert '<label class="label-customizable" for="username">Email</label>' in page.text
+    assert "code" in callback_params(browser.submit(username="carol@example.com", password=PASSWORD))
+
+
+def test_choosing_a_factor_then_its_code(idp, base, mailbox):
+    pool_id = hosted_pool(idp)
+    configure_mfa(idp, pool_id, "OPTIONAL", sms=True, email=True)
+    client = oauth_client(idp, pool_id)
+    make_user(idp, pool_id)
+    idp.admin_update_user_attributes(UserPoolId=pool_id, Username="alice", UserAttributes=[
+        {"Name": "phone_number", "Value": "+15555550100"}, {"Name": "phone_number_verified", "Value": "true"}])
+    idp.admin_set_user_mfa_preference(UserPoolId=pool_id, Username="alice", SMSMfaSettings={"Enabled": True},
+                                      EmailMfaSettings={"Enabled": True})
+    browser = Browser(base)
+    choice = browser.sign_in(pool_id, client["ClientId"])
+    assert 'name="answer"' in choice.text and "Email" in choice.text and "Text message" in choice.text
+    wrong = browser.submit(answer="SOFTWARE_TOKEN_MFA")
+    assert wrong.status_code == 400 and 'value="EMAIL_OTP"' in wrong.text  # the choices are offered again
+    page = browser.submit(answer="EMAIL_OTP")
+    assert 'name="code"' in page.text
+    assert "code" in callback_params(browser.submit(code=mailbox.last_code("alice@example.com")))

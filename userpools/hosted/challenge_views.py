@@ -96,6 +96,8 @@ def _again(request: HttpRequest, pool: UserPool, checked: requests.Authorization
     templates = {"NEW_PASSWORD_REQUIRED": "new_password", "SELECT_MFA_TYPE": "select_mfa", "MFA_SETUP": "totp_setup"}
     template = templates.get(name, "mfa")
     extra: dict = {"required": request.POST.getlist("required")} if name == "NEW_PASSWORD_REQUIRED" else {}
+    if name == "SELECT_MFA_TYPE":
+        extra["choices"] = [(choice, _FACTOR_LABELS.get(choice, choice)) for choice in request.POST.getlist("choices")]
     if name == "MFA_SETUP":
         return _totp_enrolment(request, pool, checked.client, {**context, "error": error.message}, status=400)
     return render.page(request, pool, checked.client, template, {**context, **extra, "error": error.message}, status=400)

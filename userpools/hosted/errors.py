@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 
 from core.errors import OAuthError, ServiceError
+from userpools.models import UserPool
 from userpools.services.oauth.requests import RedirectedError
 
 
@@ -27,5 +28,6 @@ def redirect_error(redirected: RedirectedError) -> HttpResponse:
     return HttpResponseRedirect(add_params_to_uri(redirected.redirect_uri, params, fragment=redirected.fragment))
 
 
-def error_page(request: HttpRequest, error: ServiceError, *, status: int = 400, branding: dict | None = None) -> HttpResponse:
-    return render(request, "hosted/error.html", {"error": error.message, "branding": branding or {}}, status=status)
+def error_page(request: HttpRequest, error: ServiceError, *, status: int = 400, branding: dict | None = None,
+               pool: UserPool | None = None) -> HttpResponse:
+    return render(request, "hosted/error.html", {"error": error.message, "branding": branding or {}, "pool": pool}, status=status)

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.cors import any_origin
 from core.errors import (
     InvalidClientError,
     InvalidRequestError,
@@ -48,22 +49,27 @@ def authorize(request: HttpRequest, pool: UserPool) -> HttpResponse:
     try:
         checked = requests.parse(pool, params)
     except OAuthError as error:
-        return errors.error_page(request, error)
+        return errors.error_page(request, error, pool=pool)
     if isinstance(checked, requests.RedirectedError):
         return errors.redirect_error(checked)
     supported = checked.client.config.get("SupportedIdentityProviders") or []
     if checked.identity_provider or checked.idp_identifier:
         if checked.identity_provider == requests.COGNITO_PROVIDER:
             if requests.COGNITO_PROVIDER not in supported:
-                return errors.error_page(request, InvalidRequestError(UNKNOWN_PROVIDER))
+                return errors.error_page(request, InvalidRequestError(UNKNOWN_PROVIDER), pool=pool)
         else:
             provider = providers.find_provider(pool, identity_provider=checked.identity_provider, idp_identifier=checked.idp_identifier)
             if provider is None or providers.provider_name(provider) not in supported:
-                return errors.error_page(request, InvalidRequestError(UNKNOWN_PROVIDER))
+                return errors.error_page(request, InvalidRequestError(UNKNOWN_PROVIDER), pool=pool)
             return providers.redirect_to_provider(request, pool, checked.client, provider, checked.params)
     session = sso.current(pool, cookies.session_key(request, pool))
     if session is not None and checked.prompt != "login":
         return grant_redirect(checked, session.user, session.auth_time)
+    if requests.COGNITO_PROVIDER not in supported:
+        # No password form to show: with one external provider Cognito goes straight to it.
+        offered = [p for p in providers.providers_for_client(pool, checked.client) if providers.provider_name(p) in supported]
+        if len(offered) == 1:
+            return providers.redirect_to_provider(request, pool, checked.client, offered[0], checked.params)
     return HttpResponseRedirect(login_url(pool, checked.params))
 
 
@@ -74,6 +80,7 @@ def _client_credentials(request: HttpRequest) -> tuple[str | None, str | None]:
     return request.POST.get("client_id"), request.POST.get("client_secret")
 
 
+@any_origin("POST")
 @hosted
 @csrf_exempt  # a back-channel call authenticated by the client's credentials
 @require_POST
@@ -99,6 +106,7 @@ _REVOKE_ERRORS: dict[type[ServiceError], type[OAuthError]] = {
 }
 
 
+@any_origin("POST")
 @hosted
 @csrf_exempt  # a back-channel call authenticated by the client's credentials
 @require_POST
@@ -116,6 +124,7 @@ def revoke(request: HttpRequest, pool: UserPool) -> HttpResponse:
     return HttpResponse(status=200)
 
 
+@any_origin("GET, POST")
 @hosted
 @csrf_exempt  # a bearer-token call
 @require_http_methods(["GET", "POST"])
@@ -147,7 +156,7 @@ def logout(request: HttpRequest, pool: UserPool) -> HttpResponse:
                 raise requests.UnsafeRequest("response_type is required")
             target = login_url(pool, {key: value for key, value in params.items() if key != "logout_uri"})
     except OAuthError as error:
-        return errors.error_page(request, error)
+        return errors.error_page(request, error, pool=pool)
     sso.end(pool, cookies.session_key(request, pool))
     response = HttpResponseRedirect(target)
     cookies.clear_session(response, pool)

@@ -25,13 +25,13 @@ def page(request: HttpRequest, pool: UserPool, client: UserPoolClient, name: str
     query = urlencode({key: value for key, value in request.GET.items()})
     base = {
         "pool": pool, "client": client, "branding": _look(pool, client), "query": query,
-        "base": f"/{pool.pk}", "prevent_existence": client.config.get("PreventUserExistenceErrors") == "ENABLED",
+        "base": f"/{pool.pk}", "username_label": username_label(pool),
     }
     return render(request, f"hosted/{name}.html", {**base, **context}, status=status)
 
 
 def error(request: HttpRequest, pool: UserPool, client: UserPoolClient | None, problem: ServiceError, *, status: int = 400) -> HttpResponse:
-    return errors.error_page(request, problem, status=status, branding=_look(pool, client))
+    return errors.error_page(request, problem, status=status, branding=_look(pool, client), pool=pool)
 
 
 def checked_request(request: HttpRequest, pool: UserPool) -> requests.AuthorizationRequest | HttpResponse:
@@ -44,6 +44,13 @@ def checked_request(request: HttpRequest, pool: UserPool) -> requests.Authorizat
     if isinstance(checked, requests.RedirectedError):
         return errors.redirect_error(checked)
     return checked
+
+
+def username_label(pool: UserPool) -> str:
+    """What the username field asks for: an email or phone number where the pool signs in by those."""
+    names = attributes.username_attribute_names(pool)
+    labels = {"email": "Email", "phone_number": "Phone number"}
+    return " or ".join(labels[name] for name in names if name in labels) or "Username"
 
 
 def sign_up_fields(pool: UserPool) -> list[dict]:

@@ -27,11 +27,14 @@ def _hash(code: str) -> str:
 def issue_code(request: AuthorizationRequest, user: User, auth_time: datetime) -> str:
     """A new code for this request and signed-in user."""
     code = secrets.token_urlsafe(32)
+    now = timezone.now()
+    # Dead codes of this user go as new ones come (an indexed delete), so the table stays small.
+    AuthorizationCode.objects.filter(user=user, expires_at__lt=now - timedelta(seconds=CODE_SECONDS)).delete()
     AuthorizationCode.objects.create(
         code_hash=_hash(code), client=request.client, user=user, redirect_uri=request.redirect_uri,
         scope=request.scope, nonce=request.nonce, code_challenge=request.code_challenge,
         code_challenge_method=request.code_challenge_method, auth_time=auth_time,
-        expires_at=timezone.now() + timedelta(seconds=CODE_SECONDS),
+        expires_at=now + timedelta(seconds=CODE_SECONDS),
     )
     return code
 

@@ -23,6 +23,7 @@ def _hash(key: str) -> str:
 def start(pool: UserPool, user: User, auth_time: datetime) -> str:
     """A new session for this user; returns the key the browser keeps."""
     key = secrets.token_urlsafe(32)
+    HostedSession.objects.filter(user=user, expires_at__lt=timezone.now()).delete()  # the user's dead sessions go
     HostedSession.objects.create(key_hash=_hash(key), pool=pool, user=user, auth_time=auth_time,
                                  expires_at=timezone.now() + timedelta(seconds=SESSION_SECONDS))
     return key
