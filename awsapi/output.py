@@ -9,6 +9,8 @@ def prune(shape, value: Any) -> Any:
     if shape is None:
         return value
     kind = shape.type_name
+    if shape.metadata.get("document"):  # free-form JSON (e.g. managed-login Settings): kept whole
+        return value
     if kind == "structure" and isinstance(value, dict):
         members = shape.members
         return {name: prune(members[name], item) for name, item in value.items() if name in members and item is not None}

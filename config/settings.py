@@ -37,8 +37,8 @@ SIGV4_MAX_SKEW_SECONDS = env_int("SIGV4_MAX_SKEW_SECONDS", 15 * 60)
 TOKEN_CLOCK_SKEW_SECONDS = env_int("TOKEN_CLOCK_SKEW_SECONDS", 60)
 
 # Origins whose browser pages may call the AWS endpoint and read the well-known documents
-# (awsapi/fronts/cors.py): "*" (the default, as Cognito), a comma-separated list, or "off".
-AWS_CORS_ALLOWED_ORIGINS = [o for o in env_list("AWS_CORS_ALLOWED_ORIGINS", ["*"]) if o != "off"]
+# (core/cors.py): "*" (the default, as Cognito), a comma-separated list, or "off".
+CORS_ALLOWED_ORIGINS = [o for o in env_list("CORS_ALLOWED_ORIGINS", ["*"]) if o != "off"]
 
 # Input limits of the AWS fronts (`POST /`), checked before any parsing (docs/limits.md): a larger
 # body is refused with 413 RequestEntityTooLargeException, deeper JSON with SerializationException.

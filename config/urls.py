@@ -4,7 +4,8 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from awsapi.fronts import cors, json11, query
+from awsapi.fronts import json11, query
+from core import cors
 from identitypools import wellknown as identity_wellknown
 from userpools import wellknown
 
@@ -29,4 +30,6 @@ urlpatterns = [
     path("identitypools/.well-known/openid-configuration", identity_wellknown.openid_configuration, name="identity-pool-openid-configuration"),
     path("<str:pool_id>/.well-known/jwks.json", wellknown.jwks, name="pool-jwks"),
     path("<str:pool_id>/.well-known/openid-configuration", wellknown.openid_configuration, name="pool-openid-configuration"),
+    path("<str:pool_id>/", include("userpools.federation.urls")),  # the IdP response endpoints and SAML SP metadata
+    path("<str:pool_id>/", include("userpools.hosted.urls")),  # the hosted UI and OAuth endpoints (pools with a domain)
 ]

@@ -3,7 +3,8 @@
 Services raise these; nothing else crosses a service boundary. Third-party errors are caught
 where the library is used and re-raised as one of these. Each wire format renders them in
 exactly one place: `awsapi.fronts.json11` (AWS JSON 1.1), `awsapi.fronts.query` (query XML),
-`awsapi.fronts.rest_errors` (the REST API) and `userpools.wellknown` (discovery documents).
+`awsapi.fronts.rest_errors` (the REST API), `userpools.wellknown` (discovery documents) and
+`userpools.hosted.errors` (the OAuth endpoints and hosted pages).
 """
 from __future__ import annotations
 
@@ -125,6 +126,11 @@ class UserNotFoundException(ServiceError):
 class UsernameExistsException(ServiceError):
     error_type = "UsernameExistsException"
     default_message = "User account already exists"
+
+
+class DuplicateProviderException(ServiceError):
+    error_type = "DuplicateProviderException"
+    default_message = "A provider with the same name already exists in this user pool."
 
 
 class AliasExistsException(ServiceError):
@@ -293,3 +299,59 @@ class NoSuchEntityException(ServiceError):
     status = 404
     query_code = "NoSuchEntity"
 
+
+
+# --- OAuth 2.0 (RFC 6749) errors of the hosted endpoints: `error_type` is the `error` member. ---
+
+class OAuthError(ServiceError):
+    """An error of the OAuth endpoints, rendered as RFC 6749's `{"error": ...}` (or as query
+    parameters on a redirect)."""
+
+    error_type = "invalid_request"
+
+
+class InvalidRequestError(OAuthError):
+    error_type = "invalid_request"
+
+
+class InvalidClientError(OAuthError):
+    error_type = "invalid_client"
+    status = 401
+
+
+class InvalidGrantError(OAuthError):
+    error_type = "invalid_grant"
+
+
+class InvalidScopeError(OAuthError):
+    error_type = "invalid_scope"
+
+
+class UnauthorizedClientError(OAuthError):
+    error_type = "unauthorized_client"
+
+
+class UnsupportedGrantTypeError(OAuthError):
+    error_type = "unsupported_grant_type"
+
+
+class UnsupportedResponseTypeError(OAuthError):
+    error_type = "unsupported_response_type"
+
+
+class InvalidTokenError(OAuthError):
+    error_type = "invalid_token"
+    status = 401
+
+
+class ManagedLoginBrandingExistsException(ServiceError):
+    error_type = "ManagedLoginBrandingExistsException"
+    default_message = "A managed login branding style already exists for this app client."
+
+
+class UnsupportedTokenTypeError(OAuthError):
+    error_type = "unsupported_token_type"
+
+
+class UnsupportedOperationError(OAuthError):
+    error_type = "unsupported_operation"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
-from awsapi.fronts import cors
+from core import cors
 from identitypools import ids, keys
 
 

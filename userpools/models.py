@@ -223,6 +223,7 @@ class RefreshToken(models.Model):
     origin_jti = models.CharField(max_length=64, unique=True)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="refresh_tokens")
     client = models.ForeignKey(UserPoolClient, on_delete=models.CASCADE, related_name="refresh_tokens")
+    scope = models.CharField(max_length=2048, blank=True, default="")  # an OAuth sign-in's scopes; "" = the user-admin scope
     auth_time = models.DateTimeField()
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -266,3 +267,139 @@ class Device(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "id"], name="device_by_user")]
+
+
+# --- hosted UI and OAuth 2.0 -------------------------------------------------------------------
+
+class UserPoolDomain(models.Model):
+    """A pool's hosted-UI domain (CreateUserPoolDomain). Its endpoints answer under the pool's
+    issuer URL; the prefix is kept unique across pools, as Cognito's are per region."""
+
+    domain = models.CharField(max_length=63, unique=True)
+    pool = models.OneToOneField(UserPool, on_delete=models.CASCADE, related_name="domain")
+    config = models.JSONField(default=dict)  # ManagedLoginVersion, CustomDomainConfig, Routing
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class UICustomization(models.Model):
+    """SetUICustomization: CSS and a logo for the pool (client NULL) or one app client."""
+
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="ui_customizations")
+    client = models.OneToOneField(UserPoolClient, null=True, blank=True, on_delete=models.CASCADE, related_name="ui_customization")
+    css = models.TextField(blank=True, default="")
+    image = models.BinaryField(blank=True, default=b"")
+    css_version = models.CharField(max_length=64, blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pool"], condition=models.Q(client__isnull=True), name="ui_customization_one_per_pool"),
+        ]
+
+
+class ManagedLoginBranding(models.Model):
+    """A managed-login branding style of one app client, kept as the data AWS describes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="brandings")
+    client = models.OneToOneField(UserPoolClient, on_delete=models.CASCADE, related_name="branding")
+    use_cognito_provided_values = models.BooleanField(default=False)
+    settings = models.JSONField(default=dict)
+    assets = models.JSONField(default=list)  # AssetType members, Bytes base64-encoded
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+
+class AuthorizationCode(models.Model):
+    """An OAuth authorization code: stored hashed, single-use (`used_at` set atomically), short-lived."""
+
+    code_hash = models.CharField(max_length=128, unique=True)
+    client = models.ForeignKey(UserPoolClient, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    redirect_uri = models.CharField(max_length=2048)
+    scope = models.CharField(max_length=2048)
+    nonce = models.CharField(max_length=2048, blank=True, default="")
+    code_challenge = models.CharField(max_length=128, blank=True, default="")
+    code_challenge_method = models.CharField(max_length=8, blank=True, default="")
+    auth_time = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class HostedSession(models.Model):
+    """The hosted UI's single sign-on session of one pool: the cookie holds a random key whose
+    hash is stored here, so /logout (or deleting the row) ends it server-side."""
+
+    key_hash = models.CharField(max_length=128, unique=True)
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="hosted_sessions")
+    auth_time = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+# --- federation ----------------------------------------------------------------------------------
+
+class IdentityProvider(models.Model):
+    """An external IdP of a pool (CreateIdentityProvider): OIDC, SAML or a social preset.
+    `details` is ProviderDetails as stored (secrets included: Describe returns them, as Cognito does)."""
+
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="identity_providers")
+    name = models.CharField(max_length=32)
+    provider_type = models.CharField(max_length=32)
+    details = models.JSONField(default=dict)
+    attribute_mapping = models.JSONField(default=dict)
+    idp_identifiers = models.JSONField(default=list)
+    metadata = models.TextField(blank=True, default="")  # SAML: the IdP's metadata XML in use (from file or URL)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pool", "name"], name="identity_provider_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.provider_type})"
+
+
+class IdpIdentifier(models.Model):
+    """One of a provider's IdpIdentifiers, unique in its pool (GetIdentityProviderByIdentifier)."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="identifier_rows")
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="+")
+    identifier = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pool", "identifier"], name="idp_identifier_unique")]
+
+
+class ProviderLink(models.Model):
+    """An external identity that signs in as a native user (AdminLinkProviderForUser).
+    `attribute_name` is Cognito_Subject or a SAML attribute; `value` its value."""
+
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="provider_links")
+    provider_name = models.CharField(max_length=32)
+    attribute_name = models.CharField(max_length=64)
+    value = models.CharField(max_length=2048)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["pool", "provider_name", "attribute_name", "value"], name="provider_link_unique"),
+        ]
+
+
+class SamlServiceProviderKey(models.Model):
+    """The pool's SAML service-provider key pair: its certificate is GetSigningCertificate's."""
+
+    pool = models.OneToOneField(UserPool, on_delete=models.CASCADE, related_name="saml_key")
+    certificate_pem = models.TextField()
+    private_key_encrypted = models.TextField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    private_key_pem = crypto.Encrypted("private_key_encrypted")

@@ -8,11 +8,12 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
-from awsapi.fronts import cors
+from core import cors
 from core.errors import ResourceNotFoundException, ServiceError
 from userpools import keys
 from userpools.domain.claims import issuer
 from userpools.models import UserPool
+from userpools.services import domains
 
 # Short enough that a rotated-in key is seen soon; verifiers refetch on an unknown kid anyway.
 _CACHE_SECONDS = 300
@@ -53,8 +54,7 @@ def openid_configuration(request: HttpRequest, pool_id: str) -> JsonResponse:
     if isinstance(pool, JsonResponse):
         return pool
     base = issuer(pool.pk)
-    # Only what this server serves today; the OAuth2 endpoints join when the hosted UI does.
-    document = {
+    document: dict = {
         "issuer": base,
         "jwks_uri": f"{base}/.well-known/jwks.json",
         "id_token_signing_alg_values_supported": [keys.ALGORITHM],
@@ -63,4 +63,18 @@ def openid_configuration(request: HttpRequest, pool_id: str) -> JsonResponse:
         "subject_types_supported": ["public"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
     }
+    if domains.has_domain(pool):  # the OAuth endpoints are served only for a pool with a domain, as on Cognito
+        document.update({
+            "authorization_endpoint": f"{base}/oauth2/authorize",
+            "token_endpoint": f"{base}/oauth2/token",
+            "userinfo_endpoint": f"{base}/oauth2/userInfo",
+            "revocation_endpoint": f"{base}/oauth2/revoke",
+            "end_session_endpoint": f"{base}/logout",
+            "grant_types_supported": ["authorization_code", "implicit", "refresh_token", "client_credentials"],
+            "code_challenge_methods_supported": ["S256", "plain"],
+            "response_modes_supported": ["query", "fragment"],
+            "scopes_supported": ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
+            "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "cognito:username", "email",
+                                 "email_verified", "phone_number", "phone_number_verified", "name"],
+        })
     return _cached(JsonResponse(document))

@@ -48,7 +48,7 @@ def test_jwks_is_readable_cross_origin(live_server):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
-@override_settings(AWS_CORS_ALLOWED_ORIGINS=["https://app.example"])
+@override_settings(CORS_ALLOWED_ORIGINS=["https://app.example"])
 def test_origins_can_be_narrowed(live_server):
     allowed = _preflight(live_server.url + "/")
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example"
@@ -58,7 +58,7 @@ def test_origins_can_be_narrowed(live_server):
     assert "Access-Control-Allow-Origin" not in refused.headers
 
 
-@override_settings(AWS_CORS_ALLOWED_ORIGINS=[])
+@override_settings(CORS_ALLOWED_ORIGINS=[])
 def test_cors_can_be_turned_off(live_server):
     response = _preflight(live_server.url + "/")
     assert "Access-Control-Allow-Origin" not in response.headers

@@ -193,6 +193,7 @@ def test_the_readme_runs_as_written(live_server, settings, mailbox, plugin_modul
     assert " AdminDeleteUser AccessDeniedException\n" in printed and " ListUsers None\n" in printed
     # The identity-pool walkthrough: bob's sign-in became credentials of the mapped role.
     assert "\narn:aws:sts::000000000000:assumed-role/notes-user/CognitoIdentityCredentials\n" in printed
+    assert "\nBearer 3600\n" in printed  # the hosted-UI section's client_credentials grant
     # The walkthrough's update added the trigger and kept the rest: sign-ups still get their mail.
     pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     assert pool["AutoVerifiedAttributes"] == ["email"]

@@ -21,7 +21,7 @@ from core.errors import (
     ScopeDoesNotExistException,
 )
 from core.net import is_loopback_host
-from userpools.models import ResourceServer, UserPool, UserPoolClient
+from userpools.models import IdentityProvider, ResourceServer, UserPool, UserPoolClient
 from userpools.services.pools import get_pool
 
 _ID_ALPHABET = string.ascii_lowercase + string.digits
@@ -180,6 +180,7 @@ def _build_config(pool: UserPool, params: dict, *, has_secret: bool) -> dict:
     config["EnablePropagateAdditionalUserContextData"] = bool(params.get("EnablePropagateAdditionalUserContextData", False))
     config["AuthSessionValidity"] = params.get("AuthSessionValidity") or 3
     _check_attributes(pool, config)
+    _check_providers(pool, config)
     _check_urls(config)
     _check_oauth(pool, config, has_secret=has_secret)
     return config
@@ -231,6 +232,15 @@ def _check_attributes(pool: UserPool, config: dict) -> None:
     writable = known - {"sub"}
     if set(config.get("WriteAttributes") or []) - writable:
         raise InvalidParameterException("Invalid write attributes specified while creating a client")
+
+
+def _check_providers(pool: UserPool, config: dict) -> None:
+    """SupportedIdentityProviders: COGNITO or a provider configured in the pool."""
+    named = [name for name in config.get("SupportedIdentityProviders") or [] if name != "COGNITO"]
+    known = set(IdentityProvider.objects.filter(pool=pool, name__in=named).values_list("name", flat=True))
+    for name in named:
+        if name not in known:
+            raise InvalidParameterException(f"The provider {name} does not exist for User Pool {pool.id}")
 
 
 def _check_urls(config: dict) -> None:

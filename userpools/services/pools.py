@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from core import pagination
 from core.errors import InvalidParameterException, ResourceNotFoundException
 from userpools.domain import schema
-from userpools.models import UserPool
+from userpools.models import UserPool, UserPoolDomain
 from userpools.services import tags
 
 _ID_ALPHABET = string.ascii_letters + string.digits
@@ -169,6 +169,9 @@ def describe_pool(pool: UserPool) -> dict:
         UserPoolTags=dict(pool.tags),
     )
     description.setdefault("LambdaConfig", {})
+    domain = UserPoolDomain.objects.filter(pool=pool).first()
+    if domain is not None:
+        description["CustomDomain" if "CustomDomainConfig" in domain.config else "Domain"] = domain.domain
     return description
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -88,7 +89,7 @@ def _sign(pool: UserPool, claims: dict[str, Any]) -> str:
 
 
 def _signed_tokens(user: User, client: UserPoolClient, origin_jti: str, auth_time: datetime, now: datetime, source: str,
-                   client_metadata: dict[str, str] | None = None) -> dict:
+                   client_metadata: dict[str, str] | None = None, grant: OAuthGrant | None = None) -> dict:
     subject = _subject(user, client, origin_jti, auth_time, now)
     access_lifetime = client_auth.token_lifetime_seconds(client, "AccessToken")
     id_lifetime = client_auth.token_lifetime_seconds(client, "IdToken")
@@ -99,6 +100,8 @@ def _signed_tokens(user: User, client: UserPoolClient, origin_jti: str, auth_tim
         role_arns=[group.role_arn for group in subject.groups if group.role_arn],
         preferred_role=preferred_role(subject.groups),
     )
+    if grant is not None:
+        _apply_grant(claims, grant)
     lifecycle.pre_token_generation(user, client.client_id, source, claims, client_metadata=client_metadata)
     return {
         "AccessToken": _sign(user.pool, claims.access_claims),
@@ -108,6 +111,21 @@ def _signed_tokens(user: User, client: UserPoolClient, origin_jti: str, auth_tim
     }
 
 
+@dataclass(frozen=True)
+class OAuthGrant:
+    """What an OAuth sign-in (hosted UI) adds to the tokens: the granted scopes, which replace the
+    access token's user-admin scope, and the ID token's nonce."""
+
+    scope: str
+    nonce: str = ""
+
+
+def _apply_grant(claims: TokenClaims, grant: OAuthGrant) -> None:
+    claims.access_claims["scope"] = grant.scope
+    if grant.nonce:
+        claims.id_claims["nonce"] = grant.nonce
+
+
 def _hash(refresh_token: str) -> str:
     return hashlib.sha256(refresh_token.encode()).hexdigest()
 
@@ -115,14 +133,16 @@ def _hash(refresh_token: str) -> str:
 def issue_tokens(
     user: User, client: UserPoolClient, *, auth_time: datetime | None = None, with_refresh: bool = True,
     source: str = "TokenGeneration_Authentication", client_metadata: dict[str, str] | None = None,
+    grant: OAuthGrant | None = None,
 ) -> dict:
     """The AuthenticationResult of a completed sign-in: access and ID tokens, and a new
     refresh token (stored hashed) unless `with_refresh` is False. `source` and `client_metadata`
-    are what the pre token generation trigger is told about this sign-in."""
+    are what the pre token generation trigger is told about this sign-in; `grant` the scopes and
+    nonce of an OAuth sign-in (the refresh token keeps the scopes)."""
     now = timezone.now()
     auth_time = auth_time or now
     origin_jti = str(uuid.uuid4())
-    result = _signed_tokens(user, client, origin_jti, auth_time, now, source, client_metadata)
+    result = _signed_tokens(user, client, origin_jti, auth_time, now, source, client_metadata, grant)
     if with_refresh:
         refresh_token = secrets.token_urlsafe(96)
         RefreshToken.objects.create(
@@ -131,10 +151,24 @@ def issue_tokens(
             user=user,
             client=client,
             auth_time=auth_time,
+            scope=grant.scope if grant is not None else "",
             expires_at=now + timedelta(seconds=client_auth.token_lifetime_seconds(client, "RefreshToken")),
         )
         result["RefreshToken"] = refresh_token
     return result
+
+
+def client_credentials_token(client: UserPoolClient, scope: str) -> dict:
+    """The access token of a `client_credentials` grant: the client speaks for itself (`sub` is
+    its id), with the resource-server scopes granted; no ID or refresh token, as on Cognito."""
+    now = timezone.now()
+    lifetime = client_auth.token_lifetime_seconds(client, "AccessToken")
+    claims = {
+        "sub": client.client_id, "token_use": "access", "scope": scope, "auth_time": int(now.timestamp()),
+        "iss": issuer(client.pool_id), "exp": int(now.timestamp()) + lifetime, "iat": int(now.timestamp()),
+        "version": 2, "jti": token_ids.new_token_id(now), "client_id": client.client_id,
+    }
+    return {"AccessToken": _sign(client.pool, claims), "ExpiresIn": lifetime, "TokenType": "Bearer"}
 
 
 def _live_refresh_row(client: UserPoolClient, refresh_token: str) -> RefreshToken:
@@ -144,6 +178,11 @@ def _live_refresh_row(client: UserPoolClient, refresh_token: str) -> RefreshToke
     if row.revoked_at is not None:
         raise NotAuthorizedException("Refresh Token has been revoked")
     return row
+
+
+def granted_scope(client: UserPoolClient, refresh_token: str) -> str:
+    """The scopes an OAuth sign-in granted to this refresh token ("" for an API sign-in)."""
+    return _live_refresh_row(client, refresh_token).scope
 
 
 def refresh_token_owner(client: UserPoolClient, refresh_token: str) -> User:
@@ -158,7 +197,9 @@ def refresh(client: UserPoolClient, refresh_token: str) -> dict:
     row = _live_refresh_row(client, refresh_token)
     if not row.user.enabled:
         raise NotAuthorizedException("User is disabled.")
-    return _signed_tokens(row.user, client, row.origin_jti, row.auth_time, timezone.now(), "TokenGeneration_RefreshTokens")
+    grant = OAuthGrant(scope=row.scope) if row.scope else None
+    return _signed_tokens(row.user, client, row.origin_jti, row.auth_time, timezone.now(), "TokenGeneration_RefreshTokens",
+                          grant=grant)
 
 
 # --- verifying -----------------------------------------------------------------------------
@@ -182,6 +223,11 @@ def _issuing_client(claims: dict[str, Any], pool_id: str, token_use: str) -> Use
     if not isinstance(client_id, str):
         return None
     return UserPoolClient.objects.filter(pk=client_id, pool_id=pool_id).only("client_id", "pool_id", "config").first()
+
+
+def issuing_client(claims: dict[str, Any]) -> UserPoolClient:
+    """The app client an already verified access token was issued to."""
+    return UserPoolClient.objects.get(pk=claims["client_id"])
 
 
 def checked_claims(claims: dict[str, Any], pool_id: str, token_use: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from userpools.services.pools import get_pool
 from userpools.services.signin import challenges, custom_auth, flows, srp_flow
 from userpools.services.signin.attempt import Attempt, Flow
 
-__all__ = ["initiate_auth", "respond_to_auth_challenge"]
+__all__ = ["hosted_respond", "hosted_sign_in", "initiate_auth", "respond_to_auth_challenge"]
 
 
 def _password_verifier(attempt: Attempt) -> dict:
@@ -85,4 +85,30 @@ def respond_to_auth_challenge(params: dict, *, admin: bool, source_ip: str | Non
     first_factor = _FIRST_FACTOR_ANSWERS.get(name)
     if first_factor is not None:
         return first_factor(attempt)
+    return challenges.respond(attempt)
+
+
+def _with_secret_hash(client: UserPoolClient, username: str, values: dict[str, str]) -> dict[str, str]:
+    """The hosted UI is the client's own page: it proves the secret itself (no SECRET_HASH form field)."""
+    secret = client.secret
+    if secret is None:
+        return values
+    return {**values, "SECRET_HASH": client_auth.secret_hash(secret, username, client.client_id)}
+
+
+def hosted_sign_in(client: UserPoolClient, username: str, password: str, *, source_ip: str | None) -> dict:
+    """The hosted UI's sign-in form: the password flow with the same lockout, throttling and
+    user-existence rules as InitiateAuth, whatever the client's ExplicitAuthFlows. Ends in a
+    challenge (ChallengeName, Session) or `SignedIn` ({"sub", "auth_time"}) instead of tokens."""
+    parameters = _with_secret_hash(client, username, {"USERNAME": username, "PASSWORD": password})
+    attempt = Attempt(pool=client.pool, client=client, parameters=parameters, admin=False, source_ip=source_ip, hosted=True)
+    return flows.password_flow(attempt)
+
+
+def hosted_respond(client: UserPoolClient, challenge: str, session: str, responses: dict[str, str], *,
+                   source_ip: str | None) -> dict:
+    """The hosted UI's answer to a pending challenge (new password, MFA code, MFA set-up)."""
+    parameters = _with_secret_hash(client, responses.get("USERNAME", ""), responses)
+    attempt = Attempt(pool=client.pool, client=client, parameters=parameters, admin=False, source_ip=source_ip,
+                      challenge_name=challenge, session=session, hosted=True)
     return challenges.respond(attempt)

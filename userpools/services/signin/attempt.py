@@ -25,6 +25,8 @@ class Attempt:
     validation_data: dict[str, str] = field(default_factory=dict)
     challenge_name: str | None = None  # the ChallengeName answered; None for InitiateAuth
     session: str | None = None  # the answer's Session
+    # A hosted-UI sign-in ends in an authorization code, not tokens: the last step names the user.
+    hosted: bool = False
 
     @property
     def client_id(self) -> str:

@@ -35,6 +35,8 @@ def next_step(user: User, attempt: Attempt, *, auth_time: datetime, progress: di
     new_device = devices.signs_in_from_new_device(user, progress)
     lifecycle.post_authentication(user, client_id=client.client_id, client_metadata=attempt.client_metadata,
                                new_device_used=new_device)
+    if attempt.hosted:  # the hosted UI issues a code (or tokens) for this user itself
+        return {"ChallengeParameters": {}, "SignedIn": {"sub": str(user.sub), "auth_time": auth_time}}
     source = TOKEN_SOURCES.get(attempt.challenge_name or "", AUTHENTICATION_SOURCE)
     result = tokens.issue_tokens(user, client, auth_time=auth_time, source=source, client_metadata=attempt.client_metadata)
     if new_device:

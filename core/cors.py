@@ -1,10 +1,11 @@
-"""CORS for the AWS endpoint, as Cognito answers browsers.
+"""CORS for the endpoints browsers' apps call from their own origin, as Cognito answers them.
 
 A SPA on any origin calls Cognito's public operations (SignUp, InitiateAuth, GetId, ...) straight
-from the browser (amazon-cognito-identity-js, Amplify), so its preflight must be answered and its
-responses readable. No cookie or ambient credential authenticates these calls: each carries its own
-token or SigV4 signature, so letting every origin in (`*`, the default) lets no page act as a user
-it could not act as already. `AWS_CORS_ALLOWED_ORIGINS` narrows the origins; empty turns CORS off.
+from the browser (amazon-cognito-identity-js, Amplify), and its OIDC library reads discovery and
+keys, redeems codes and calls userInfo. No cookie or ambient credential authenticates these calls:
+each carries its own token, code or SigV4 signature, so letting every origin in (`*`, the default)
+lets no page act as a user it could not act as already. `CORS_ALLOWED_ORIGINS` narrows the origins;
+empty turns CORS off. The hosted UI's own pages (cookies, forms) are never marked cross-origin.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-# The AWS SDKs' own headers: the operation, the SDK's user agent, and SigV4's for signed calls.
+# The AWS SDKs' own headers (the operation, the SDK's user agent, SigV4's for signed calls) and a
+# bearer token's.
 ALLOWED_HEADERS = "content-type,x-amz-target,x-amz-user-agent,authorization,x-amz-date,x-amz-security-token,x-amz-content-sha256"
 EXPOSED_HEADERS = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date"
 PREFLIGHT_MAX_AGE = 172800  # two days, as Cognito's
@@ -22,7 +24,7 @@ PREFLIGHT_MAX_AGE = 172800  # two days, as Cognito's
 
 def _allowed_origin(request: HttpRequest) -> str | None:
     origin = request.headers.get("Origin")
-    allowed = settings.AWS_CORS_ALLOWED_ORIGINS
+    allowed = settings.CORS_ALLOWED_ORIGINS
     if origin is None or not allowed:
         return None
     if "*" in allowed:

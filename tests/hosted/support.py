@@ -1,0 +1,113 @@
+"""Helpers for the hosted-UI tests: a pool with a domain, OAuth clients, and a browser-like
+`requests` session that follows the hosted pages (CSRF token included) without following the
+final redirect to the client's callback."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import secrets
+from html import unescape
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import pytest
+import requests
+from django.core.cache import cache
+
+PASSWORD = "Correct#Horse1"
+CALLBACK = "http://localhost:9799/callback"
+LOGOUT = "http://localhost:9799/signed-out"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def base(settings, live_server) -> str:
+    """The issuer and hosted UI name the live server."""
+    settings.PUBLIC_URL = live_server.url
+    return live_server.url
+
+
+def hosted_pool(idp, name: str = "hosted", **pool_args) -> str:
+    pool_id = idp.create_user_pool(PoolName=name, **pool_args)["UserPool"]["Id"]
+    idp.create_user_pool_domain(UserPoolId=pool_id, Domain=f"login-{pool_id.split('_')[1].lower()}")
+    return pool_id
+
+
+def oauth_client(idp, pool_id: str, *, flows=("code",), scopes=("openid", "email", "profile", "aws.cognito.signin.user.admin"),
+                 secret: bool = False, **extra) -> dict:
+    args = {
+        "UserPoolId": pool_id, "ClientName": "web", "GenerateSecret": secret, "AllowedOAuthFlowsUserPoolClient": True,
+        "AllowedOAuthFlows": list(flows), "AllowedOAuthScopes": list(scopes), "SupportedIdentityProviders": ["COGNITO"],
+        "ExplicitAuthFlows": ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"],
+    }
+    if "client_credentials" not in flows:
+        args.update(CallbackURLs=[CALLBACK], LogoutURLs=[LOGOUT])
+    args.update(extra)
+    return idp.create_user_pool_client(**args)["UserPoolClient"]
+
+
+def make_user(idp, pool_id: str, username: str = "alice", *, password: str | None = PASSWORD, email: str = "alice@example.com") -> None:
+    idp.admin_create_user(UserPoolId=pool_id, Username=username, TemporaryPassword="Temp#Pass1", MessageAction="SUPPRESS",
+                          UserAttributes=[{"Name": "email", "Value": email}, {"Name": "email_verified", "Value": "true"}])
+    if password is not None:
+        idp.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
+
+
+def pkce_pair() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, challenge
+
+
+class Browser:
+    """A cookie-keeping HTTP client that submits the hosted forms like a person would."""
+
+    def __init__(self, base_url: str):
+        self.base = base_url
+        self.http = requests.Session()
+        self.page: requests.Response | None = None
+
+    def get(self, url: str, **params) -> requests.Response:
+        """GET, following redirects within the server, stopping at one that leaves it (the callback)."""
+        response = self.http.get(urljoin(self.base, url), params=params or None, allow_redirects=False)
+        return self._follow(response)
+
+    def _follow(self, response: requests.Response) -> requests.Response:
+        while response.is_redirect and urljoin(response.url, response.headers["Location"]).startswith(self.base):
+            response = self.http.get(urljoin(response.url, response.headers["Location"]), allow_redirects=False)
+        self.page = response
+        return response
+
+    def submit(self, **fields) -> requests.Response:
+        """Fill the page's (first) form with `fields` and post it, with its hidden fields and CSRF token."""
+        assert self.page is not None
+        html = self.page.text
+        form = re.search(r'<form method="post" action="([^"]*)"(.*?)</form>', html, re.S)
+        assert form, html
+        data = {unescape(n): unescape(v) for n, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2))}
+        data.update(fields)
+        response = self.http.post(urljoin(self.page.url, unescape(form.group(1))), data=data, allow_redirects=False,
+                                  headers={"Referer": self.page.url})
+        return self._follow(response)
+
+    def sign_in(self, pool_id: str, client_id: str, username: str = "alice", password: str = PASSWORD, **params) -> requests.Response:
+        params = {"response_type": "code", "client_id": client_id, "redirect_uri": CALLBACK, **params}
+        page = self.get(f"/{pool_id}/oauth2/authorize", **params)
+        if page.is_redirect:  # signed in already (SSO)
+            return page
+        return self.submit(username=username, password=password)
+
+
+def callback_params(response: requests.Response) -> dict[str, str]:
+    """The query (or fragment) parameters of a redirect to the client's callback."""
+    assert response.is_redirect, response.text[:2000]
+    location = urlsplit(response.headers["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" in (CALLBACK, LOGOUT), location
+    values = parse_qs(location.fragment or location.query)
+    return {key: value[0] for key, value in values.items()}

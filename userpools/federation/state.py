@@ -1,0 +1,36 @@
+"""Federated sign-ins in flight. What must survive the trip to the provider (the original
+/oauth2/authorize parameters, the OIDC nonce and PKCE verifier, the SAML request id) stays on
+our side, in the shared cache, under a random key; only the key travels (as `state` or SAML
+`RelayState`, which may be 80 bytes at most). A key is good once and for ten minutes."""
+from __future__ import annotations
+
+import secrets
+
+from django.core.cache import cache
+
+from core.errors import NotAuthorizedException
+
+LIFETIME_SECONDS = 600
+_PREFIX = "federation:pending:"
+
+
+def new_key() -> str:
+    """A fresh, unguessable key for one sign-in."""
+    return secrets.token_urlsafe(32)
+
+
+def save(key: str, pending: dict) -> None:
+    """Keep `pending` (JSON-able) under `key` for ten minutes."""
+    cache.set(_PREFIX + key, pending, LIFETIME_SECONDS)
+
+
+def take(key: str) -> dict:
+    """The pending sign-in of `key`, removed so no one can use it again; NotAuthorizedException if
+    it is unknown, expired or already taken (of two concurrent takers only the one whose delete
+    removed it wins)."""
+    if not key or len(key) > 64:
+        raise NotAuthorizedException("Invalid state.")
+    pending = cache.get(_PREFIX + key)
+    if pending is None or not cache.delete(_PREFIX + key):
+        raise NotAuthorizedException("Invalid state.")
+    return pending

@@ -1,0 +1,49 @@
+"""How every hosted sign-in ends: `complete_sign_in` (a signed-in user, the original authorize
+parameters) starts the pool's SSO session and sends the browser back to the client's callback
+with a code, or tokens for the implicit flow. The password pages and the federation responses
+(`/oauth2/idpresponse`, `/saml2/idpresponse`) both call it."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from authlib.common.urls import add_params_to_uri
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
+
+from userpools.hosted import cookies, errors
+from userpools.models import User, UserPool, UserPoolClient
+from userpools.services import tokens
+from userpools.services.oauth import codes, requests, sso
+
+HOSTED_SOURCE = "TokenGeneration_HostedAuth"
+
+
+def complete_sign_in(request: HttpRequest, pool: UserPool, client: UserPoolClient, user: User, resume: dict,
+                     *, auth_time: datetime | None = None) -> HttpResponse:
+    """Sign `user` in to `client` for the authorize request `resume` (its parameters as strings):
+    a new SSO cookie, then the redirect to the callback. A request no longer valid is answered as
+    /oauth2/authorize would answer it."""
+    checked = requests.parse(pool, {**resume, "client_id": client.client_id})
+    if isinstance(checked, requests.RedirectedError):
+        return errors.redirect_error(checked)
+    auth_time = auth_time or timezone.now()
+    response = grant_redirect(checked, user, auth_time)
+    cookies.set_session(response, pool, sso.start(pool, user, auth_time))
+    return response
+
+
+def grant_redirect(checked: requests.AuthorizationRequest, user: User, auth_time: datetime) -> HttpResponse:
+    """The redirect that hands the client its code (or implicit tokens), for a user already signed in."""
+    if checked.response_type == "code":
+        params = {"code": codes.issue_code(checked, user, auth_time)}
+        if checked.state:
+            params["state"] = checked.state
+        return HttpResponseRedirect(add_params_to_uri(checked.redirect_uri, params))
+    grant = tokens.OAuthGrant(scope=checked.scope, nonce=checked.nonce)
+    issued = tokens.issue_tokens(user, checked.client, auth_time=auth_time, with_refresh=False, source=HOSTED_SOURCE, grant=grant)
+    fragment = {"access_token": issued["AccessToken"], "token_type": "Bearer", "expires_in": str(issued["ExpiresIn"])}
+    if "openid" in checked.scopes:
+        fragment["id_token"] = issued["IdToken"]
+    if checked.state:
+        fragment["state"] = checked.state
+    return HttpResponseRedirect(add_params_to_uri(checked.redirect_uri, fragment, fragment=True))

@@ -1,0 +1,64 @@
+"""Rendering the hosted pages: every page gets the pool's look (UI customization: CSS and logo)
+and the authorize parameters it carries on in its URL."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from core.errors import OAuthError, ServiceError
+from userpools.hosted import errors
+from userpools.models import UserPool, UserPoolClient
+from userpools.services import attributes, branding
+from userpools.services.oauth import requests
+
+
+def _look(pool: UserPool, client: UserPoolClient | None) -> dict:
+    row = branding.effective_customization(pool, client)
+    if row is None:
+        return {}
+    return {"css": row.css, "logo": branding.logo_url(row) if row.image else ""}
+
+
+def page(request: HttpRequest, pool: UserPool, client: UserPoolClient, name: str, context: dict, *, status: int = 200) -> HttpResponse:
+    query = urlencode({key: value for key, value in request.GET.items()})
+    base = {
+        "pool": pool, "client": client, "branding": _look(pool, client), "query": query,
+        "base": f"/{pool.pk}", "username_label": username_label(pool),
+    }
+    return render(request, f"hosted/{name}.html", {**base, **context}, status=status)
+
+
+def error(request: HttpRequest, pool: UserPool, client: UserPoolClient | None, problem: ServiceError, *, status: int = 400) -> HttpResponse:
+    return errors.error_page(request, problem, status=status, branding=_look(pool, client), pool=pool)
+
+
+def checked_request(request: HttpRequest, pool: UserPool) -> requests.AuthorizationRequest | HttpResponse:
+    """The authorize request a page serves (from its query string), or the response for a bad one."""
+    params = {key: value for key, value in request.GET.items()}
+    try:
+        checked = requests.parse(pool, params)
+    except OAuthError as problem:
+        return error(request, pool, None, problem)
+    if isinstance(checked, requests.RedirectedError):
+        return errors.redirect_error(checked)
+    return checked
+
+
+def username_label(pool: UserPool) -> str:
+    """What the username field asks for: an email or phone number where the pool signs in by those."""
+    names = attributes.username_attribute_names(pool)
+    labels = {"email": "Email", "phone_number": "Phone number"}
+    return " or ".join(labels[name] for name in names if name in labels) or "Username"
+
+
+def sign_up_fields(pool: UserPool) -> list[dict]:
+    """The attributes a sign-up form asks for: the pool's required ones (not sub), as input fields."""
+    fields = []
+    for name, definition in attributes.pool_schema(pool).items():
+        if not definition.get("Required") or name == "sub":
+            continue
+        kind = {"email": "email", "phone_number": "tel", "birthdate": "date"}.get(name, "text")
+        fields.append({"name": name, "label": name.replace("_", " ").removeprefix("custom:").capitalize(), "type": kind})
+    return fields

@@ -1,0 +1,31 @@
+"""`/oauth2/userInfo`: the signed-in user's attributes for an access token with the `openid`
+(or user-admin) scope, limited to what the client may read, values as strings as Cognito gives them."""
+from __future__ import annotations
+
+from core.errors import InvalidTokenError, NotAuthorizedException
+from userpools.domain.claims import ADMIN_SCOPE
+from userpools.services import attributes, tokens
+
+
+def user_info(access_token: str) -> dict[str, str]:
+    """The userInfo document; invalid_token for a bad, expired, revoked or unscoped token."""
+    try:
+        user, claims = tokens.authenticate_access_token(access_token)
+    except NotAuthorizedException:
+        raise InvalidTokenError("invalid_token") from None
+    scopes = set(str(claims.get("scope", "")).split())
+    if not scopes & {"openid", ADMIN_SCOPE}:
+        raise InvalidTokenError("invalid_token")
+    client = tokens.issuing_client(claims)
+    readable = set(client.config.get("ReadAttributes") or []) or None
+    schema = attributes.pool_schema(user.pool)
+    info = {"sub": str(user.sub)}
+    for name, value in user.attribute_values().items():
+        definition = schema.get(name)
+        if definition is None or definition.get("DeveloperOnlyAttribute"):
+            continue
+        if (readable is not None and name not in readable):
+            continue
+        info[name] = value
+    info["username"] = user.username
+    return info
