@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from cryptography import x509
 
 from tests.conftest import error_code
-from tests.federation.saml_idp import SSO_URL, SamlIdp
+from tests.federation.saml_idp import SSO_URL, SamlIdp, requires_xmlsec1
 
 OIDC_DETAILS = {
     "client_id": "abc", "client_secret": "s3cret", "attributes_request_method": "GET",
@@ -107,6 +107,7 @@ def test_social_presets_fill_in_endpoints_and_take_overrides(idp, pool_id):
     assert error_code(misnamed) == "InvalidParameterException"
 
 
+@requires_xmlsec1
 def test_saml_provider_from_metadata_file(idp, pool_id, metadata):
     created = idp.create_identity_provider(
         UserPoolId=pool_id, ProviderName="Okta", ProviderType="SAML", ProviderDetails={"MetadataFile": metadata},
@@ -225,6 +226,7 @@ def served(metadata):
     server.server_close()
 
 
+@requires_xmlsec1
 def test_saml_provider_from_metadata_url(idp, pool_id, served):
     created = idp.create_identity_provider(UserPoolId=pool_id, ProviderName="Okta", ProviderType="SAML",
                                            ProviderDetails={"MetadataURL": f"{served}/metadata"})["IdentityProvider"]

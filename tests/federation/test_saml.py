@@ -13,9 +13,11 @@ import requests
 from botocore.exceptions import ClientError
 
 from tests.conftest import error_code, idp  # noqa: F401 (fixture)
-from tests.federation.saml_idp import SSO_URL, SamlIdp
+from tests.federation.saml_idp import SSO_URL, SamlIdp, requires_xmlsec1
 from tests.hosted.support import CALLBACK, Browser, base, callback_params, hosted_pool, make_user, oauth_client  # noqa: F401
 from tests.userpools.signin_support import claims
+
+pytestmark = requires_xmlsec1
 
 # pysaml2's IdP sends its local `email` as the PKCS#9 URI; AttributeMapping names what the assertion says.
 EMAIL_ATTRIBUTE = "urn:oid:1.2.840.113549.1.9.1.1"
