@@ -8,7 +8,8 @@ from audit.models import Event
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ("event_time", "event_source", "event_name", "identity_type", "username", "access_key_id", "source_ip", "error_code")
+    # Who did what first: the columns to the right may scroll out of view on a narrow screen.
+    list_display = ("event_time", "event_name", "username", "identity_type", "error_code", "event_source", "access_key_id", "source_ip")
     list_filter = ("event_source", "event_name", "identity_type", "error_code", "read_only", ("event_time", admin.DateFieldListFilter))
     search_fields = ("username", "access_key_id", "event_name", "principal_arn", "=event_id")
     date_hierarchy = "event_time"
