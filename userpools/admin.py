@@ -12,9 +12,10 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
 
-from userpools import admin_panels
+from userpools import admin_panels, console
 from userpools.admin_users import UserAdmin
 from userpools.models import Group, ResourceServer, User, UserPool, UserPoolClient
+from userpools.services import groups
 
 
 def pretty_json(value) -> str:
@@ -104,6 +105,21 @@ class GroupAdmin(CreatedThroughApiAdmin):
     search_fields = ("name",)
     fields = ("name", "pool", "description", "role_arn", "precedence", "created", "modified")
     readonly_fields = ("name", "pool", "created", "modified")
+
+    def save_model(self, request, obj: Group, form, change) -> None:
+        """UpdateGroup with the edited members (audited as the admin)."""
+        params = {"UserPoolId": obj.pool_id, "GroupName": obj.name, "Description": obj.description,
+                  "RoleArn": obj.role_arn, "Precedence": obj.precedence}
+        console.run(request, "UpdateGroup", {key: value for key, value in params.items() if value is not None},
+                    lambda: groups.update_group(obj.pool_id, obj.name, params))
+
+    def delete_model(self, request, obj: Group) -> None:
+        console.run(request, "DeleteGroup", {"UserPoolId": obj.pool_id, "GroupName": obj.name},
+                    lambda: groups.delete_group(obj.pool_id, obj.name))
+
+    def delete_queryset(self, request, queryset) -> None:
+        for group in queryset:
+            self.delete_model(request, group)
 
 
 @admin.register(ResourceServer)

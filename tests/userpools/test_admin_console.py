@@ -265,3 +265,14 @@ def test_admin_accounts_are_not_labelled_like_pool_users(admin_client):
     assert reverse("admin:iam_adminaccount_changelist") in index
     assert "/admin/auth/" not in index  # no second bare "Users"/"Groups" pair
     assert "ops-alice" in admin_client.get(reverse("admin:iam_adminaccount_changelist")).content.decode()
+
+
+def test_group_edits_and_deletes_run_the_group_services(admin_client, idp, pool):
+    group = Group.objects.get(pool_id=pool["id"], name="support")
+    url = reverse("admin:userpools_group_change", args=[group.pk])
+    admin_client.post(url, {"description": "Front-line support", "role_arn": "", "precedence": "3"})
+    described = idp.get_group(UserPoolId=pool["id"], GroupName="support")["Group"]
+    assert described["Description"] == "Front-line support" and described["Precedence"] == 3
+    admin_client.post(reverse("admin:userpools_group_delete", args=[group.pk]), {"post": "yes"})
+    assert idp.list_groups(UserPoolId=pool["id"])["Groups"] == []
+    assert len(admin_events("UpdateGroup")) == 1 and len(admin_events("DeleteGroup")) == 1
