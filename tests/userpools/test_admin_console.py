@@ -226,7 +226,7 @@ def test_user_page_shows_status_read_only_groups_sign_ins_and_events(admin_clien
     assert 'name="status"' not in page and 'name="enabled"' not in page and "CONFIRMED" in page
     assert "support" in page and "web" in page and "signed out" in page  # the group, the client signed in to
     assert "AdminUserGlobalSignOut" in page and "ops-alice" in page  # the admin's change, in the user's events
-    assert "<h2>alice@example.com</h2>" in page
+    assert "<h2>alice@example.com</h2>" in page and "&rsaquo; alice@example.com" in page
 
 
 def test_mfa_methods_and_devices_are_removed_through_the_services(admin_client, idp, pool):
