@@ -15,6 +15,7 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "event_time"
     ordering = ("-event_time", "-event_id")
     actions = None  # no bulk delete
+    show_facets = admin.ShowFacets.NEVER  # a COUNT per filter choice over the whole trail
     show_full_result_count = False  # a COUNT(*) over a large trail on every page is too dear
 
     def get_readonly_fields(self, request, obj=None):

@@ -172,3 +172,10 @@ def test_admin_finds_disables_resets_and_groups_a_user_in_a_crowded_pool(live_se
         assert name in trail
     assert trail.count("ops-alice") >= 3
     screenshot(page, "admin-14-7-audit-trail")
+
+    # The pool: its settings in sections, and how many users it has.
+    page.goto(f"{live_server.url}/admin/userpools/userpool/{crowded_pool['id']}/change/")
+    headings = page.locator("fieldset h2").all_inner_texts()
+    assert {"Sign-in", "Password policy", "Triggers", "Attributes"} <= set(headings), headings
+    assert f"CONFIRMED: {POOL_SIZE - 1}" in page.locator("#content").inner_text()
+    screenshot(page, "admin-14-8-pool-settings")

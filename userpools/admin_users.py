@@ -135,6 +135,7 @@ class UserAdmin(admin.ModelAdmin):
     search_fields = ("username",)  # shows the search box; the search itself is admin_search's
     search_help_text = "Username, email or phone (their beginning), an exact email in any case, or a sub (UUID)."
     show_full_result_count = False  # no second COUNT(*) over a pool of millions
+    show_facets = admin.ShowFacets.NEVER  # facet counts would COUNT every filter choice over every user
     sortable_by = ()  # every page walks the primary key; sorting a million rows by another column would not
     ordering = ("-pk",)
     readonly_fields = ("username", "pool", "sub", "status", "enabled", "has_password", "created", "modified",
