@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
@@ -141,7 +142,7 @@ class UserAdmin(admin.ModelAdmin):
     readonly_fields = ("username", "pool", "sub", "status", "enabled", "has_password", "created", "modified",
                        "groups_list", "mfa", "devices_list", "recent_sign_ins", "recent_events")
     actions = ["disable_users", "enable_users", "reset_passwords", "confirm_users", "sign_out_users",
-               "add_to_group", "remove_from_group"]  # and Django's delete, which runs AdminDeleteUser (delete_model)
+               "add_to_group", "remove_from_group", "delete_selected"]
 
     def has_add_permission(self, request) -> bool:
         return False  # AdminCreateUser (and its invitation) is the API's
@@ -245,6 +246,15 @@ class UserAdmin(admin.ModelAdmin):
             "count": queryset.count(),
         }
         return TemplateResponse(request, "admin/userpools/user/choose_group.html", context)
+
+    @admin.action(description="Delete selected users", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """Django's delete with its confirmation page, for a bounded selection (the page lists
+        what goes with each user); the deletion itself is AdminDeleteUser (delete_queryset)."""
+        if queryset[: MAX_SELECTED + 1].count() > MAX_SELECTED:
+            self.message_user(request, f"Select at most {MAX_SELECTED} users for one action.", messages.ERROR)
+            return None
+        return delete_selected(self, request, queryset)
 
     # Django's delete (the change page's button and the bulk action) runs AdminDeleteUser instead.
     def delete_model(self, request, obj: User) -> None:

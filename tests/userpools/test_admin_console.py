@@ -277,3 +277,14 @@ def test_group_edits_and_deletes_run_the_group_services(admin_client, idp, pool)
     admin_client.post(reverse("admin:userpools_group_delete", args=[group.pk]), {"post": "yes"})
     assert idp.list_groups(UserPoolId=pool["id"])["Groups"] == []
     assert len(admin_events("UpdateGroup")) == 1 and len(admin_events("DeleteGroup")) == 1
+
+
+def test_actions_refuse_a_selection_too_large_for_one_request(admin_client, idp, pool, monkeypatch):
+    from userpools import admin_users
+
+    monkeypatch.setattr(admin_users, "MAX_SELECTED", 1)
+    both = [make_member(idp, pool, "alice@example.com"), make_member(idp, pool, "bob@example.com")]
+    for action in ("disable_users", "delete_selected"):
+        assert "Select at most 1 users for one action." in act(admin_client, action, both).content.decode()
+    assert User.objects.filter(pool_id=pool["id"], enabled=True).count() == 2
+    assert not Event.objects.filter(identity_type="AdminSiteAccount").exists()
