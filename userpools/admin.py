@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import json
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 
+from core.errors import ServiceError
 from userpools import admin_panels, console
 from userpools.admin_users import UserAdmin
 from userpools.models import Group, ResourceServer, User, UserPool, UserPoolClient
-from userpools.services import groups
+from userpools.services import groups, pools
 
 
 def pretty_json(value) -> str:
@@ -27,8 +31,8 @@ class CreatedThroughApiAdmin(admin.ModelAdmin):
         return False
 
 
-def _section(title: str, keys: tuple[str, ...]):
-    @admin.display(description=title)
+def _section(keys: tuple[str, ...]):
+    @admin.display(description="Settings")
     def show(self, pool: UserPool) -> str:
         return admin_panels.settings_table(pool.config, keys)
     return show
@@ -40,7 +44,7 @@ class UserPoolAdmin(CreatedThroughApiAdmin):
 
     list_display = ("id", "name", "user_count", "created")
     search_fields = ("=id", "name")
-    readonly_fields = ("id", "created", "modified", "users_by_status", "schema", "other_settings", "pool_tags",
+    readonly_fields = ("id", "name", "created", "modified", "users_by_status", "schema", "other_settings", "pool_tags",
                        *(f"section_{index}" for index, _ in enumerate(admin_panels.POOL_SECTIONS)))
     fieldsets = [
         (None, {"fields": ("id", "name", "created", "modified", "users_by_status", "pool_tags")}),
@@ -51,6 +55,26 @@ class UserPoolAdmin(CreatedThroughApiAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(user_total=Count("users"))  # one aggregate query per page
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Django's confirmation page, then DeleteUserPool (refused while deletion protection is on)."""
+        pool = self.get_object(request, object_id)
+        if request.method != "POST" or pool is None:
+            return super().delete_view(request, object_id, extra_context)
+        if not self.has_delete_permission(request, pool):
+            raise PermissionDenied
+        try:
+            console.run(request, "DeleteUserPool", {"UserPoolId": pool.id}, lambda: pools.delete_pool(pool.id))
+        except ServiceError as exc:
+            self.message_user(request, f"DeleteUserPool refused: {exc.message}", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:userpools_userpool_change", args=[pool.id]))
+        self.message_user(request, f"Deleted the pool {pool}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:userpools_userpool_changelist"))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one pool at a time, each through DeleteUserPool
+        return actions
 
     @admin.display(description="Users", ordering="user_total")
     def user_count(self, pool: UserPool) -> int:
@@ -74,7 +98,7 @@ class UserPoolAdmin(CreatedThroughApiAdmin):
 
 
 for _index, (_title, _keys) in enumerate(admin_panels.POOL_SECTIONS):
-    setattr(UserPoolAdmin, f"section_{_index}", _section(_title, _keys))
+    setattr(UserPoolAdmin, f"section_{_index}", _section(_keys))
 
 
 @admin.register(UserPoolClient)

@@ -288,3 +288,19 @@ def test_actions_refuse_a_selection_too_large_for_one_request(admin_client, idp,
         assert "Select at most 1 users for one action." in act(admin_client, action, both).content.decode()
     assert User.objects.filter(pool_id=pool["id"], enabled=True).count() == 2
     assert not Event.objects.filter(identity_type="AdminSiteAccount").exists()
+
+
+def test_pool_deletion_runs_delete_user_pool_and_respects_its_protection(admin_client, idp, pool):
+    page = admin_client.get(reverse("admin:userpools_userpool_change", args=[pool["id"]])).content.decode()
+    assert 'name="name"' not in page  # a pool's name is set when it is created, as on Cognito
+    idp.update_user_pool(UserPoolId=pool["id"], DeletionProtection="ACTIVE", AutoVerifiedAttributes=["email"])
+    delete = reverse("admin:userpools_userpool_delete", args=[pool["id"]])
+    refused = admin_client.post(delete, {"post": "yes"}, follow=True).content.decode()
+    assert "DeleteUserPool refused" in refused
+    assert idp.describe_user_pool(UserPoolId=pool["id"])["UserPool"]["Id"] == pool["id"]
+    idp.update_user_pool(UserPoolId=pool["id"], DeletionProtection="INACTIVE", AutoVerifiedAttributes=["email"])
+    admin_client.post(delete, {"post": "yes"})
+    with pytest.raises(ClientError) as gone:
+        idp.describe_user_pool(UserPoolId=pool["id"])
+    assert error_code(gone) == "ResourceNotFoundException"
+    assert [event.error_code for event in admin_events("DeleteUserPool")] == ["", "InvalidParameterException"]
