@@ -8,12 +8,14 @@ from audit.models import Event
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ("event_time", "event_source", "event_name", "identity_type", "username", "access_key_id", "source_ip", "error_code")
+    # Who did what first: the columns to the right may scroll out of view on a narrow screen.
+    list_display = ("event_time", "event_name", "username", "identity_type", "error_code", "event_source", "access_key_id", "source_ip")
     list_filter = ("event_source", "event_name", "identity_type", "error_code", "read_only", ("event_time", admin.DateFieldListFilter))
     search_fields = ("username", "access_key_id", "event_name", "principal_arn", "=event_id")
     date_hierarchy = "event_time"
     ordering = ("-event_time", "-event_id")
     actions = None  # no bulk delete
+    show_facets = admin.ShowFacets.NEVER  # a COUNT per filter choice over the whole trail
     show_full_result_count = False  # a COUNT(*) over a large trail on every page is too dear
 
     def get_readonly_fields(self, request, obj=None):

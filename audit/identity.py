@@ -5,14 +5,19 @@ The type follows the ARN's form, as CloudTrail reports it:
 `arn:aws:sts::<acct>:assumed-role/<role>/<session>` is AssumedRole. An unsigned call (Cognito's
 SignUp, InitiateAuth, ...) has no principal: CloudTrail shows `{"type": "Unknown",
 "principalId": "Anonymous"}` for those, and so do we.
+
+Beyond CloudTrail: a change made in the Django admin site is done by one of its accounts, which
+is no AWS principal. Its events say so with the type `AdminSiteAccount` and the account's
+username as `principalId` and `userName` (so LookupEvents' `Username` finds them).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 ROOT, IAM_USER, ASSUMED_ROLE, UNKNOWN = "Root", "IAMUser", "AssumedRole", "Unknown"
+ADMIN_SITE_ACCOUNT = "AdminSiteAccount"
 ANONYMOUS = "Anonymous"
-TYPES = (ROOT, IAM_USER, ASSUMED_ROLE, UNKNOWN)
+TYPES = (ROOT, IAM_USER, ASSUMED_ROLE, UNKNOWN, ADMIN_SITE_ACCOUNT)
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,9 @@ class Identity:
 
     def as_element(self) -> dict:
         """The `userIdentity` JSON of the CloudTrail record."""
+        if self.type == ADMIN_SITE_ACCOUNT:
+            return {"type": ADMIN_SITE_ACCOUNT, "principalId": self.principal_id or "", "accountId": self.account_id or "",
+                    "userName": self.user_name or ""}
         if self.arn is None:
             element = {"type": UNKNOWN, "principalId": self.principal_id or ANONYMOUS}
             if self.access_key_id:
@@ -72,6 +80,11 @@ def identity_of(arn: str | None, principal_id: str | None, access_key_id: str | 
     elif kind == ASSUMED_ROLE:
         name = resource.rsplit("/", 1)[-1]  # the role session name, as LookupEvents' Username shows it
     return Identity(kind, arn=arn, account_id=account, principal_id=principal_id, user_name=name, access_key_id=access_key_id)
+
+
+def admin_site_identity(username: str, account_id: str) -> Identity:
+    """The identity of a change made by a Django admin account through the admin site."""
+    return Identity(ADMIN_SITE_ACCOUNT, account_id=account_id, principal_id=username, user_name=username)
 
 
 def is_read_only(event_name: str) -> bool:

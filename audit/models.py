@@ -58,6 +58,7 @@ class Event(models.Model):
     resource_type = models.CharField(max_length=128, blank=True, default="")
     resource_name = models.CharField(max_length=2048, blank=True, default="")
     request_id = models.CharField(max_length=64, blank=True, default="")
+    additional_event_data = models.JSONField(null=True, blank=True)  # e.g. {"sub": ...} of the user a change was about
 
     objects = EventQuerySet.as_manager()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from audit.identity import ANONYMOUS, UNKNOWN, Identity
+from audit.identity import ADMIN_SITE_ACCOUNT, ANONYMOUS, UNKNOWN, Identity, admin_site_identity
 from audit.models import Event
 
 EVENT_VERSION = "1.08"
@@ -15,6 +15,8 @@ def iso(moment) -> str:
 
 
 def identity(event: Event) -> Identity:
+    if event.identity_type == ADMIN_SITE_ACCOUNT:
+        return admin_site_identity(event.username, event.account_id)
     if not event.principal_arn:
         return Identity(UNKNOWN, principal_id=event.principal_id or ANONYMOUS, access_key_id=event.access_key_id or None)
     return Identity(
@@ -46,6 +48,7 @@ def cloudtrail_record(event: Event, recipient_account: str) -> dict[str, Any]:
         {
             "requestParameters": event.request_parameters or None,
             "responseElements": None,  # never stored: responses carry secrets (tokens, keys)
+            **({"additionalEventData": event.additional_event_data} if event.additional_event_data else {}),
             "requestID": event.request_id,
             "eventID": str(event.event_id),
             "readOnly": event.read_only,

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audit import errors
-from audit.identity import identity_of, is_read_only
+from audit.identity import admin_site_identity, identity_of, is_read_only
 from audit.models import Event
 from audit.resources import resources_of
 from awsapi.audit import CallRecord
@@ -30,7 +30,10 @@ def store(record: CallRecord) -> Event:
     The savepoint keeps a failed insert from poisoning the caller's transaction; the error still
     propagates, so the pipeline fails (and rolls back) a change it could not record.
     """
-    who = identity_of(record.principal_arn, record.principal_id, record.access_key_id)
+    if record.admin_account:
+        who = admin_site_identity(record.admin_account, settings.ACCOUNT_ID)
+    else:
+        who = identity_of(record.principal_arn, record.principal_id, record.access_key_id)
     params = record.request_parameters if isinstance(record.request_parameters, dict) else {}
     resources = resources_of(record.event_source, params)
     first = resources[0] if resources else {"ResourceType": "", "ResourceName": ""}
@@ -55,6 +58,7 @@ def store(record: CallRecord) -> Event:
         resource_type=first["ResourceType"],
         resource_name=first["ResourceName"][:2048],
         request_id=record.request_id,
+        additional_event_data=record.additional_event_data,
     )
     with transaction.atomic():
         event.save()

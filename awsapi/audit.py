@@ -40,6 +40,9 @@ class CallRecord:
     error_message: str | None = None
     user_agent: str | None = None  # the HTTP User-Agent
     principal_id: str | None = None  # GetCallerIdentity's UserId: the account (root), AIDA... (user), AROA...:session
+    # A Django admin account acting through the admin site (it has no AWS principal); its username.
+    admin_account: str | None = None
+    additional_event_data: dict[str, Any] | None = None  # CloudTrail's additionalEventData (e.g. the user's sub)
     event_time: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 

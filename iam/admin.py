@@ -1,17 +1,20 @@
 """Django admin for IAM: users, groups, roles, managed policies (JSON validated by the same parser
 the API uses) and access keys (a key made here shows its secret once, in a message after save).
-Django's own auth models are left as they are."""
+Django's own auth models run the admin site; they are listed here as "Admin accounts" and
+"Admin groups" so that nobody takes them for pool users or IAM users."""
 from __future__ import annotations
 
 import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import models as auth_models
 from django.db import transaction
 
 from core.errors import ServiceError
 from iam import ids
-from iam.models import AccessKey, Group, InlinePolicy, ManagedPolicy, OpenIDConnectProvider, PolicyVersion, Principal, Role
+from iam.models import AccessKey, AdminAccount, AdminGroup, Group, InlinePolicy, ManagedPolicy, OpenIDConnectProvider, PolicyVersion, Principal, Role
 from iam.services import documents, keys, policies
 
 
@@ -261,3 +264,11 @@ class OpenIDConnectProviderAdmin(admin.ModelAdmin):
     list_display = ("url", "created")
     fields = ("url", "client_ids", "thumbprints", "tags", "created")
     readonly_fields = ("created",)
+
+
+# Django's own accounts run the admin site; shown as "Admin accounts"/"Admin groups" beside the
+# IAM entities, and not as a second pair of bare "Users"/"Groups" next to the pool's.
+admin.site.unregister(auth_models.User)
+admin.site.unregister(auth_models.Group)
+admin.site.register(AdminAccount, auth_admin.UserAdmin)
+admin.site.register(AdminGroup, auth_admin.GroupAdmin)

@@ -3,6 +3,7 @@ inline policies, access keys, OIDC providers, and the generation counter that in
 compiled policy sets."""
 from __future__ import annotations
 
+from django.contrib.auth import models as auth_models
 from django.db import models
 
 from core import crypto
@@ -192,3 +193,22 @@ class OpenIDConnectProvider(models.Model):
 
     def arn(self, account_id: str) -> str:
         return f"arn:aws:iam::{account_id}:oidc-provider/{self.url}"
+
+
+class AdminAccount(auth_models.User):
+    """An account of the Django admin site (the operators' console): neither a pool user nor an
+    IAM principal. Django's own user model, under a name nobody mistakes for those."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "admin account"
+        verbose_name_plural = "admin accounts"
+
+
+class AdminGroup(auth_models.Group):
+    """A group of admin accounts (Django's permissions), not a pool group nor an IAM group."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "admin group"
+        verbose_name_plural = "admin groups"

@@ -1,26 +1,25 @@
-"""Django admin for user pools: inspection and small fixes.
+"""Django admin for user pools: pools and clients to inspect, users to manage (admin_users).
 
 Objects are created through the API, whose services apply Cognito's rules (ids, defaults,
 password hashing, secrets); here configuration is shown read-only and secrets never at all.
+Changes to users run the same services as the API's Admin* operations (see `console`).
 """
 from __future__ import annotations
 
 import json
-import uuid
 
-from django.contrib import admin
-from django.db.models import Q
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 
-from userpools.models import (
-    Group,
-    GroupMembership,
-    ResourceServer,
-    User,
-    UserAttribute,
-    UserPool,
-    UserPoolClient,
-)
+from core.errors import ServiceError
+from userpools import admin_panels, console
+from userpools.admin_users import UserAdmin
+from userpools.models import Group, ResourceServer, User, UserPool, UserPoolClient
+from userpools.services import groups, pools
 
 
 def pretty_json(value) -> str:
@@ -32,20 +31,74 @@ class CreatedThroughApiAdmin(admin.ModelAdmin):
         return False
 
 
+def _section(keys: tuple[str, ...]):
+    @admin.display(description="Settings")
+    def show(self, pool: UserPool) -> str:
+        return admin_panels.settings_table(pool.config, keys)
+    return show
+
+
 @admin.register(UserPool)
 class UserPoolAdmin(CreatedThroughApiAdmin):
-    list_display = ("id", "name", "created")
-    search_fields = ("=id", "name")
-    fields = ("id", "name", "created", "modified", "configuration", "pool_tags")
-    readonly_fields = ("id", "created", "modified", "configuration", "pool_tags")
+    """A pool's settings in sections (read-only: UpdateUserPool applies the rules), with user counts."""
 
-    @admin.display(description="Configuration")
-    def configuration(self, pool: UserPool) -> str:
-        return pretty_json(pool.config)
+    list_display = ("id", "name", "user_count", "created")
+    search_fields = ("=id", "name")
+    readonly_fields = ("id", "name", "created", "modified", "users_by_status", "schema", "other_settings", "pool_tags",
+                       *(f"section_{index}" for index, _ in enumerate(admin_panels.POOL_SECTIONS)))
+    fieldsets = [
+        (None, {"fields": ("id", "name", "created", "modified", "users_by_status", "pool_tags")}),
+        *((title, {"fields": (f"section_{index}",)}) for index, (title, _) in enumerate(admin_panels.POOL_SECTIONS)),
+        ("Attributes", {"fields": ("schema",)}),
+        ("Other settings", {"fields": ("other_settings",), "classes": ("collapse",)}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(user_total=Count("users"))  # one aggregate query per page
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Django's confirmation page, then DeleteUserPool (refused while deletion protection is on)."""
+        pool = self.get_object(request, object_id)
+        if request.method != "POST" or pool is None:
+            return super().delete_view(request, object_id, extra_context)
+        if not self.has_delete_permission(request, pool):
+            raise PermissionDenied
+        try:
+            console.run(request, "DeleteUserPool", {"UserPoolId": pool.id}, lambda: pools.delete_pool(pool.id))
+        except ServiceError as exc:
+            self.message_user(request, f"DeleteUserPool refused: {exc.message}", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:userpools_userpool_change", args=[pool.id]))
+        self.message_user(request, f"Deleted the pool {pool}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:userpools_userpool_changelist"))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one pool at a time, each through DeleteUserPool
+        return actions
+
+    @admin.display(description="Users", ordering="user_total")
+    def user_count(self, pool: UserPool) -> int:
+        return pool.user_total
+
+    @admin.display(description="Users")
+    def users_by_status(self, pool: UserPool) -> str:
+        return admin_panels.user_counts(pool)
+
+    @admin.display(description="Schema")
+    def schema(self, pool: UserPool) -> str:
+        return admin_panels.schema_table(pool.config)
+
+    @admin.display(description="Other settings")
+    def other_settings(self, pool: UserPool) -> str:
+        return admin_panels.settings_table(pool.config, sorted(set(pool.config) - admin_panels.SECTIONED))
 
     @admin.display(description="Tags")
     def pool_tags(self, pool: UserPool) -> str:
         return pretty_json(pool.tags)
+
+
+for _index, (_title, _keys) in enumerate(admin_panels.POOL_SECTIONS):
+    setattr(UserPoolAdmin, f"section_{_index}", _section(_keys))
 
 
 @admin.register(UserPoolClient)
@@ -66,56 +119,7 @@ class UserPoolClientAdmin(CreatedThroughApiAdmin):
         return pretty_json(client.config)
 
 
-class UserAttributeInline(admin.TabularInline):
-    model = UserAttribute
-    fields = ("name", "value")
-    readonly_fields = ("name", "value")  # attribute rules (schema, mutability) live in the services
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class GroupMembershipInline(admin.TabularInline):
-    model = GroupMembership
-    fields = ("group", "created")
-    readonly_fields = ("group", "created")
-    extra = 0
-    verbose_name = "group membership"
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(User)
-class UserAdmin(CreatedThroughApiAdmin):
-    list_display = ("username", "pool", "status", "enabled", "created")
-    list_filter = ("status", "enabled")
-    list_select_related = ("pool",)
-    search_fields = ("username",)
-    search_help_text = "Username prefix, or a sub (UUID)."
-    show_full_result_count = False  # no second COUNT(*) over a pool of millions
-    fields = ("username", "pool", "sub", "status", "enabled", "has_password", "created", "modified")
-    readonly_fields = ("username", "pool", "sub", "has_password", "created", "modified")
-    inlines = [UserAttributeInline, GroupMembershipInline]
-
-    @admin.display(boolean=True, description="Has password")
-    def has_password(self, user: User) -> bool:
-        return bool(user.password)
-
-    def get_search_results(self, request, queryset, search_term):
-        # A prefix on username_key (as given, and lower-cased for case-insensitive pools) can use the
-        # (pool, username_key) index; Django's default icontains search would scan every user.
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        condition = Q(username_key__startswith=term) | Q(username_key__startswith=term.lower())
-        try:
-            condition |= Q(sub=uuid.UUID(term))
-        except ValueError:
-            pass
-        return queryset.filter(condition), False
+admin.site.register(User, UserAdmin)
 
 
 @admin.register(Group)
@@ -125,6 +129,21 @@ class GroupAdmin(CreatedThroughApiAdmin):
     search_fields = ("name",)
     fields = ("name", "pool", "description", "role_arn", "precedence", "created", "modified")
     readonly_fields = ("name", "pool", "created", "modified")
+
+    def save_model(self, request, obj: Group, form, change) -> None:
+        """UpdateGroup with the edited members (audited as the admin)."""
+        params = {"UserPoolId": obj.pool_id, "GroupName": obj.name, "Description": obj.description,
+                  "RoleArn": obj.role_arn, "Precedence": obj.precedence}
+        console.run(request, "UpdateGroup", {key: value for key, value in params.items() if value is not None},
+                    lambda: groups.update_group(obj.pool_id, obj.name, params))
+
+    def delete_model(self, request, obj: Group) -> None:
+        console.run(request, "DeleteGroup", {"UserPoolId": obj.pool_id, "GroupName": obj.name},
+                    lambda: groups.delete_group(obj.pool_id, obj.name))
+
+    def delete_queryset(self, request, queryset) -> None:
+        for group in queryset:
+            self.delete_model(request, group)
 
 
 @admin.register(ResourceServer)

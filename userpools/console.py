@@ -1,0 +1,59 @@
+"""The admin site as a front of the user-pool services: each change an admin makes runs the
+same service as its Admin* API operation, and is recorded in the audit trail under that
+operation's name with the admin account as the caller.
+
+As in `awsapi.pipeline`, a change and the record of its success commit together (the audit
+store is a required receiver); a refusal is recorded after its changes rolled back.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from awsapi import audit
+from core.errors import ServiceError
+from core.net import client_ip
+from userpools.api.operations import COGNITO_IDP
+from userpools.models import User
+
+log = logging.getLogger(__name__)
+Result = TypeVar("Result")
+
+
+def _record(request: HttpRequest, operation: str, params: dict, error: ServiceError | None, user: User | None) -> audit.CallRecord:
+    shape = COGNITO_IDP.model.operation_model(operation).input_shape
+    return audit.CallRecord(
+        request_id=str(uuid.uuid4()),
+        event_source=COGNITO_IDP.event_source,
+        event_name=operation,
+        source_ip=client_ip(request.META),
+        principal_arn=None,
+        access_key_id=None,
+        request_parameters=audit.writable(audit.hide_sensitive(shape, params)),
+        error_code=error.error_type if error else None,
+        error_message=error.message if error else None,
+        user_agent=request.headers.get("User-Agent"),
+        admin_account=request.user.get_username(),
+        # Username is hidden in the trail (as CloudTrail hides it); the sub says whom a change was about.
+        additional_event_data={"sub": str(user.sub)} if user is not None else None,
+    )
+
+
+def run(request: HttpRequest, operation: str, params: dict, change: Callable[[], Result], *, user: User | None = None) -> Result:
+    """Make `change` (a service call doing `operation` with `params`, about `user`) as the request's admin."""
+    try:
+        with transaction.atomic():
+            result = change()
+            audit.emit(_record(request, operation, params, None, user))
+    except ServiceError as exc:
+        try:
+            audit.emit(_record(request, operation, params, exc, user))
+        except Exception:
+            log.exception("Could not record the refused admin change %s", operation)
+        raise
+    return result
