@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.browser import browser, page, screenshot  # noqa: F401  (fixtures)
+from tests.browser import screenshot
 from tests.conftest import error_code
 from userpools import admin_search
 from userpools.models import User, UserAttribute

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 import requests
 
-from tests.browser import browser, page, screenshot  # noqa: F401 (fixtures)
+from tests.browser import screenshot
 from tests.conftest import idp  # noqa: F401 (fixture)
 from tests.hosted.support import CALLBACK, PASSWORD, base, hosted_pool, make_user, oauth_client, pkce_pair  # noqa: F401
 from tests.userpools.mfa_support import configure_mfa

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import browser, page, screenshot  # noqa: F401 (fixtures)
+from tests.browser import screenshot
 from tests.conftest import idp  # noqa: F401 (fixture)
 from tests.hosted.support import PASSWORD, base, hosted_pool, make_user, oauth_client  # noqa: F401
 
