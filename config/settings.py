@@ -185,6 +185,7 @@ STATIC_ROOT = VAR_DIR / "static"
 # WhiteNoise serves the apps' static files straight from their packages, so no collectstatic step
 # is needed (after `collectstatic` it serves STATIC_ROOT as well).
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every start about a missing one
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["iam.rest_auth.SigV4Authentication"],

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
 import requests
 
@@ -116,3 +118,20 @@ def redis_server(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen]]:
         if process.poll() is None:
             process.terminate()
             process.wait(timeout=10)
+
+
+@pytest.fixture
+def scratch_database():
+    """A database of its own for the server (named after the suite's), dropped afterwards."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        pytest.skip("needs DATABASE_URL on PostgreSQL")
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_conns"
+    admin_url = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, "")), admin_url, name
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -5,34 +5,15 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-import pytest
 import requests
 
-from tests.ops.servers import gunicorn, server_env
+from tests.ops.servers import gunicorn, scratch_database, server_env
 from tests.ops.wire import call
 
 WORKERS = 2
 REQUESTS = 200
-
-
-@pytest.fixture
-def scratch_database():
-    """A database of its own for the server (named after the suite's), dropped afterwards."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        pytest.skip("needs DATABASE_URL on PostgreSQL")
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_conns"
-    admin_url = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, "")), admin_url, name
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _connections(admin_url: str, name: str) -> int:

@@ -2,9 +2,11 @@
 stops: readiness names the dead dependency with 503, liveness stays 200."""
 from __future__ import annotations
 
+import redis
 import requests
 
 from tests.ops.servers import gunicorn, redis_server, server_env
+from tests.ops.wire import scrape
 
 
 def test_readyz_reports_a_stopped_redis(tmp_path):
@@ -14,6 +16,15 @@ def test_readyz_reports_a_stopped_redis(tmp_path):
             ready = requests.get(server.url + "/readyz", timeout=10)
             assert ready.status_code == 200
             assert ready.json() == {"status": "ready", "checks": {"database": "ok", "redis": "ok"}, "failed": []}
+
+            # No worker runs, so messages put on the broker's queues stay there: /metrics shows them.
+            broker = redis.Redis(port=port)
+            broker.rpush("celery", *[b"message"] * 3)
+            broker.rpush("triggers", b"message")
+            samples = scrape(server.url)
+            assert samples[("identity_queue_depth", (("queue", "celery"),))] == 3
+            assert samples[("identity_queue_depth", (("queue", "triggers"),))] == 1
+            broker.close()
 
             redis_process.terminate()
             redis_process.wait(timeout=10)

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.ops.servers import ROOT, manage, server_env
+from tests.ops.servers import ROOT, manage, scratch_database, server_env
 
 _SETUP = "import django, json, sys; django.setup(); from django.core.cache import cache; from django.db import transaction;"
 
@@ -22,9 +22,13 @@ def _run(env: dict, code: str) -> str:
     return done.stdout.strip()
 
 
-@pytest.fixture
-def env(tmp_path):
-    env = server_env(tmp_path)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def env(request, tmp_path):
+    """The real settings without Redis: on SQLite (a second file), and on a scratch PostgreSQL database."""
+    extra = {}
+    if request.param == "postgresql":
+        extra["DATABASE_URL"] = request.getfixturevalue("scratch_database")[0]
+    env = server_env(tmp_path, **extra)
     manage(env, "migrate", "--noinput", "-v", "0")  # makes the cache table too
     return env
 
