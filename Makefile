@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export PORT
+export PORT HOST
 
 .PHONY: install run test migrate manage worker js-e2e iam-diff
 
@@ -25,15 +25,17 @@ manage: install
 	@$(BIN)/python manage.py migrate --noinput -v 0
 	@$(BIN)/python manage.py $(ARGS)
 
-# With REDIS_URL set, `run` also starts a Celery worker for triggers, mail and SMS (the production shape).
+# gunicorn, one sync worker per CPU and then some (config/gunicorn.conf.py); static files by WhiteNoise.
+# With REDIS_URL set, `run` also starts a Celery worker with the beat schedule for triggers, mail,
+# SMS and purging (the production shape).
 run: migrate
 	$(BIN)/python manage.py bootstrap
 	@if [ -n "$$REDIS_URL" ]; then \
-		$(BIN)/celery -A config worker -Q triggers,celery -l info & worker=$$!; \
+		$(BIN)/celery -A config worker --beat -Q triggers,celery -l info & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-		$(BIN)/python manage.py runserver --insecure --noreload $(HOST):$(PORT); \
+		$(BIN)/gunicorn -c config/gunicorn.conf.py; \
 	else \
-		$(BIN)/python manage.py runserver --insecure --noreload $(HOST):$(PORT); \
+		exec $(BIN)/gunicorn -c config/gunicorn.conf.py; \
 	fi
 
 worker: migrate

@@ -25,7 +25,6 @@ their record is written right after the handler returns or fails.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -37,7 +36,7 @@ from awsapi import audit
 from awsapi.output import prune
 from awsapi.registry import CallContext, Operation
 from awsapi.validation import validate
-from core import errors
+from core import errors, request_context
 from core.net import client_ip
 from iam import services as iam
 from iam import sigv4
@@ -87,7 +86,7 @@ class Caller:
     principal: Principal | Session | None = None
     access_key_id: str | None = None
     user_agent: str | None = None
-    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    request_id: str = field(default_factory=request_context.request_id)  # the id in x-amzn-RequestId
 
     @classmethod
     def of(cls, request: HttpRequest) -> Caller:

@@ -1,6 +1,7 @@
 """Settings, all read from the environment with safe defaults (see README)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -11,6 +12,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
 SECRET_KEY = env_str("SECRET_KEY") or local_secret_key(VAR_DIR)
+# A key generated into var/ suits one host; servers sharing a database need the same one (ops/checks.py).
+SECRET_KEY_FROM_ENVIRONMENT = bool(env_str("SECRET_KEY"))
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["*"])
 
@@ -25,6 +28,15 @@ ROOT_SECRET_ACCESS_KEY = env_str("ROOT_SECRET_ACCESS_KEY")
 ENCRYPTION_KEY = env_str("ENCRYPTION_KEY") or SECRET_KEY
 # Proxies (load balancers) in front of the app servers that append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# TLS ends at that proxy: the header it sets to "https" (e.g. X-Forwarded-Proto), so Django knows
+# a request came in over TLS. Set it only behind a proxy that overwrites the header.
+TLS_PROXY_HEADER = env_str("TLS_PROXY_HEADER")
+if TLS_PROXY_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + TLS_PROXY_HEADER.upper().replace("-", "_"), "https")
+# Origins whose forms may post (the admin, the hosted UI) besides the request's own host.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [PUBLIC_URL])
+# Cookies only over TLS once the public URL is https.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PUBLIC_URL.startswith("https://")
 # Failed sign-ins allowed per source IP and window, against password spraying.
 SIGN_IN_IP_FAILURE_LIMIT = env_int("SIGN_IN_IP_FAILURE_LIMIT", 100)
 SIGN_IN_IP_WINDOW_SECONDS = env_int("SIGN_IN_IP_WINDOW_SECONDS", 300)
@@ -62,11 +74,14 @@ INSTALLED_APPS = [
     "organizations",
     "audit",
     "identitypools",
+    "ops",
 ]
 
 MIDDLEWARE = [
-    "triggers.records.flush_after_view",  # outermost: runs once every other layer is done
+    "core.request_context.request_context",  # a request id for logs and x-amzn-RequestId, the start time for metrics
+    "triggers.records.flush_after_view",  # runs once every layer below is done
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # the admin's and Swagger UI's static files, under gunicorn too
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -97,22 +112,38 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,  # a connection kept across requests is checked before reuse
     )
 }
+# WAL lets readers proceed while one writer commits; the timeout rides out short locks (several
+# gunicorn workers share the file); IMMEDIATE takes the write lock at BEGIN, so two transactions
+# never deadlock upgrading read locks.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers proceed while one writer commits; the timeout rides out short locks.
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+# runserver serves every HTTP connection on a thread of its own, and a connection kept per thread
+# piles up (86 idle PostgreSQL connections once): it closes each connection after its request.
+if sys.argv[1:2] == ["runserver"]:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # No Redis: every gunicorn worker must still share throttles, lockout windows, single-use
+    # markers and cache generations, so the cache is a table behind a connection of its own
+    # (core/shared_cache.py; `manage.py createcachetable` makes it).
+    CACHES = {"default": {"BACKEND": "core.shared_cache.SharedDatabaseCache", "LOCATION": "shared_cache"}}
+    DATABASES["cache"] = DATABASES["default"].copy()
+    if DATABASES["cache"]["ENGINE"] == "django.db.backends.sqlite3":
+        # A file of its own: the request's transaction holds the main file's only write lock.
+        DATABASES["cache"]["NAME"] = str(Path(DATABASES["default"]["NAME"]).with_name("cache.sqlite3"))
+    DATABASE_ROUTERS = ["core.shared_cache.CacheRouter"]
 
 # Celery: with no broker every task runs in-process, eagerly.
 CELERY_BROKER_URL = REDIS_URL or None
@@ -165,6 +196,10 @@ USE_I18N = False
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise serves the apps' static files straight from their packages, so no collectstatic step
+# is needed (after `collectstatic` it serves STATIC_ROOT as well).
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every start about a missing one
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["iam.rest_auth.SigV4Authentication"],
@@ -183,11 +218,31 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# LOG_FORMAT=json: one JSON object per line; every line names its request's id (x-amzn-RequestId).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.request_context.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "core.request_context.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # It logs every data key it makes at INFO: noise on every custom-sender message.
     "loggers": {"aws_encryption_sdk": {"level": "WARNING"}},
+}
+
+# Operations: periodic purging (ops/purge.py) and how long old records are kept.
+TRIGGER_RECORD_RETENTION_DAYS = env_int("TRIGGER_RECORD_RETENTION_DAYS", 30)
+PURGE_INTERVAL_SECONDS = env_int("PURGE_INTERVAL_SECONDS", 3600)
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired": {"task": "ops.tasks.purge_expired", "schedule": float(PURGE_INTERVAL_SECONDS)},
 }

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from awsapi.fronts import json11, query
 from core import cors
 from identitypools import wellknown as identity_wellknown
+from ops import views as ops
 from userpools import wellknown
 
 
@@ -22,6 +23,9 @@ def aws_endpoint(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", aws_endpoint, name="aws-endpoint"),
     path("admin/", admin.site.urls),
+    path("healthz", ops.healthz, name="healthz"),
+    path("readyz", ops.readyz, name="readyz"),
+    path("metrics", ops.metrics, name="metrics"),
     path("api/v1/", include("identitypools.authorizer_urls")),  # POST /api/v1/authorize, before the catch-all
     path("api/v1/", include("userpools.api.rest_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

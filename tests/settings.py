@@ -16,3 +16,10 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 # Suites share the cache; only the throttle's own tests should ever meet the per-IP limit.
 SIGN_IN_IP_FAILURE_LIMIT = 10_000
+# Without Redis the suite keeps a local-memory cache: it runs in one process, and the shared
+# database cache (config/settings.py) has a connection of its own that test transactions
+# cannot roll back. Tests of several processes start real servers with the real settings.
+if not REDIS_URL:  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    DATABASES.pop("cache", None)  # noqa: F405
+    DATABASE_ROUTERS: list[str] = []

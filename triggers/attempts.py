@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connections
 from django.utils import timezone
 
+from core import metrics
 from triggers import execution, records
 from triggers.conf import trigger_settings
 from triggers.models import TriggerInvocation
@@ -88,6 +89,9 @@ def record(
     # An asynchronous trigger's answer is ignored (a sender returns nothing), so any answer is a success.
     if synchronous and outcome == TriggerInvocation.Outcome.SUCCESS and not has_response(answer.get("result")):
         outcome, error = TriggerInvocation.Outcome.INVALID_RESPONSE, "Unrecognizable lambda output"
+    seconds = time.monotonic() - began
+    metrics.TRIGGER_ATTEMPTS.labels(trigger_source, outcome).inc()
+    metrics.TRIGGER_SECONDS.labels(trigger_source).observe(seconds)
     records.record(
         pool_id=pool_id,
         trigger_source=trigger_source,
@@ -95,7 +99,7 @@ def record(
         attempt=attempt,
         synchronous=synchronous,
         started_at=started,
-        duration_ms=int((time.monotonic() - began) * 1000),
+        duration_ms=int(seconds * 1000),
         outcome=outcome,
         error=error[:2000],
     )

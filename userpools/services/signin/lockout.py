@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 
+from core import metrics
 from core.errors import NotAuthorizedException
 from userpools.models import User
 from userpools.services.signin import clock
@@ -57,6 +58,7 @@ def record_failure(user: User) -> None:
         seconds = lock_seconds(users.values_list("failed_sign_ins", flat=True).get())
         if seconds:
             users.update(locked_until=now + timedelta(seconds=seconds))
+            metrics.LOCKOUTS.inc()
 
 
 def record_success(user: User) -> None:
