@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from awsapi.fronts import json11, query
 from identitypools import wellknown as identity_wellknown
 from userpools import wellknown
+from userpools.api import import_upload
 
 
 @csrf_exempt
@@ -22,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("identitypools.authorizer_urls")),  # POST /api/v1/authorize, before the catch-all
     path("api/v1/", include("userpools.api.rest_urls")),
+    path("user-import-uploads/<str:job_id>", import_upload.upload, name="user-import-upload"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("identitypools/.well-known/jwks.json", identity_wellknown.jwks, name="identity-pool-jwks"),

@@ -13,6 +13,7 @@ from userpools.api import (
     aws_clients,
     aws_devices,
     aws_groups,
+    aws_import_jobs,
     aws_mfa,
     aws_pools,
     aws_resource_servers,
@@ -122,4 +123,10 @@ OPERATIONS: dict[str, Handler] = {
     "AdminUpdateDeviceStatus": aws_devices.admin_update_device_status,
     "ForgetDevice": aws_devices.forget_device,
     "AdminForgetDevice": aws_devices.admin_forget_device,
+    "GetCSVHeader": aws_import_jobs.get_csv_header,
+    "CreateUserImportJob": aws_import_jobs.create_user_import_job,
+    "StartUserImportJob": aws_import_jobs.start_user_import_job,
+    "StopUserImportJob": aws_import_jobs.stop_user_import_job,
+    "DescribeUserImportJob": aws_import_jobs.describe_user_import_job,
+    "ListUserImportJobs": aws_import_jobs.list_user_import_jobs,
 }

@@ -7,6 +7,7 @@ import secrets
 from django.contrib.auth.hashers import check_password, make_password
 
 from userpools.models import User
+from userpools.services import passwords
 
 
 @functools.lru_cache(maxsize=1)
@@ -16,8 +17,9 @@ def _dummy_hash() -> str:
 
 def password_matches(user: User | None, password: str) -> bool:
     """Whether `password` is the user's. With no user (or no stored password) the same hashing
-    work is done against a dummy hash, so the answer's timing does not reveal which it was."""
+    work is done against a dummy hash, so the answer's timing does not reveal which it was.
+    A matching hash from another system is upgraded to ours (`passwords.check_and_upgrade`)."""
     if user is None or not user.password:
         check_password(password, _dummy_hash())
         return False
-    return check_password(password, user.password)
+    return passwords.check_and_upgrade(user, password)
