@@ -13,8 +13,6 @@ import binascii
 import json
 import re
 
-# Django's encodings, by their algorithm prefix (the hasher must be in PASSWORD_HASHERS).
-DJANGO_ALGORITHMS = ("pbkdf2_sha256", "pbkdf2_sha1", "argon2", "bcrypt_sha256", "bcrypt")
 _BARE_BCRYPT = re.compile(r"\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}")
 # Keycloak's algorithm names -> our hasher's algorithm prefix (core.hashers).
 KEYCLOAK_ALGORITHMS = {"pbkdf2-sha256": "keycloak_pbkdf2_sha256", "pbkdf2-sha512": "keycloak_pbkdf2_sha512", "pbkdf2": "keycloak_pbkdf2_sha1"}
@@ -24,8 +22,9 @@ class UnknownHashFormat(ValueError):
     """The value is no password hash this service can verify."""
 
 
-def normalize(value: str | dict) -> str:
-    """The Django-encoded form of an imported hash; UnknownHashFormat when it is none we know."""
+def normalize(value: str | dict, django_algorithms: set[str]) -> str:
+    """The Django-encoded form of an imported hash; UnknownHashFormat when it is none we know.
+    `django_algorithms` are the prefixes of the configured hashers (`pbkdf2_sha256`, `argon2`, ...)."""
     if isinstance(value, dict):
         return _keycloak(value)
     value = value.strip()
@@ -38,7 +37,7 @@ def normalize(value: str | dict) -> str:
         # Auth0 and most bcrypt libraries: $2a$/$2y$ are the same algorithm as $2b$.
         return "bcrypt$$2b$" + value[4:]
     algorithm = value.split("$", 1)[0]
-    if algorithm in DJANGO_ALGORITHMS and "$" in value:
+    if algorithm in django_algorithms and "$" in value:
         return value
     raise UnknownHashFormat("The password hash is in no format this service accepts.")
 

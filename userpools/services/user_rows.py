@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import get_hashers_by_algorithm
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -101,7 +102,7 @@ def _prepare(pool: UserPool, schema: dict[str, dict], record: UserRecord, now) -
     encoded = ""
     if record.password_hash:
         try:
-            encoded = imported_hashes.normalize(record.password_hash)
+            encoded = imported_hashes.normalize(record.password_hash, set(get_hashers_by_algorithm()))
         except imported_hashes.UnknownHashFormat as exc:
             raise _RowError(str(exc)) from None
     status = record.status or (User.CONFIRMED if encoded else User.RESET_REQUIRED)
