@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import get_hashers_by_algorithm
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -174,6 +174,17 @@ def _drop_conflicts(pool: UserPool, batch: list[_Ready], outcomes: dict[int, Out
     return kept
 
 
+def _insert_attributes(pool: UserPool, created: list[_Ready]) -> None:
+    """The attribute rows of new users in one executemany: a few times faster than bulk_create
+    at these numbers (most of an import's time went to building and preparing model instances)."""
+    meta = UserAttribute._meta
+    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in ("user", "pool", "name", "value"))
+    rows = [(ready.user.pk, pool.pk, name, value) for ready in created for name, value in ready.values.items()]
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)", rows)
+
+
 def _write_groups(pool: UserPool, created: list[_Ready]) -> None:
     names = {name for ready in created for name in ready.record.groups}
     if not names:
@@ -211,9 +222,7 @@ def create_users(pool: UserPool, records: Sequence[UserRecord]) -> list[Outcome]
             outcomes[record.line_number] = Outcome(record.line_number, FAILED, str(exc))
     created = _drop_conflicts(pool, batch, outcomes)
     User.objects.bulk_create([ready.user for ready in created])
-    UserAttribute.objects.bulk_create([
-        UserAttribute(user=ready.user, pool=pool, name=name, value=value) for ready in created for name, value in ready.values.items()
-    ])
+    _insert_attributes(pool, created)
     _write_groups(pool, created)
     _write_software_tokens(created)
     for ready in created:
