@@ -3,7 +3,8 @@ lines with Cognito's messages. Cognito writes these to CloudWatch Logs; here the
 with the job and read like its description (the caller needs cognito-idp:DescribeUserImportJob)."""
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +17,10 @@ from userpools.api.operations import COGNITO_IDP, pool_arn
 from userpools.services import import_jobs
 
 _MAX_RESULTS = 1000
+_LINE = inline_serializer("UserImportJobLine", fields={
+    "LineNumber": serializers.IntegerField(), "Outcome": serializers.ChoiceField(choices=["SKIPPED", "FAILED"]), "Message": serializers.CharField(),
+})
+_PAGE = inline_serializer("UserImportJobLines", fields={"Lines": _LINE.__class__(many=True), "NextToken": serializers.CharField(required=False)})
 
 
 class ImportJobLinesView(APIView):
@@ -26,7 +31,7 @@ class ImportJobLinesView(APIView):
     @extend_schema(tags=["import-jobs"], operation_id="ListUserImportJobLines", parameters=[
         OpenApiParameter("max_results", int, description=f"1 to {_MAX_RESULTS} (default 100)"),
         OpenApiParameter("next_token", str),
-    ])
+    ], responses={200: _PAGE})
     def get(self, request: Request, pool_id: str, job_id: str) -> Response:
         iam.authorize(request.user, f"{COGNITO_IDP.iam_prefix}:DescribeUserImportJob", pool_arn(pool_id), source_ip=client_ip(request.META))
         try:
