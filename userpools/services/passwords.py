@@ -36,24 +36,11 @@ def verify_password(password: str, encoded: str) -> bool:
     return bool(encoded) and _check_hash(password, encoded)
 
 
-def check_and_upgrade(user: User, password: str) -> bool:
-    """Whether `password` matches the user's stored hash; the one check sign-in makes.
-
-    On a match, a hash not made by the preferred hasher (imported from Django, Keycloak, Auth0,
-    or an older setting) is replaced by the preferred hasher's, and a missing SRP verifier
-    (users imported with a foreign hash have none) is derived, so USER_SRP_AUTH works from then on.
-    """
-    upgraded = False
-
-    def upgrade(raw: str) -> None:
-        nonlocal upgraded
-        fields = password_fields(user.pool_id, user.username, raw)
-        User.objects.filter(pk=user.pk, password=user.password).update(**fields)
-        for name, value in fields.items():
-            setattr(user, name, value)
-        upgraded = True
-
-    matches = bool(user.password) and _check_hash(password, user.password, setter=upgrade)
-    if matches and not upgraded and not user.srp_verifier:
-        upgrade(password)
-    return matches
+def adopt(user: User, password: str) -> None:
+    """Store `password` (just proven right) in our current form: the preferred hasher's hash and
+    an SRP verifier. Sign-in calls this when the stored hash came from another system (Django,
+    Keycloak, Auth0) or an older hasher, and when the user has no SRP verifier yet."""
+    fields = password_fields(user.pool_id, user.username, password)
+    User.objects.filter(pk=user.pk, password=user.password).update(**fields)
+    for name, value in fields.items():
+        setattr(user, name, value)
