@@ -162,10 +162,28 @@ TRIGGER_TIMEOUT_SECONDS = float(env_str("TRIGGER_TIMEOUT_SECONDS", "5"))
 TRIGGER_ATTEMPTS = env_int("TRIGGER_ATTEMPTS", 3)
 TRIGGER_HTTP_SECRET = env_str("TRIGGER_HTTP_SECRET")  # HMAC key for the HTTP plugin's X-Trigger-Signature
 
+# Hashes imported from other systems (importusers, import jobs) are verified by these at the
+# user's first sign-in and then replaced by the first (preferred) hasher's.
+IMPORTED_PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.BCryptPasswordHasher",
+    "core.hashers.KeycloakPBKDF2SHA256Hasher",
+    "core.hashers.KeycloakPBKDF2SHA512Hasher",
+    "core.hashers.KeycloakPBKDF2SHA1Hasher",
+]
 PASSWORD_HASHERS = [
     "core.hashers.TunedArgon2PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
+    *IMPORTED_PASSWORD_HASHERS,
 ]
+
+# User import jobs (CreateUserImportJob): lines per committed batch, how long the pre-signed
+# upload URL lives, and the largest CSV it takes (Cognito's limit is 100 MB).
+USER_IMPORT_BATCH_SIZE = env_int("USER_IMPORT_BATCH_SIZE", 500)
+USER_IMPORT_UPLOAD_SECONDS = env_int("USER_IMPORT_UPLOAD_SECONDS", 900)
+USER_IMPORT_MAX_BYTES = env_int("USER_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))

@@ -9,6 +9,7 @@ from core import cors
 from identitypools import wellknown as identity_wellknown
 from ops import views as ops
 from userpools import wellknown
+from userpools.api import import_upload
 
 
 @csrf_exempt
@@ -28,6 +29,7 @@ urlpatterns = [
     path("metrics", ops.metrics, name="metrics"),
     path("api/v1/", include("identitypools.authorizer_urls")),  # POST /api/v1/authorize, before the catch-all
     path("api/v1/", include("userpools.api.rest_urls")),
+    path("user-import-uploads/<str:job_id>", import_upload.upload, name="user-import-upload"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("identitypools/.well-known/jwks.json", identity_wellknown.jwks, name="identity-pool-jwks"),

@@ -108,6 +108,11 @@ class InvalidParameterException(ServiceError):
     query_code = "ValidationError"
 
 
+class PreconditionNotMetException(ServiceError):
+    error_type = "PreconditionNotMetException"
+    default_message = "A precondition is not met."
+
+
 class ResourceNotFoundException(ServiceError):
     error_type = "ResourceNotFoundException"
     default_message = "Resource not found."

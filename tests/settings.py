@@ -7,7 +7,7 @@ os.environ.setdefault("ROOT_SECRET_ACCESS_KEY", "test-root-secret-key-0000000000
 from config.settings import *  # noqa: E402,F401,F403
 
 # Hashing is not under test here; Argon2 is exercised by its own tests.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "core.hashers.TunedArgon2PasswordHasher"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "core.hashers.TunedArgon2PasswordHasher", *IMPORTED_PASSWORD_HASHERS]  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Live-server threads must not keep connections open, or the test database cannot be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
@@ -23,3 +23,10 @@ if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     DATABASES.pop("cache", None)  # noqa: F405
     DATABASE_ROUTERS: list[str] = []
+# A file, not SQLite's shared in-memory database: work that runs after the response in threads of
+# its own (user import jobs without a broker) needs WAL and the busy timeout, which shared-cache
+# memory databases do not honour ("database table is locked").
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"identity-test-{os.getpid()}.sqlite3")}  # noqa: F405

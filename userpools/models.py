@@ -403,3 +403,55 @@ class SamlServiceProviderKey(models.Model):
     created = models.DateTimeField(auto_now_add=True)
 
     private_key_pem = crypto.Encrypted("private_key_encrypted")
+class UserImportJob(models.Model):
+    """A Cognito user import job (CreateUserImportJob). Progress is kept per batch of CSV lines,
+    so a job whose worker died resumes after the last committed batch."""
+
+    CREATED, PENDING, IN_PROGRESS = "Created", "Pending", "InProgress"
+    STOPPING, STOPPED, EXPIRED, FAILED, SUCCEEDED = "Stopping", "Stopped", "Expired", "Failed", "Succeeded"
+    STATUSES = [CREATED, PENDING, IN_PROGRESS, STOPPING, STOPPED, EXPIRED, FAILED, SUCCEEDED]
+
+    job_id = models.CharField(primary_key=True, max_length=55)  # import-<alphanumerics>
+    pool = models.ForeignKey(UserPool, on_delete=models.CASCADE, related_name="import_jobs")
+    name = models.CharField(max_length=128)
+    cloudwatch_logs_role_arn = models.CharField(max_length=2048)
+    status = models.CharField(max_length=16, choices=[(s, s) for s in STATUSES], default=CREATED)
+    upload_expires_at = models.DateTimeField()
+    uploaded_bytes = models.BigIntegerField(null=True, blank=True)  # None until the CSV is PUT
+    lines_done = models.PositiveIntegerField(default=0)  # data lines handled by committed batches
+    imported_users = models.PositiveIntegerField(default=0)
+    skipped_users = models.PositiveIntegerField(default=0)
+    failed_users = models.PositiveIntegerField(default=0)
+    completion_message = models.CharField(max_length=128, blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    completed = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)  # the last committed batch
+
+    class Meta:
+        indexes = [models.Index(fields=["pool", "created", "job_id"], name="import_job_by_pool")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.job_id})"
+
+
+class UserImportUpload(models.Model):
+    """The CSV PUT to a job's pre-signed URL, kept in the database so any worker can read it."""
+
+    job = models.OneToOneField(UserImportJob, on_delete=models.CASCADE, primary_key=True, related_name="upload")
+    content = models.BinaryField()
+
+
+class UserImportLine(models.Model):
+    """A line of an import job that was skipped or failed, with Cognito's log message
+    (Cognito writes these to CloudWatch Logs; here they stay queryable)."""
+
+    SKIPPED, FAILED = "SKIPPED", "FAILED"
+
+    job = models.ForeignKey(UserImportJob, on_delete=models.CASCADE, related_name="lines")
+    line_number = models.PositiveIntegerField()  # in the file, the header being line 1
+    outcome = models.CharField(max_length=8, choices=[(SKIPPED, SKIPPED), (FAILED, FAILED)])
+    message = models.CharField(max_length=512)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "line_number"], name="import_line_unique")]

@@ -164,6 +164,7 @@ def test_management_commands_are_run_with_the_venv_python():
 def test_the_readme_runs_as_written(live_server, settings, mailbox, plugin_modules, monkeypatch, capsys, tmp_path, request):  # noqa: F811
     settings.TRIGGER_PLUGINS = readme_export("TRIGGER_PLUGINS")  # what the restarted server is given
     settings.TRIGGER_ATTEMPTS = 1
+    settings.PUBLIC_URL = live_server.url  # so the import job's PreSignedUrl names the test server
 
     answered = []
 
@@ -198,6 +199,9 @@ def test_the_readme_runs_as_written(live_server, settings, mailbox, plugin_modul
     pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     assert pool["AutoVerifiedAttributes"] == ["email"]
     assert pool["LambdaConfig"] == {"PreSignUp": "arn:aws:lambda:us-east-1:000000000000:function:pre-sign-up"}
+    # Moving users in: the CSV import job ends with one user in and one line refused, readable over signed REST.
+    assert "\nSucceeded 1 0 1\n" in printed
+    assert "[{'LineNumber': 3, 'Outcome': 'FAILED', 'Message': 'The User Record does not set any of the auto verified" in printed
 
     # The shell example tries the same plugin through invoketrigger, on the pool just made.
     (shell,) = [block for block in readme_blocks("sh") if "invoketrigger" in block.code]

@@ -108,7 +108,7 @@ def test_unknown_user_costs_a_password_hash_like_a_known_one(idp, unsigned_idp, 
     make_user(idp, pool_id)
     checked = []
     real = credentials.check_password
-    monkeypatch.setattr(credentials, "check_password", lambda password, encoded: checked.append(encoded) or real(password, encoded))
+    monkeypatch.setattr(credentials, "check_password", lambda password, encoded, **kw: checked.append(encoded) or real(password, encoded, **kw))
     for username in ("alice", "nobody"):
         with pytest.raises(ClientError):
             sign_in(unsigned_idp, client_id, username, "Wrong#Pass1")

@@ -15,6 +15,7 @@ from userpools.api import (
     aws_domains,
     aws_groups,
     aws_identity_providers,
+    aws_import_jobs,
     aws_mfa,
     aws_pools,
     aws_resource_servers,
@@ -144,4 +145,10 @@ OPERATIONS: dict[str, Handler] = {
     "DescribeManagedLoginBrandingByClient": aws_domains.describe_managed_login_branding_by_client,
     "UpdateManagedLoginBranding": aws_domains.update_managed_login_branding,
     "DeleteManagedLoginBranding": aws_domains.delete_managed_login_branding,
+    "GetCSVHeader": aws_import_jobs.get_csv_header,
+    "CreateUserImportJob": aws_import_jobs.create_user_import_job,
+    "StartUserImportJob": aws_import_jobs.start_user_import_job,
+    "StopUserImportJob": aws_import_jobs.stop_user_import_job,
+    "DescribeUserImportJob": aws_import_jobs.describe_user_import_job,
+    "ListUserImportJobs": aws_import_jobs.list_user_import_jobs,
 }

@@ -14,6 +14,8 @@ PATH_MEMBERS = {
     "group_name": "GroupName",
     "username": "Username",
     "identifier": "Identifier",
+    "device_key": "DeviceKey",
+    "job_id": "JobId",
 }
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 from django.urls import include, path, re_path
 
 from awsapi.fronts.rest import no_route, route_view
+from userpools.api.rest_import_lines import ImportJobLinesView
 from userpools.api.rest_routes import bind_pool_arn, route
 
 POOL = "userpools/<str:pool_id>"
 USER = f"{POOL}/users/<str:username>"
 GROUP = f"{POOL}/groups/<str:group_name>"
+DEVICE = f"{USER}/devices/<str:device_key>"
+JOB = f"{POOL}/import-jobs/<str:job_id>"
 
 urlpatterns = [
     path("userpools", route_view(
@@ -79,6 +82,26 @@ urlpatterns = [
     path(f"{USER}/disable", route_view(POST=route("AdminDisableUser", "users")), name="user-disable"),
     path(f"{USER}/confirm", route_view(POST=route("AdminConfirmSignUp", "users")), name="user-confirm"),
     path(f"{USER}/groups", route_view(GET=route("AdminListGroupsForUser", "users")), name="user-groups"),
+    path(f"{USER}/reset-password", route_view(POST=route("AdminResetUserPassword", "users")), name="user-reset-password"),
+    path(f"{USER}/sign-out", route_view(POST=route("AdminUserGlobalSignOut", "users")), name="user-sign-out"),
+    path(f"{USER}/mfa-preference", route_view(PUT=route("AdminSetUserMFAPreference", "mfa")), name="user-mfa-preference"),
+    # A user's remembered devices
+    path(f"{USER}/devices", route_view(GET=route("AdminListDevices", "devices")), name="user-devices"),
+    path(DEVICE, route_view(
+        GET=route("AdminGetDevice", "devices"),
+        DELETE=route("AdminForgetDevice", "devices"),
+    ), name="user-device"),
+    path(f"{DEVICE}/status", route_view(PUT=route("AdminUpdateDeviceStatus", "devices")), name="user-device-status"),
+    # User import jobs (Cognito's CSV import); the CSV goes to the job's PreSignedUrl
+    path(f"{POOL}/import-jobs", route_view(
+        GET=route("ListUserImportJobs", "import-jobs", defaults={"MaxResults": 60}),
+        POST=route("CreateUserImportJob", "import-jobs", status=201),
+    ), name="import-jobs"),
+    path(f"{POOL}/import-jobs/csv-header", route_view(GET=route("GetCSVHeader", "import-jobs")), name="import-jobs-csv-header"),
+    path(JOB, route_view(GET=route("DescribeUserImportJob", "import-jobs")), name="import-job"),
+    path(f"{JOB}/start", route_view(POST=route("StartUserImportJob", "import-jobs")), name="import-job-start"),
+    path(f"{JOB}/stop", route_view(POST=route("StopUserImportJob", "import-jobs")), name="import-job-stop"),
+    path(f"{JOB}/lines", ImportJobLinesView.as_view(), name="import-job-lines"),
     # Resource servers
     path(f"{POOL}/resource-servers", route_view(
         GET=route("ListResourceServers", "resource-servers", defaults={"MaxResults": 50}),

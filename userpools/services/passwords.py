@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import make_password
 
 from core import crypto
 from userpools.domain import srp
+from userpools.models import User
 
 
 def hash_password(password: str) -> str:
@@ -34,3 +35,13 @@ def set_password(user, password: str) -> None:
 def verify_password(password: str, encoded: str) -> bool:
     """Whether `password` matches a stored hash (an empty hash matches nothing)."""
     return bool(encoded) and _check_hash(password, encoded)
+
+
+def adopt(user: User, password: str) -> None:
+    """Store `password` (just proven right) in our current form: the preferred hasher's hash and
+    an SRP verifier. Sign-in calls this when the stored hash came from another system (Django,
+    Keycloak, Auth0) or an older hasher, and when the user has no SRP verifier yet."""
+    fields = password_fields(user.pool_id, user.username, password)
+    User.objects.filter(pk=user.pk, password=user.password).update(**fields)
+    for name, value in fields.items():
+        setattr(user, name, value)

@@ -7,6 +7,7 @@ import secrets
 from django.contrib.auth.hashers import check_password, make_password
 
 from userpools.models import User
+from userpools.services import passwords
 
 
 @functools.lru_cache(maxsize=1)
@@ -16,8 +17,12 @@ def _dummy_hash() -> str:
 
 def password_matches(user: User | None, password: str) -> bool:
     """Whether `password` is the user's. With no user (or no stored password) the same hashing
-    work is done against a dummy hash, so the answer's timing does not reveal which it was."""
+    work is done against a dummy hash, so the answer's timing does not reveal which it was.
+    A matching hash from another system is replaced by ours (`passwords.adopt`)."""
     if user is None or not user.password:
         check_password(password, _dummy_hash())
         return False
-    return check_password(password, user.password)
+    matches = check_password(password, user.password, setter=lambda raw: passwords.adopt(user, raw))
+    if matches and not user.srp_verifier:  # a foreign hash that was current already, or an old import
+        passwords.adopt(user, password)
+    return matches
