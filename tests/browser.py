@@ -8,6 +8,7 @@ imports only `screenshot` from here (importing the fixtures would start a second
 """
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 from pathlib import Path
@@ -25,6 +26,23 @@ def chromium_path() -> str | None:
     return None
 
 
+_RUNNING: dict = {}  # one Playwright and one Chromium per test process
+
+
+def _shared_chromium(path: str):
+    """Every test module that imports `browser` defines its own session fixture; Playwright's sync
+    API allows one instance per thread, so they all share the first, closed when the process ends."""
+    if "chromium" not in _RUNNING:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        # Root (as in CI) cannot use Chromium's sandbox.
+        _RUNNING["chromium"] = playwright.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        atexit.register(playwright.stop)
+        atexit.register(_RUNNING["chromium"].close)
+    return _RUNNING["chromium"]
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = chromium_path()
@@ -33,16 +51,10 @@ def browser():
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
     # Playwright's sync API keeps an event loop running in this thread; the ORM calls the tests make
     # between page actions are still plain synchronous calls.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        # Root (as in CI) cannot use Chromium's sandbox.
-        chromium = playwright.chromium.launch(executable_path=path, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+    return _shared_chromium(path)
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from tests.triggers import plugins
 from tests.triggers.support import PLUGINS, arn
 from tests.userpools.concurrency import require_postgresql, run_together
 from tests.userpools.signin_support import claims
-from userpools.models import AuthorizationCode
+from userpools.hosted.flow import complete_sign_in
+from userpools.models import AuthorizationCode, User, UserPool, UserPoolClient
 
 
 def _token(base_url: str, pool_id: str, data: dict, auth=None) -> requests.Response:
@@ -83,3 +84,17 @@ def test_triggers_of_a_hosted_sign_in(idp, base):
                                         "redirect_uri": CALLBACK})
     assert answer.status_code == 200
     assert [event["triggerSource"] for event in plugins.SIGN_IN_EVENTS] == ["PostAuthentication_Authentication", "TokenGeneration_HostedAuth"]
+
+
+def test_complete_sign_in_refuses_a_resume_whose_callback_is_not_the_clients(idp, base, rf):
+    """What the federation responses rely on: complete_sign_in re-checks the authorize request."""
+    pool_id = hosted_pool(idp)
+    client = oauth_client(idp, pool_id)
+    make_user(idp, pool_id)
+    pool, app_client = UserPool.objects.get(pk=pool_id), UserPoolClient.objects.get(pk=client["ClientId"])
+    user = User.objects.get(pool=pool, username="alice")
+    request = rf.get(f"/{pool_id}/oauth2/idpresponse")
+    refused = complete_sign_in(request, pool, app_client, user, {"response_type": "code", "redirect_uri": "https://evil.example/cb"})
+    assert refused.status_code == 400
+    good = complete_sign_in(request, pool, app_client, user, {"response_type": "code", "redirect_uri": CALLBACK, "state": "s"})
+    assert good.status_code == 302 and good["Location"].startswith(CALLBACK + "?code=") and good.cookies[f"cognito_sso_{pool_id}"]["httponly"]

@@ -23,7 +23,10 @@ def complete_sign_in(request: HttpRequest, pool: UserPool, client: UserPoolClien
     """Sign `user` in to `client` for the authorize request `resume` (its parameters as strings):
     a new SSO cookie, then the redirect to the callback. A request no longer valid is answered as
     /oauth2/authorize would answer it."""
-    checked = requests.parse(pool, {**resume, "client_id": client.client_id})
+    try:
+        checked = requests.parse(pool, {**resume, "client_id": client.client_id})
+    except requests.UnsafeRequest as error:  # the callback is no longer one of the client's
+        return errors.error_page(request, error, pool=pool)
     if isinstance(checked, requests.RedirectedError):
         return errors.redirect_error(checked)
     auth_time = auth_time or timezone.now()
