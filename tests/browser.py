@@ -30,8 +30,8 @@ _RUNNING: dict = {}  # one Playwright and one Chromium per test process
 
 
 def _shared_chromium(path: str):
-    """Every test module that imports `browser` defines its own session fixture; Playwright's sync
-    API allows one instance per thread, so they all share the first, closed when the process ends."""
+    """Playwright's sync API allows one instance per thread: should the session fixture be defined
+    twice (a module importing it), both share the first Chromium, closed when the process ends."""
     if "chromium" not in _RUNNING:
         from playwright.sync_api import sync_playwright
 
