@@ -240,6 +240,8 @@ class SoftwareToken(models.Model):
     friendly_name = models.CharField(max_length=128, blank=True, default="")
     last_step = models.BigIntegerField(null=True, blank=True)  # the last accepted TOTP time step
     failed_attempts = models.PositiveIntegerField(default=0)
+    # When the last wrong code came: the back-off runs from here, so it survives a cache flush.
+    last_failed_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     secret = crypto.Encrypted("secret_encrypted")
