@@ -102,7 +102,7 @@ def record_success(user: User) -> None:
 # --- names nobody has (PreventUserExistenceErrors) -----------------------------------------------
 
 def _phantom_key(pool: UserPool, username_key: str) -> str:
-    digest = hashlib.sha256(f"{pool.pk}\0{username_key}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{pool.id}\0{username_key}".encode()).hexdigest()
     return f"signin:phantom-lockout:{digest}"
 
 
