@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 
-from core.errors import NotAuthorizedException
+from core.errors import NotAuthorizedException, ServiceError
 from userpools.models import User, UserPool
 from userpools.services.signin import clock
 
@@ -51,9 +51,9 @@ def refuse_if_locked(user: User) -> None:
     raise NotAuthorizedException(LOCKED_MESSAGE)
 
 
-def proven(user: User, proof: Callable[[User], bool]) -> bool:
+def proven(user: User, proof: Callable[[User], bool], locked_error: ServiceError | None = None) -> bool:
     """Run `proof` (a password or SRP check) on the user's row locked against every other attempt,
-    counting a failure; "Password attempts exceeded" when the user is locked.
+    counting a failure; "Password attempts exceeded" (or `locked_error`) when the user is locked.
 
     Attempts at one user are serialised here (others are not), so each sees every failure
     before it: the fifth wrong guess locks the user for all that follow.
@@ -71,7 +71,7 @@ def proven(user: User, proof: Callable[[User], bool]) -> bool:
             if not ok:
                 record_failure(user)
     if locked:
-        raise NotAuthorizedException(LOCKED_MESSAGE)
+        raise locked_error or NotAuthorizedException(LOCKED_MESSAGE)
     return ok
 
 
