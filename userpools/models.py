@@ -265,3 +265,12 @@ class Device(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "id"], name="device_by_user")]
+
+
+class LimitCounter(models.Model):
+    """One fixed-window count of userpools/services/limits.py, kept here where the cache cannot
+    count atomically (a database cache's incr is a read and a write)."""
+
+    key = models.CharField(max_length=128, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)

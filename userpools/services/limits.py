@@ -14,19 +14,26 @@
 A subject is an opaque string: `user_subject` for a user, `name_subject` for a name nobody has
 (clients that hide which users exist count those the same way, so the limits reveal nothing).
 Counters live in Django's cache (Redis in production) and are bumped with `cache.add` then
-`cache.incr`, which is atomic on Redis and on the local-memory cache; keys hold digests, never
-an address or a name. Settings are read at run time (see README, "Limits").
+`cache.incr`, which is atomic on Redis and on the local-memory cache; with any other cache backend
+(a database cache's incr reads then writes) they are `LimitCounter` rows bumped by an UPDATE. Keys
+hold digests, never an address or a name. Settings are read at run time (see README, "Limits").
 """
 from __future__ import annotations
 
 import hashlib
 import time
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from core.errors import LimitExceededException
-from userpools.models import User, UserPool
+from userpools.models import LimitCounter, User, UserPool
 
 ATTEMPT_LIMIT_MESSAGE = "Attempt limit exceeded, please try after some time."
 
@@ -49,15 +56,38 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:40]
 
 
+def _counts_atomically() -> bool:
+    # Redis INCR, and the local-memory cache's incr under its lock; other backends read then write.
+    return isinstance(caches["default"], RedisCache | LocMemCache)
+
+
 def _hit(name: str, window: int) -> int:
     """Count one event under `name` in the current fixed window; the count so far."""
     key = f"limits:{name}:{int(time.time()) // window}"
+    if not _counts_atomically():
+        return _hit_row(key, window)
     cache.add(key, 0, timeout=2 * window)  # no-op when the window's counter exists
     try:
         return cache.incr(key)
     except ValueError:  # evicted between add and incr
         cache.set(key, 1, timeout=2 * window)
         return 1
+
+
+def _hit_row(key: str, window: int) -> int:
+    """`_hit` on a database row: the UPDATE counts under the row's lock, so none is lost. It
+    belongs to the caller's transaction: a call that fails afterwards takes its count back."""
+    now = timezone.now()
+    rows = LimitCounter.objects.filter(key=key)
+    with transaction.atomic():
+        if not rows.update(count=F("count") + 1):
+            LimitCounter.objects.filter(expires_at__lt=now).delete()  # the windows that have passed
+            try:
+                with transaction.atomic():
+                    LimitCounter.objects.create(key=key, count=1, expires_at=now + timedelta(seconds=2 * window))
+            except IntegrityError:  # created meanwhile by a concurrent request
+                rows.update(count=F("count") + 1)
+        return rows.values_list("count", flat=True).get()
 
 
 def count_code_request(operation: str, subject: str, source_ip: str | None) -> None:
