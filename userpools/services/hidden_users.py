@@ -14,6 +14,7 @@ commit) the path did.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Iterator
@@ -58,7 +59,8 @@ def simulated_send(pool: UserPool, username: str, purpose: str) -> dict:
     """Issue a phantom code for `purpose` and answer believable CodeDeliveryDetails. A code is
     made and hashed as for a real user, so the work matches too."""
     codes.hash_code(codes.generate_code(), salt=f"{pool.id}:{purpose}")
-    cache.set(_key(pool, username, purpose), 0, timeout=int(verification.LIFETIMES[purpose].total_seconds()))
+    with contextlib.suppress(*limits.CACHE_DOWN):  # a phantom is not worth failing the call for
+        cache.set(_key(pool, username, purpose), 0, timeout=int(verification.LIFETIMES[purpose].total_seconds()))
     return verification.simulated_details(pool, username)
 
 
@@ -71,13 +73,17 @@ def redeem(pool: UserPool, username: str, purpose: str, *, pending_without_send:
     who = subject(pool, username)
     limits.refuse_if_guessing_locked(who)
     key = _key(pool, username, purpose)
-    failed = cache.get(key)
+    try:
+        failed = cache.get(key)
+    except limits.CACHE_DOWN:  # the phantom's state is lost with the cache: as if no code were sent
+        failed = None
     if failed is None:
         if not pending_without_send:
             raise ExpiredCodeException(NO_CODE)
         failed = 0
     if failed >= verification.MAX_FAILED_ATTEMPTS:
         raise LimitExceededException(verification.ATTEMPT_LIMIT_MESSAGE)
-    cache.set(key, failed + 1, timeout=int(verification.LIFETIMES[purpose].total_seconds()))
+    with contextlib.suppress(*limits.CACHE_DOWN):
+        cache.set(key, failed + 1, timeout=int(verification.LIFETIMES[purpose].total_seconds()))
     limits.record_wrong_guess(who)
     raise CodeMismatchException(WRONG_CODE)

@@ -31,11 +31,15 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from core.errors import LimitExceededException
+from core.errors import InternalErrorException, LimitExceededException
 from userpools.models import LimitCounter, User, UserPool
 
 ATTEMPT_LIMIT_MESSAGE = "Attempt limit exceeded, please try after some time."
+# A cache that cannot be reached: Redis's own errors, or ours where the cache backend translates them.
+CACHE_DOWN = (RedisConnectionError, RedisTimeoutError, InternalErrorException)
 
 # The requests that send a code, each counted on its own.
 FORGOT_PASSWORD = "forgot-password"
@@ -62,16 +66,20 @@ def _counts_atomically() -> bool:
 
 
 def _hit(name: str, window: int) -> int:
-    """Count one event under `name` in the current fixed window; the count so far."""
+    """Count one event under `name` in the current fixed window; the count so far. With the cache
+    unreachable (Redis down) the count goes to the database instead: limits hold through an outage."""
     key = f"limits:{name}:{int(time.time()) // window}"
     if not _counts_atomically():
         return _hit_row(key, window)
-    cache.add(key, 0, timeout=2 * window)  # no-op when the window's counter exists
     try:
-        return cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=2 * window)
-        return 1
+        cache.add(key, 0, timeout=2 * window)  # no-op when the window's counter exists
+        try:
+            return cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.set(key, 1, timeout=2 * window)
+            return 1
+    except CACHE_DOWN:
+        return _hit_row(key, window)
 
 
 def _hit_row(key: str, window: int) -> int:
@@ -114,11 +122,22 @@ def _guess_lock_key(subject: str) -> str:
 
 def refuse_if_guessing_locked(subject: str) -> None:
     """LimitExceededException while the subject's codes are locked after too many wrong ones."""
-    if cache.get(_guess_lock_key(subject)):
+    key = _guess_lock_key(subject)
+    locked = LimitCounter.objects.filter(key=key, expires_at__gt=timezone.now()).exists()
+    if not locked and _counts_atomically():
+        try:
+            locked = bool(cache.get(key))
+        except CACHE_DOWN:
+            pass
+    if locked:
         raise LimitExceededException(ATTEMPT_LIMIT_MESSAGE)
 
 
 def record_wrong_guess(subject: str) -> None:
-    """Count one wrong code of the subject's; the last one allowed locks every code of theirs."""
+    """Count one wrong code of the subject's; the last one allowed locks every code of theirs.
+    The lock is a database row (it must hold through a cache outage, and locks are rare)."""
     if _hit(f"guess:{_digest(subject)}", settings.CODE_GUESS_WINDOW_SECONDS) >= settings.CODE_GUESS_LIMIT:
-        cache.add(_guess_lock_key(subject), 1, timeout=settings.CODE_GUESS_LOCKOUT_SECONDS)
+        LimitCounter.objects.update_or_create(
+            key=_guess_lock_key(subject),
+            defaults={"count": 1, "expires_at": timezone.now() + timedelta(seconds=settings.CODE_GUESS_LOCKOUT_SECONDS)},
+        )

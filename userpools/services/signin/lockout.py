@@ -14,6 +14,7 @@ tells a guesser nothing.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable
 from datetime import timedelta
@@ -24,6 +25,7 @@ from django.db.models import Case, F, Q, Value, When
 
 from core.errors import NotAuthorizedException, ServiceError
 from userpools.models import User, UserPool
+from userpools.services import limits
 from userpools.services.signin import clock
 
 FREE_FAILURES = 4  # the fifth failure starts the first lock
@@ -109,7 +111,10 @@ def _phantom_key(pool: UserPool, username_key: str) -> str:
 def refuse_if_phantom_locked(pool: UserPool, username_key: str) -> None:
     """As `refuse_if_locked`, for a name nobody has."""
     key = _phantom_key(pool, username_key)
-    state = cache.get(key)
+    try:
+        state = cache.get(key)
+    except limits.CACHE_DOWN:  # a phantom's lock is not worth failing the call for
+        return
     now = clock.now()
     if state and state["until"] is not None and now.timestamp() < state["until"]:
         cache.set(key, {**state, "last": now.timestamp()}, timeout=MAX_LOCK_SECONDS + int(QUIET_RESET.total_seconds()))
@@ -120,10 +125,14 @@ def record_phantom_failure(pool: UserPool, username_key: str) -> None:
     """As `record_failure`, for a name nobody has. The count is a best effort (get, then set): it
     only has to look like a real user's, and nobody's account hangs on it."""
     key = _phantom_key(pool, username_key)
-    state = cache.get(key)
+    try:
+        state = cache.get(key)
+    except limits.CACHE_DOWN:
+        return
     now = clock.now().timestamp()
     quiet = state is None or now - state["last"] >= QUIET_RESET.total_seconds()
     failures = 1 if quiet else state["failures"] + 1
     seconds = lock_seconds(failures)
-    cache.set(key, {"failures": failures, "last": now, "until": now + seconds if seconds else None},
-              timeout=MAX_LOCK_SECONDS + int(QUIET_RESET.total_seconds()))
+    with contextlib.suppress(*limits.CACHE_DOWN):
+        cache.set(key, {"failures": failures, "last": now, "until": now + seconds if seconds else None},
+                  timeout=MAX_LOCK_SECONDS + int(QUIET_RESET.total_seconds()))

@@ -128,8 +128,12 @@ class _CodeByMessage(_Due):
             raise LimitExceededException(mfa.ATTEMPT_LIMIT)
         if not verification.code_matches(row, code):
             count = VerificationCode.objects.filter(pk=row.pk)
-            limits.record_wrong_guess(subject)
-            raise FailedAnswer(CodeMismatchException(WRONG_CODE), lambda: count.update(failed_attempts=F("failed_attempts") + 1))
+
+            def record() -> None:  # after the answer's transaction has rolled back
+                count.update(failed_attempts=F("failed_attempts") + 1)
+                limits.record_wrong_guess(subject)
+
+            raise FailedAnswer(CodeMismatchException(WRONG_CODE), record)
         row.delete()
         return passed(progress, self.name)
 
