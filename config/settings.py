@@ -40,6 +40,19 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PUBLIC_URL.startswith("https://")
 # Failed sign-ins allowed per source IP and window, against password spraying.
 SIGN_IN_IP_FAILURE_LIMIT = env_int("SIGN_IN_IP_FAILURE_LIMIT", 100)
 SIGN_IN_IP_WINDOW_SECONDS = env_int("SIGN_IN_IP_WINDOW_SECONDS", 300)
+# Code sending and guessing (userpools/services/limits.py; README "Limits"): requests for a code per
+# user and operation, per source address, and codes sent per mail address or phone number, each per
+# window; wrong codes per user (across codes) per window before the user's codes lock.
+CODE_SEND_WINDOW_SECONDS = env_int("CODE_SEND_WINDOW_SECONDS", 3600)
+CODE_SEND_USER_LIMIT = env_int("CODE_SEND_USER_LIMIT", 10)
+CODE_SEND_IP_LIMIT = env_int("CODE_SEND_IP_LIMIT", 100)
+CODE_SEND_DESTINATION_LIMIT = env_int("CODE_SEND_DESTINATION_LIMIT", 10)
+CODE_GUESS_LIMIT = env_int("CODE_GUESS_LIMIT", 10)
+CODE_GUESS_WINDOW_SECONDS = env_int("CODE_GUESS_WINDOW_SECONDS", 3600)
+CODE_GUESS_LOCKOUT_SECONDS = env_int("CODE_GUESS_LOCKOUT_SECONDS", 900)
+# With PreventUserExistenceErrors, the code operations (ForgotPassword, ConfirmForgotPassword,
+# ResendConfirmationCode, ConfirmSignUp) answer no sooner than this, for real and unknown users alike.
+HIDDEN_USER_MIN_RESPONSE_MS = env_int("HIDDEN_USER_MIN_RESPONSE_MS", 150)
 # How long the audit trail keeps events (`manage.py pruneaudit` deletes older ones).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 90)
 # How far a SigV4 X-Amz-Date may be from our clock.

@@ -244,6 +244,8 @@ class SoftwareToken(models.Model):
     friendly_name = models.CharField(max_length=128, blank=True, default="")
     last_step = models.BigIntegerField(null=True, blank=True)  # the last accepted TOTP time step
     failed_attempts = models.PositiveIntegerField(default=0)
+    # When the last wrong code came: the back-off runs from here, so it survives a cache flush.
+    last_failed_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     secret = crypto.Encrypted("secret_encrypted")
@@ -455,3 +457,10 @@ class UserImportLine(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["job", "line_number"], name="import_line_unique")]
+class LimitCounter(models.Model):
+    """One fixed-window count of userpools/services/limits.py, kept here where the cache cannot
+    count atomically (a database cache's incr is a read and a write)."""
+
+    key = models.CharField(max_length=128, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)

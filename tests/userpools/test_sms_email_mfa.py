@@ -155,7 +155,7 @@ def test_admin_sign_in_gets_the_same_challenge(idp, pool_id, client_id, alice, m
 
 
 def test_codes_are_sent_only_so_often(idp, unsigned_idp, pool_id, client_id, alice, mailbox, settings):
-    settings.MFA_CODE_SEND_LIMIT = 2
+    settings.CODE_SEND_USER_LIMIT = 2
     configure_mfa(idp, pool_id, "OPTIONAL", sms=True)
     enable(idp, pool_id, SMSMfaSettings={"Enabled": True})
     sign_in(unsigned_idp, client_id)

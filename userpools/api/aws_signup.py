@@ -18,11 +18,11 @@ def confirm_sign_up(params: dict, ctx: CallContext) -> dict:
 
 
 def resend_confirmation_code(params: dict, ctx: CallContext) -> dict:
-    return {"CodeDeliveryDetails": signup.resend_confirmation_code(params)}
+    return {"CodeDeliveryDetails": signup.resend_confirmation_code(params, source_ip=ctx.source_ip)}
 
 
 def forgot_password(params: dict, ctx: CallContext) -> dict:
-    return {"CodeDeliveryDetails": recovery.forgot_password(params)}
+    return {"CodeDeliveryDetails": recovery.forgot_password(params, source_ip=ctx.source_ip)}
 
 
 def confirm_forgot_password(params: dict, ctx: CallContext) -> dict:
@@ -37,7 +37,7 @@ def admin_reset_user_password(params: dict, ctx: CallContext) -> dict:
 
 def get_user_attribute_verification_code(params: dict, ctx: CallContext) -> dict:
     return {"CodeDeliveryDetails": verification.get_attribute_verification_code(
-        params["AccessToken"], params["AttributeName"], params.get("ClientMetadata"))}
+        params["AccessToken"], params["AttributeName"], params.get("ClientMetadata"), source_ip=ctx.source_ip)}
 
 
 def verify_user_attribute(params: dict, ctx: CallContext) -> dict:

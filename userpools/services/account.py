@@ -128,8 +128,14 @@ def change_password(access_token: str, previous: str | None, proposed: str) -> N
     user, _ = _signed_in(access_token)
     if user.locked_until is not None and clock.now() < user.locked_until:
         raise LimitExceededException(_ATTEMPT_LIMIT)
-    if user.password and not (previous and passwords.verify_password(previous, user.password)):
-        lockout.record_failure(user)  # committed on its own: the failure must count
+
+    def previous_matches(fresh: User) -> bool:
+        if not previous:
+            return False
+        return passwords.verify_password(previous, fresh.password)
+
+    # Checked and counted under the user's row lock (committed on its own: the failure must count).
+    if user.password and not lockout.proven(user, previous_matches, LimitExceededException(_ATTEMPT_LIMIT)):
         raise NotAuthorizedException(_WRONG_PASSWORD)
     password_policy.check_password(password_policy.pool_policy(user.pool.config), proposed)
     now = timezone.now()

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 
 from core.errors import (
     EnableSoftwareTokenMFAException,
@@ -255,26 +255,19 @@ def associate_software_token(access_token: str | None, session_token: str | None
     return result
 
 
-def _totp_wait_key(row: SoftwareToken) -> str:
-    return f"mfa:totp-failure:{row.pk}"
-
-
 def _refuse_if_throttled(row: SoftwareToken) -> None:
-    if row.failed_attempts < FREE_TOTP_FAILURES:
+    """After FREE_TOTP_FAILURES wrong codes, wait 2^(n-free) s (capped) from the last one. The
+    time is kept on the authenticator row, so every app server sees it and no cache loss resets it."""
+    if row.failed_attempts < FREE_TOTP_FAILURES or row.last_failed_at is None:
         return
-    last_failure = cache.get(_totp_wait_key(row))
     delay = min(2 ** (row.failed_attempts - FREE_TOTP_FAILURES), MAX_TOTP_DELAY_SECONDS)
-    if last_failure is not None and clock.now().timestamp() < last_failure + delay:
+    if clock.now() < row.last_failed_at + timedelta(seconds=delay):
         raise LimitExceededException(ATTEMPT_LIMIT)
 
 
 def record_totp_failure(row_pk: int) -> None:
     """Count one wrong TOTP code on the authenticator row (run in its own transaction)."""
-    row = SoftwareToken.objects.select_for_update(no_key=True).filter(pk=row_pk).first()
-    if row is not None:
-        row.failed_attempts += 1
-        row.save(update_fields=["failed_attempts"])
-        cache.set(_totp_wait_key(row), clock.now().timestamp(), timeout=MAX_TOTP_DELAY_SECONDS)
+    SoftwareToken.objects.filter(pk=row_pk).update(failed_attempts=F("failed_attempts") + 1, last_failed_at=clock.now())
 
 
 def check_totp(row: SoftwareToken, code: str, at: datetime, *, enrolling: bool = False) -> bool:

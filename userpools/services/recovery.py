@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.errors import (
-    CodeMismatchException,
     InvalidParameterException,
     NotAuthorizedException,
     UserNotFoundException,
@@ -19,6 +18,8 @@ from userpools.domain import attribute_values, client_auth, password_policy
 from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
 from userpools.services import (
+    hidden_users,
+    limits,
     lookup,
     passwords,
     tokens,
@@ -28,6 +29,7 @@ from userpools.services import (
 from userpools.services.pools import get_pool
 
 NOT_FOUND_MESSAGE = "Username/client id combination not found."
+ADMIN_ONLY_MESSAGE = "Contact administrator to reset password."
 NO_CONTACT_MESSAGE = "Cannot reset password for the user as there is no registered/verified email or phone_number"
 _MECHANISM_ATTRIBUTE = {"verified_email": "email", "verified_phone_number": "phone_number"}
 _LEGACY_ORDER = ["verified_phone_number", "verified_email"]
@@ -52,7 +54,7 @@ def recovery_contact(pool: UserPool, user: User, *, auto_verified_only: bool = F
         if mechanism == "admin_only":
             if auto_verified_only:
                 return None
-            raise NotAuthorizedException("Contact administrator to reset password.")
+            raise NotAuthorizedException(ADMIN_ONLY_MESSAGE)
         name = _MECHANISM_ATTRIBUTE[mechanism]
         if auto_verified_only and name not in auto:
             continue
@@ -67,27 +69,39 @@ def _client(params: dict) -> UserPoolClient:
     return client
 
 
-@transaction.atomic
-def forgot_password(params: dict) -> dict:
-    """ForgotPassword: a reset code to the user's verified contact; CodeDeliveryDetails."""
+def forgot_password(params: dict, *, source_ip: str | None = None) -> dict:
+    """ForgotPassword: a reset code to the user's verified contact; CodeDeliveryDetails.
+
+    Requests are limited per user and per source address (limits.py). A client that hides which
+    users exist gets a simulated delivery for anyone who would otherwise be revealed, in the same
+    time (hidden_users.py)."""
     client = _client(params)
-    pool = client.pool
     hide = client_auth.prevents_user_existence_errors(client)
-    user = lookup.find_user(pool, params["Username"], lock=True) or _migrated_for_reset(client, params)
+    with hidden_users.no_sooner(hide):
+        return _forgot_password(client, params, hide, source_ip)
+
+
+@transaction.atomic
+def _forgot_password(client: UserPoolClient, params: dict, hide: bool, source_ip: str | None) -> dict:
+    pool = client.pool
+    username = params["Username"]
+    user = lookup.find_user(pool, username, lock=True) or _migrated_for_reset(client, params)
+    subject = limits.user_subject(user) if user is not None else hidden_users.subject(pool, username)
+    limits.count_code_request(limits.FORGOT_PASSWORD, subject, source_ip)
     if user is None:
-        if hide:
-            return verification.simulated_details(pool, params["Username"])
-        raise UserNotFoundException(NOT_FOUND_MESSAGE)
+        if not hide:
+            raise UserNotFoundException(NOT_FOUND_MESSAGE)
+        if "admin_only" in _mechanisms(pool):  # refused for every user, so for this name too
+            raise NotAuthorizedException(ADMIN_ONLY_MESSAGE)
+        return hidden_users.simulated_send(pool, username, VerificationCode.FORGOT_PASSWORD)
+    contact = recovery_contact(pool, user) if user.enabled and user.status != User.FORCE_CHANGE_PASSWORD else None
+    if contact is None and hide:
+        return hidden_users.simulated_send(pool, username, VerificationCode.FORGOT_PASSWORD)
     if not user.enabled:
-        if hide:
-            return verification.simulated_details(pool, params["Username"])
         raise NotAuthorizedException("User is disabled.")
     if user.status == User.FORCE_CHANGE_PASSWORD:
         raise NotAuthorizedException("User password cannot be reset in the current state.")
-    contact = recovery_contact(pool, user)
     if contact is None:
-        if hide:
-            return verification.simulated_details(pool, params["Username"])
         raise InvalidParameterException(NO_CONTACT_MESSAGE)
     attribute, destination = contact
     return verification.send_code(pool, user, VerificationCode.FORGOT_PASSWORD, attribute, destination,
@@ -107,17 +121,23 @@ def confirm_forgot_password(params: dict) -> None:
     """ConfirmForgotPassword: the code sets the new password, the user CONFIRMED, and ends
     every session the old password opened."""
     client = _client(params)
-    pool = client.pool
     hide = client_auth.prevents_user_existence_errors(client)
-    user = lookup.find_user(pool, params["Username"])
-    if user is None or not user.enabled:
-        if hide:
-            raise CodeMismatchException("Invalid verification code provided, please try again.")
-        if user is None:
-            raise UserNotFoundException(NOT_FOUND_MESSAGE)
-        raise NotAuthorizedException("User is disabled.")
+    with hidden_users.no_sooner(hide):
+        _confirm_forgot_password(client, params, hide)
+
+
+def _confirm_forgot_password(client: UserPoolClient, params: dict, hide: bool) -> None:
+    pool = client.pool
     password = params["Password"]
-    password_policy.check_password(password_policy.pool_policy(pool.config), password)  # before the code: no wasted attempt
+    # Before the user and the code: no wasted attempt, and the same answer for any name.
+    password_policy.check_password(password_policy.pool_policy(pool.config), password)
+    user = lookup.find_user(pool, params["Username"])
+    if hide and (user is None or not user.enabled or not _has_pending_code(user)):
+        hidden_users.redeem(pool, params["Username"], VerificationCode.FORGOT_PASSWORD)
+    if user is None:
+        raise UserNotFoundException(NOT_FOUND_MESSAGE)
+    if not user.enabled:
+        raise NotAuthorizedException("User is disabled.")
     with verification.redeeming(user, VerificationCode.FORGOT_PASSWORD, params["ConfirmationCode"]) as redeemed:
         reset = redeemed.user
         passwords.set_password(reset, password)
@@ -127,6 +147,10 @@ def confirm_forgot_password(params: dict) -> None:
         tokens.end_sessions(reset)
         lifecycle.post_confirmation(reset, "PostConfirmation_ConfirmForgotPassword", client_id=client.client_id,
                                  client_metadata=params.get("ClientMetadata"))
+
+
+def _has_pending_code(user: User) -> bool:
+    return VerificationCode.objects.filter(user=user, purpose=VerificationCode.FORGOT_PASSWORD).exists()
 
 
 @transaction.atomic

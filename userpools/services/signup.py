@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from core.errors import (
-    CodeMismatchException,
     InvalidParameterException,
     NotAuthorizedException,
     UserNotFoundException,
@@ -20,9 +19,10 @@ from core.errors import (
 from userpools.domain import attribute_values, client_auth, password_policy
 from userpools.events import lifecycle
 from userpools.models import User, UserPool, UserPoolClient, VerificationCode
-from userpools.services import attributes, lookup, users, verification
+from userpools.services import attributes, hidden_users, limits, lookup, users, verification
 
 NOT_FOUND_MESSAGE = "Username/client id combination not found."
+NO_AUTO_VERIFICATION = "Auto verification not turned on."
 _UNWRITABLE = frozenset(attribute_values.VERIFIED_FLAG.values())  # only verification sets these
 
 
@@ -98,16 +98,30 @@ def _find(client: UserPoolClient, username: str) -> User | None:
     return user
 
 
+def _sends_codes(pool: UserPool) -> bool:
+    return bool(set(pool.config.get("AutoVerifiedAttributes") or []) & {"email", "phone_number"})
+
+
 def confirm_sign_up(params: dict) -> None:
     """ConfirmSignUp: the code sets the user CONFIRMED and verifies the attribute it went to.
 
     With ForceAliasCreation a verified alias held by another user moves to this one;
-    otherwise that is an AliasExistsException and the code stays usable.
+    otherwise that is an AliasExistsException and the code stays usable. A client that hides
+    which users exist answers an unknown name, and a user with nothing to confirm, as a phantom
+    whose code is wrong (hidden_users.py), in the same time.
     """
     client = _client(params)
+    hide = client_auth.prevents_user_existence_errors(client)
+    with hidden_users.no_sooner(hide):
+        _confirm_sign_up(client, params, hide)
+
+
+def _confirm_sign_up(client: UserPoolClient, params: dict, hide: bool) -> None:
     user = _find(client, params["Username"])
-    if user is None:  # as if the code were wrong, so a guesser learns nothing
-        raise CodeMismatchException("Invalid verification code provided, please try again.")
+    if hide and (user is None or user.status != User.UNCONFIRMED or not _has_pending_code(user)):
+        hidden_users.redeem(client.pool, params["Username"], VerificationCode.SIGN_UP, pending_without_send=_sends_codes(client.pool))
+    if user is None:  # not reached: _find raised, or the phantom answered
+        raise UserNotFoundException(NOT_FOUND_MESSAGE)
     if user.status != User.UNCONFIRMED:
         raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status}")
     with verification.redeeming(user, VerificationCode.SIGN_UP, params["ConfirmationCode"]) as redeemed:
@@ -127,24 +141,42 @@ def confirm_sign_up(params: dict) -> None:
                                  client_metadata=params.get("ClientMetadata"))
 
 
-@transaction.atomic
-def resend_confirmation_code(params: dict) -> dict:
-    """ResendConfirmationCode: a new sign-up code replaces the old one."""
+def _has_pending_code(user: User) -> bool:
+    return VerificationCode.objects.filter(user=user, purpose=VerificationCode.SIGN_UP).exists()
+
+
+def resend_confirmation_code(params: dict, *, source_ip: str | None = None) -> dict:
+    """ResendConfirmationCode: a new sign-up code replaces the old one. Requests are limited per
+    user and per source address (limits.py); a client that hides which users exist gets a
+    simulated delivery for anyone who would otherwise be revealed, in the same time."""
     client = _client(params)
+    hide = client_auth.prevents_user_existence_errors(client)
+    with hidden_users.no_sooner(hide):
+        return _resend_confirmation_code(client, params, hide, source_ip)
+
+
+@transaction.atomic
+def _resend_confirmation_code(client: UserPoolClient, params: dict, hide: bool, source_ip: str | None) -> dict:
     pool = client.pool
-    user = _find(client, params["Username"])
-    if user is None:
-        return verification.simulated_details(pool, params["Username"])
+    username = params["Username"]
+    user = _find(client, username)
+    subject = limits.user_subject(user) if user is not None else hidden_users.subject(pool, username)
+    limits.count_code_request(limits.RESEND_CONFIRMATION, subject, source_ip)
+    if user is not None:
+        user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
+    target = code_attribute(pool, user.attribute_values()) if user is not None else None
+    if hide and (user is None or not user.enabled or user.status != User.UNCONFIRMED or target is None):
+        if not _sends_codes(pool):  # refused for every user, so for this name too
+            raise InvalidParameterException(NO_AUTO_VERIFICATION)
+        return hidden_users.simulated_send(pool, username, VerificationCode.SIGN_UP)
+    if user is None:  # not reached: _find raised, or the phantom answered
+        raise UserNotFoundException(NOT_FOUND_MESSAGE)
     if not user.enabled:
-        if client_auth.prevents_user_existence_errors(client):
-            return verification.simulated_details(pool, params["Username"])
         raise NotAuthorizedException("User is disabled.")
-    user = User.objects.select_for_update(no_key=True).get(pk=user.pk)
     if user.status != User.UNCONFIRMED:
         raise InvalidParameterException("User is already confirmed.")
-    values = user.attribute_values()
-    target = code_attribute(pool, values)
     if target is None:
-        raise InvalidParameterException("Auto verification not turned on.")
+        raise InvalidParameterException(NO_AUTO_VERIFICATION)
+    values = user.attribute_values()
     return verification.send_code(pool, user, VerificationCode.SIGN_UP, target, values[target], message_source=lifecycle.CUSTOM_MESSAGE_SOURCES["RESEND"],
                                   client_id=client.client_id, client_metadata=params.get("ClientMetadata"))

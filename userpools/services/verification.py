@@ -32,7 +32,7 @@ from userpools.delivery import messaging
 from userpools.domain import attribute_values, codes
 from userpools.events import lifecycle
 from userpools.models import User, UserPool, VerificationCode
-from userpools.services import attributes, lookup
+from userpools.services import attributes, limits, lookup
 
 LIFETIMES = {
     VerificationCode.SIGN_UP: timedelta(hours=24),
@@ -41,7 +41,7 @@ LIFETIMES = {
     VerificationCode.MFA: timedelta(minutes=3),
 }
 MAX_FAILED_ATTEMPTS = 5
-ATTEMPT_LIMIT_MESSAGE = "Attempt limit exceeded, please try after some time."
+ATTEMPT_LIMIT_MESSAGE = limits.ATTEMPT_LIMIT_MESSAGE
 MEDIUM_OF = {"email": messaging.EMAIL, "phone_number": messaging.SMS}
 
 
@@ -112,6 +112,8 @@ def redeeming(user: User, purpose: str, code: str, attribute: str = "") -> Itera
     and committed before the error is raised, so this must not run inside another transaction
     (an outer rollback would forget the count).
     """
+    subject = limits.user_subject(user)
+    limits.refuse_if_guessing_locked(subject)  # wrong codes of every kind count together
     with transaction.atomic():
         locked = User.objects.select_for_update(no_key=True).select_related("pool").get(pk=user.pk)
         rows = VerificationCode.objects.select_for_update(no_key=True).filter(user=locked, purpose=purpose)
@@ -124,6 +126,8 @@ def redeeming(user: User, purpose: str, code: str, attribute: str = "") -> Itera
             row.delete()
             yield redeemed
             return
+    if isinstance(failure, CodeMismatchException):
+        limits.record_wrong_guess(subject)
     raise failure
 
 
@@ -158,7 +162,8 @@ def send_code(
 ) -> dict:
     """Issue a code and mail/text it after commit; returns CodeDeliveryDetails. The pool's
     CustomMessage trigger (source by purpose, or `message_source`) may rewrite the message, or
-    its custom sender deliver it."""
+    its custom sender deliver it. Each destination gets a limited number of codes (limits.py)."""
+    limits.count_delivery(destination)
     code = issue_code(user, purpose, attribute, pending_value)
     messaging.send_secret(user, purpose, code, {MEDIUM_OF[attribute]: destination}, messaging.verification_texts(pool),
                           message_source=message_source, client_id=client_id, client_metadata=client_metadata)
@@ -206,9 +211,11 @@ def simulated_details(pool: UserPool, username: str) -> dict:
 # --- the signed-in user's own attributes -----------------------------------------------------
 
 @transaction.atomic
-def get_attribute_verification_code(access_token: str, attribute: str, client_metadata: dict | None = None) -> dict:
+def get_attribute_verification_code(access_token: str, attribute: str, client_metadata: dict | None = None,
+                                    source_ip: str | None = None) -> dict:
     """GetUserAttributeVerificationCode: a code to the user's email or phone number."""
     user, claims = lookup.signed_in(access_token)
+    limits.count_code_request(limits.ATTRIBUTE_CODE, limits.user_subject(user), source_ip)
     locked = User.objects.select_for_update(no_key=True).select_related("pool").get(pk=user.pk)
     return send_attribute_code(locked, attribute, client_id=claims.get("client_id"), client_metadata=client_metadata)
 

@@ -61,15 +61,19 @@ def _authenticate(attempt: Attempt, username: str, password: str) -> User:
     user = lookup.find_user(attempt.pool, username) or migrated_user(attempt, username, password)
     if user is None:
         pre_authenticate(attempt, None, username)
+        hide = client_auth.prevents_user_existence_errors(attempt.client)
+        if hide:  # the lockout a real user would meet, so "Password attempts exceeded" reveals nothing
+            lockout.refuse_if_phantom_locked(attempt.pool, lookup.username_key(attempt.pool, username))
         credentials.password_matches(None, password)
+        if hide:
+            lockout.record_phantom_failure(attempt.pool, lookup.username_key(attempt.pool, username))
         throttle.record_failure(source_ip)
         raise unknown_user(attempt.client)
     pre_authenticate(attempt, user, username)
     lockout.refuse_if_locked(user)
     if user.status == User.RESET_REQUIRED:
         raise PasswordResetRequiredException("Password reset required for the user")
-    if not credentials.password_matches(user, password):
-        lockout.record_failure(user)
+    if not lockout.proven(user, lambda fresh: credentials.password_matches(fresh, password)):
         throttle.record_failure(source_ip)
         raise NotAuthorizedException(INCORRECT)
     refuse_after_proof(user)

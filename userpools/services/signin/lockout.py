@@ -4,18 +4,29 @@ After five consecutive failures a user is locked for 2^(n-5) seconds (n counting
 not the attempts refused while locked), capped at about 15 minutes; refused attempts say
 "Password attempts exceeded". A success after the lock, or 15 minutes without any attempt,
 starts the count again. The counters live on the User row and are changed under a row lock, so
-every app server shares them and concurrent failures are all counted.
+every app server shares them and concurrent failures are all counted; `proven` checks the lock and
+the password under that row lock, so a burst of guesses cannot all pass the check before the fifth
+failure locks the user.
+
+Where the client hides which users exist, a name nobody has follows the same schedule, kept in the
+shared cache (`refuse_if_phantom_locked`, `record_phantom_failure`), so "Password attempts exceeded"
+tells a guesser nothing.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
+from collections.abc import Callable
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 
 from core import metrics
-from core.errors import NotAuthorizedException
-from userpools.models import User
+from core.errors import NotAuthorizedException, ServiceError
+from userpools.models import User, UserPool
+from userpools.services import limits
 from userpools.services.signin import clock
 
 FREE_FAILURES = 4  # the fifth failure starts the first lock
@@ -43,6 +54,30 @@ def refuse_if_locked(user: User) -> None:
     raise NotAuthorizedException(LOCKED_MESSAGE)
 
 
+def proven(user: User, proof: Callable[[User], bool], locked_error: ServiceError | None = None) -> bool:
+    """Run `proof` (a password or SRP check) on the user's row locked against every other attempt,
+    counting a failure; "Password attempts exceeded" (or `locked_error`) when the user is locked.
+
+    Attempts at one user are serialised here (others are not), so each sees every failure
+    before it: the fifth wrong guess locks the user for all that follow.
+    """
+    now = clock.now()
+    ok = False
+    with transaction.atomic():
+        fresh = User.objects.select_for_update(no_key=True).get(pk=user.pk)
+        locked = fresh.locked_until is not None and now < fresh.locked_until
+        if locked:
+            User.objects.filter(pk=user.pk).update(last_failed_sign_in=now)
+        else:
+            user.password, user.srp_salt, user.srp_verifier_sealed = fresh.password, fresh.srp_salt, fresh.srp_verifier_sealed
+            ok = proof(user)
+            if not ok:
+                record_failure(user)
+    if locked:
+        raise locked_error or NotAuthorizedException(LOCKED_MESSAGE)
+    return ok
+
+
 def record_failure(user: User) -> None:
     """Count one wrong password, locking the user when the schedule says so."""
     now = clock.now()
@@ -66,3 +101,40 @@ def record_success(user: User) -> None:
     if user.failed_sign_ins or user.locked_until or user.last_failed_sign_in:
         User.objects.filter(pk=user.pk).update(failed_sign_ins=0, last_failed_sign_in=None, locked_until=None)
         user.failed_sign_ins, user.last_failed_sign_in, user.locked_until = 0, None, None
+
+
+# --- names nobody has (PreventUserExistenceErrors) -----------------------------------------------
+
+def _phantom_key(pool: UserPool, username_key: str) -> str:
+    digest = hashlib.sha256(f"{pool.id}\0{username_key}".encode()).hexdigest()
+    return f"signin:phantom-lockout:{digest}"
+
+
+def refuse_if_phantom_locked(pool: UserPool, username_key: str) -> None:
+    """As `refuse_if_locked`, for a name nobody has."""
+    key = _phantom_key(pool, username_key)
+    try:
+        state = cache.get(key)
+    except limits.CACHE_DOWN:  # a phantom's lock is not worth failing the call for
+        return
+    now = clock.now()
+    if state and state["until"] is not None and now.timestamp() < state["until"]:
+        cache.set(key, {**state, "last": now.timestamp()}, timeout=MAX_LOCK_SECONDS + int(QUIET_RESET.total_seconds()))
+        raise NotAuthorizedException(LOCKED_MESSAGE)
+
+
+def record_phantom_failure(pool: UserPool, username_key: str) -> None:
+    """As `record_failure`, for a name nobody has. The count is a best effort (get, then set): it
+    only has to look like a real user's, and nobody's account hangs on it."""
+    key = _phantom_key(pool, username_key)
+    try:
+        state = cache.get(key)
+    except limits.CACHE_DOWN:
+        return
+    now = clock.now().timestamp()
+    quiet = state is None or now - state["last"] >= QUIET_RESET.total_seconds()
+    failures = 1 if quiet else state["failures"] + 1
+    seconds = lock_seconds(failures)
+    with contextlib.suppress(*limits.CACHE_DOWN):
+        cache.set(key, {"failures": failures, "last": now, "until": now + seconds if seconds else None},
+                  timeout=MAX_LOCK_SECONDS + int(QUIET_RESET.total_seconds()))

@@ -7,8 +7,6 @@ exactly when it is the one due. Passing one records the factor in the sign-in's 
 """
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 
@@ -21,7 +19,7 @@ from core.errors import (
 )
 from userpools.delivery import messaging
 from userpools.models import SoftwareToken, User, VerificationCode
-from userpools.services import mfa, verification
+from userpools.services import limits, mfa, verification
 from userpools.services.signin import clock, session
 from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.stages import FailedAnswer, required_response
@@ -108,7 +106,8 @@ class _CodeByMessage(_Due):
 
     def parameters(self, user: User, attempt: Attempt, progress: dict) -> dict[str, str]:
         destination = user.attribute_values()[self.attribute]
-        _refuse_if_sending_too_often(user)
+        limits.count_code_request(limits.MFA_CODE, limits.user_subject(user), None if attempt.admin else attempt.source_ip)
+        limits.count_delivery(destination)
         code = verification.issue_code(user, VerificationCode.MFA, self.attribute)
         # CustomMessage_Authentication may rewrite it; a custom sender delivers it instead.
         messaging.send_secret(user, messaging.MFA, code, {self.medium: destination}, self.texts(user), client_id=attempt.client_id,
@@ -120,6 +119,8 @@ class _CodeByMessage(_Due):
 
     def respond(self, user: User, attempt: Attempt, responses: dict[str, str], progress: dict) -> dict:
         code = required_response(responses, self.answer)
+        subject = limits.user_subject(user)
+        limits.refuse_if_guessing_locked(subject)  # wrong codes of every kind count together
         row = VerificationCode.objects.select_for_update(no_key=True).filter(user=user, purpose=VerificationCode.MFA, attribute=self.attribute).first()
         if row is None or row.expires_at <= timezone.now():
             raise ExpiredCodeException("The code has expired. Sign in again to receive a new code.")
@@ -127,7 +128,12 @@ class _CodeByMessage(_Due):
             raise LimitExceededException(mfa.ATTEMPT_LIMIT)
         if not verification.code_matches(row, code):
             count = VerificationCode.objects.filter(pk=row.pk)
-            raise FailedAnswer(CodeMismatchException(WRONG_CODE), lambda: count.update(failed_attempts=F("failed_attempts") + 1))
+
+            def record() -> None:  # after the answer's transaction has rolled back
+                count.update(failed_attempts=F("failed_attempts") + 1)
+                limits.record_wrong_guess(subject)
+
+            raise FailedAnswer(CodeMismatchException(WRONG_CODE), record)
         row.delete()
         return passed(progress, self.name)
 
@@ -157,18 +163,3 @@ class EmailOtp(_CodeByMessage):
     def texts(self, user: User) -> messaging.Texts:
         template = user.pool.config.get("EmailMfaConfiguration") or {}
         return messaging.Texts(template.get("Subject") or DEFAULT_EMAIL_SUBJECT, template.get("Message") or DEFAULT_EMAIL_MESSAGE, DEFAULT_SMS_MESSAGE)
-
-
-def _refuse_if_sending_too_often(user: User) -> None:
-    """At most MFA_CODE_SEND_LIMIT codes per user per window, shared by all app servers."""
-    limit = getattr(settings, "MFA_CODE_SEND_LIMIT", 10)
-    window = getattr(settings, "MFA_CODE_SEND_WINDOW_SECONDS", 900)
-    key = f"mfa:code-sends:{user.pk}:{int(clock.now().timestamp()) // window}"
-    cache.add(key, 0, timeout=2 * window)
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=2 * window)
-        sent = 1
-    if sent > limit:
-        raise LimitExceededException(mfa.ATTEMPT_LIMIT)

@@ -137,6 +137,7 @@ def password_verifier_challenge(attempt: Attempt, username: str, big_a: int, *, 
     if not pre_authenticated:
         flows.pre_authenticate(attempt, user, username)
     if user is None:
+        lockout.refuse_if_phantom_locked(attempt.pool, lookup.username_key(attempt.pool, username))
         salt, verifier = _decoy(attempt.pool, username)
         user_sub, user_id = "", username
     else:
@@ -221,16 +222,20 @@ def prove(attempt: Attempt) -> User:
     _claim_once(attempt, proof)
     user = User.objects.select_related("pool").filter(pool=attempt.pool, sub=proof.user_sub).first() if proof.user_sub else None
     if user is None or not _names_user(attempt.pool, username, proof, user):
+        phantom = lookup.username_key(attempt.pool, proof.given_username) if user is None else None
+        if phantom is not None:
+            lockout.refuse_if_phantom_locked(attempt.pool, phantom)
         # The same key derivation as for a real user, so timing does not tell the two apart.
         _, decoy_verifier = _decoy(attempt.pool, proof.given_username)
         _verifies(attempt, proof, decoy_verifier, raw_block, timestamp, signature)
+        if phantom is not None:
+            lockout.record_phantom_failure(attempt.pool, phantom)
         throttle.record_failure(source_ip)
         raise NotAuthorizedException(INCORRECT)
     lockout.refuse_if_locked(user)
     if user.status == User.RESET_REQUIRED:
         raise PasswordResetRequiredException("Password reset required for the user")
-    if not _signature_matches(attempt, user, proof, raw_block, timestamp, signature):
-        lockout.record_failure(user)
+    if not lockout.proven(user, lambda fresh: _signature_matches(attempt, fresh, proof, raw_block, timestamp, signature)):
         throttle.record_failure(source_ip)
         raise NotAuthorizedException(INCORRECT)
     flows.refuse_after_proof(user)
