@@ -164,6 +164,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# A mail server that stops answering must not hold a send past the outbox claim (OUTBOX_LEASE_SECONDS).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@verificationemail.com")
 # SMS goes through a pluggable sender (userpools.delivery.sms.SmsSender); the file sender appends JSON lines.
 SMS_BACKEND = env_str("SMS_BACKEND", "userpools.delivery.sms.ConsoleSmsSender")
