@@ -2,6 +2,8 @@
 back-off, and encrypted until the send. Runs on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
+import base64
+import json
 import time
 from datetime import timedelta
 
@@ -9,7 +11,6 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from config.celery import app
@@ -139,17 +140,19 @@ def test_sign_up_mail_goes_through_the_outbox(client):
 
 
 def _drop_broker_connections() -> None:
-    """Make Celery connect anew, to whatever app.conf.broker_url says now."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Make Celery take its connections for whatever app.conf.broker_url says now."""
+    from kombu import pools
+
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
 
-@override_settings(CELERY_BROKER_URL="redis://127.0.0.1:9/0")  # nothing listens on port 9
-def test_an_unreachable_broker_fails_fast_and_leaves_the_row_for_the_relay():
-    previous = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.task_always_eager, app.conf.broker_url = False, "redis://127.0.0.1:9/0"
+def test_an_unreachable_broker_fails_fast_and_leaves_the_row_for_the_relay(settings):
+    dead = "redis://127.0.0.1:9/0"  # nothing listens on port 9
+    previous = app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_write_url
+    settings.CELERY_BROKER_URL = dead  # after reading app.conf: Celery reads Django's settings lazily
+    app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_write_url = False, dead, dead
     _drop_broker_connections()
     try:
         began = time.monotonic()
@@ -161,8 +164,37 @@ def test_an_unreachable_broker_fails_fast_and_leaves_the_row_for_the_relay():
             dispatch.enqueue("tests.record", {"n": 2})
         second = time.monotonic() - began
     finally:
-        app.conf.task_always_eager, app.conf.broker_url = previous
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_write_url = previous
         _drop_broker_connections()
     assert first < 5 and second < 0.5  # then the broker is skipped for a few seconds
     assert SENT == [] and OutboxMessage.objects.count() == 2
     assert store.relay() == 2
+
+
+@pytest.mark.redis
+def test_a_queued_message_carries_the_row_id_and_no_code(settings):
+    """On a real broker the task message names the outbox row; the code stays encrypted in the database."""
+    import redis
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL")
+    broker = redis.Redis.from_url(settings.REDIS_URL)
+    queue = app.amqp.default_queue.name
+    broker.delete(queue)
+    app.conf.task_always_eager = False
+    try:
+        with transaction.atomic():
+            messaging_payload = {"to": "bob@example.com", "subject": "Your code", "body": "Your code is 615243.", "html": False}
+            dispatch.enqueue(transport.EMAIL_KIND, messaging_payload)
+        queued = broker.lrange(queue, 0, -1)
+    finally:
+        app.conf.task_always_eager = True
+        broker.delete(queue)
+    row = OutboxMessage.objects.get()
+    assert len(queued) == 1
+    envelope = json.loads(queued[0])
+    body = base64.b64decode(envelope["body"])  # kombu's Redis transport base64-encodes the body
+    args, kwargs, _ = json.loads(body)
+    assert (args, kwargs, envelope["headers"]["task"]) == ([row.pk], {}, "outbox.deliver")
+    for secret in (b"615243", b"bob@example.com"):
+        assert secret not in body and secret not in queued[0]
