@@ -28,6 +28,7 @@ manage: install
 # With REDIS_URL set, `run` also starts a Celery worker for triggers, mail and SMS (the production shape).
 run: migrate
 	$(BIN)/python manage.py bootstrap
+	$(BIN)/python manage.py relayoutbox
 	@if [ -n "$$REDIS_URL" ]; then \
 		$(BIN)/celery -A config worker -Q triggers,celery -l info & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

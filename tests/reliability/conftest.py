@@ -32,7 +32,9 @@ class Stack:
         """A pool that mails a confirmation code on SignUp, and an app client of it."""
         idp = make_client(self.app.url)
         pool_id = idp.create_user_pool(PoolName="reliability", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
-        client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="app")["UserPoolClient"]["ClientId"]
+        client_id = idp.create_user_pool_client(
+            UserPoolId=pool_id, ClientName="app", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        )["UserPoolClient"]["ClientId"]
         idp.close()
         return pool_id, client_id
 

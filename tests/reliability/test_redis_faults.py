@@ -8,6 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from botocore.exceptions import ClientError
 
 from tests.userpools.mailbox import Mailbox
 from userpools.models import User
@@ -79,6 +80,18 @@ def test_redis_killed_mid_burst(stack):
     succeeded = {name for name, _, outcome in results if outcome == "ok"}
     assert succeeded <= set(User.objects.filter(pool_id=pool_id).values_list("username", flat=True))
     assert len(succeeded) >= 5
+
+    # A sign-in needs the shared cache (its throttle): a clear answer, fast, while Redis is away.
+    began = time.monotonic()
+    with pytest.raises(ClientError) as excinfo:
+        stack.public_client().initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                            AuthParameters={"USERNAME": "user00", "PASSWORD": "Wr0ng!password"})
+    assert time.monotonic() - began <= MAX_CALL_SECONDS
+    error = excinfo.value.response
+    if error["ResponseMetadata"]["HTTPStatusCode"] >= 500:
+        assert error["Error"]["Code"] == "InternalErrorException", error
+    else:  # degraded safely: the answer a user gets with Redis up
+        assert error["Error"]["Code"] in {"NotAuthorizedException", "UserNotConfirmedException"}, error
 
     stack.redis.start()  # Redis returns (empty: whatever was queued in it is gone)
     assert_every_user_gets_one_mail(stack, pool_id, since=time.monotonic())
