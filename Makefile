@@ -30,6 +30,7 @@ manage: install
 # SMS and purging (the production shape).
 run: migrate
 	$(BIN)/python manage.py bootstrap
+	$(BIN)/python manage.py relayoutbox
 	@if [ -n "$$REDIS_URL" ]; then \
 		$(BIN)/celery -A config worker --beat -Q triggers,celery -l info & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

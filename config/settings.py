@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "audit",
     "identitypools",
     "ops",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -145,8 +146,14 @@ if sys.argv[1:2] == ["runserver"]:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
+# A dead or frozen Redis must cost a call seconds, not minutes: short socket timeouts everywhere
+# Redis is reached (cache, broker, results) and no retries of our own beyond them.
+REDIS_CONNECT_TIMEOUT_SECONDS = float(env_str("REDIS_CONNECT_TIMEOUT_SECONDS", "1"))
+REDIS_SOCKET_TIMEOUT_SECONDS = float(env_str("REDIS_SOCKET_TIMEOUT_SECONDS", "2"))
+_REDIS_SOCKET_OPTIONS = {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS, "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # core.cache answers a Redis fault as InternalErrorException (HTTP 500) instead of a traceback.
+    CACHES = {"default": {"BACKEND": "core.cache.FailFastRedisCache", "LOCATION": REDIS_URL, "OPTIONS": _REDIS_SOCKET_OPTIONS}}
 else:
     # No Redis: every gunicorn worker must still share throttles, lockout windows, single-use
     # markers and cache generations, so the cache is a table behind a connection of its own
@@ -161,12 +168,29 @@ else:
 # Celery: with no broker every task runs in-process, eagerly.
 CELERY_BROKER_URL = REDIS_URL or None
 CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT_SECONDS
+CELERY_BROKER_TRANSPORT_OPTIONS = {**_REDIS_SOCKET_OPTIONS, "max_retries": 1}
+# A publish that fails is not retried here: the outbox (outbox/) holds the work until a relay sends it.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT_SECONDS
+CELERY_REDIS_RETRY_ON_TIMEOUT = False
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
+# Only synchronous triggers keep results, read within seconds by the caller waiting on them.
+CELERY_RESULT_EXPIRES = 300
+# The worker keeps trying to reach a broker that went away, and on start.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 # Triggers get their own queue so slow mail cannot hold up a sign-up waiting on its trigger.
 CELERY_TASK_ROUTES = {"triggers.*": {"queue": "triggers"}}
 # Task modules autodiscovery (<app>.tasks) cannot find: the mail and SMS tasks live in userpools/delivery/.
-CELERY_IMPORTS = ("userpools.delivery.tasks",)
+CELERY_IMPORTS = ("outbox.tasks",)
+
+# The transactional outbox (outbox/): mail, SMS and asynchronous triggers are written as rows in
+# the operation's transaction and delivered after commit; a relay retries what was not delivered.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 60)  # a claimed row waits this long for its sender
+OUTBOX_RELAY_INTERVAL_SECONDS = float(env_str("OUTBOX_RELAY_INTERVAL_SECONDS", "5"))
 
 # Triggers (see triggers/registry.py): plugins by function name, and how long/often to try them.
 TRIGGER_PLUGINS = env_str("TRIGGER_PLUGINS")
@@ -206,6 +230,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# A mail server that stops answering must not hold a send past the outbox claim (OUTBOX_LEASE_SECONDS).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@verificationemail.com")
 # SMS goes through a pluggable sender (userpools.delivery.sms.SmsSender); the file sender appends JSON lines.
 SMS_BACKEND = env_str("SMS_BACKEND", "userpools.delivery.sms.ConsoleSmsSender")

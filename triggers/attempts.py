@@ -1,6 +1,6 @@
 """One recorded attempt at a function, in this process: shared by the runner (synchronous triggers
-without workers, and asynchronous ones without a queue) and the Celery task that runs asynchronous
-triggers on a worker. Below both, so neither has to import the other's module."""
+without workers) and the outbox handler that runs asynchronous triggers wherever the outbox
+delivers them (a worker, or this process without a broker)."""
 from __future__ import annotations
 
 import logging
@@ -78,6 +78,19 @@ def attempt_async(call: AsyncCall, attempt: int) -> bool:
         return True
     log.warning("asynchronous trigger %s attempt %d: %s", call.trigger_source, attempt, answer)
     return answer["status"] == execution.NOT_FOUND  # retrying cannot make a missing plugin appear
+
+
+ASYNC_TRIGGER = "triggers.async"  # the outbox kind of an asynchronous invocation
+
+
+class AsyncTriggerFailed(Exception):
+    """An asynchronous attempt failed and should be retried (the outbox backs off)."""
+
+
+def attempt_from_outbox(call: dict[str, Any], attempt: int) -> None:
+    """The outbox handler of ASYNC_TRIGGER rows: one recorded attempt, raising for a retry."""
+    if not attempt_async(AsyncCall(**call), attempt):
+        raise AsyncTriggerFailed(call["trigger_source"])
 
 
 def record(

@@ -19,7 +19,6 @@ from typing import Any
 
 from celery.exceptions import TimeoutError as CeleryTimeout
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from core.errors import (
@@ -27,11 +26,12 @@ from core.errors import (
     UnexpectedLambdaException,
     UserLambdaValidationException,
 )
+from outbox import dispatch
 from triggers import execution, tasks
 from triggers.attempts import (
+    ASYNC_TRIGGER,
     AsyncCall,
     Function,
-    attempt_async,
     has_response,
     in_process,
     record,
@@ -119,7 +119,7 @@ def invoke(
     event_json = json.dumps(event)
     if not synchronous:
         call = AsyncCall(pool.id, trigger_source, function.config_key, function.name, function.arn, event_json)
-        transaction.on_commit(lambda: _send_async(call))
+        dispatch.enqueue(ASYNC_TRIGGER, asdict(call))  # in the caller's transaction, sent after commit
         return None
     answer = _call_with_retries(pool.id, trigger_source, function, event_json)
     return response_of(function.config_key, answer)
@@ -178,13 +178,3 @@ def _attempt_on_worker(function: Function, event_json: str, deadline: float, tim
     if isinstance(answer, dict) and "status" in answer:
         return answer
     return {"status": execution.CRASHED, "error": type(answer).__name__}  # the task itself failed
-
-
-def _send_async(call: AsyncCall) -> None:
-    if trigger_settings().use_workers:
-        tasks.run_async.apply_async((asdict(call),))
-        return
-    # In-process there is no queue to wait in: the attempts run now, without backoff pauses.
-    for attempt in range(1, trigger_settings().attempts + 1):
-        if attempt_async(call, attempt):
-            return

@@ -7,6 +7,7 @@ import time
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from config.celery import app
 from core.errors import InvalidLambdaResponseException, UnexpectedLambdaException, UserLambdaValidationException
@@ -140,15 +141,22 @@ def sms_file(tmp_path, monkeypatch):
 
 
 def test_sms_delivery_is_retried_with_backoff_on_the_worker(on_workers, sms_file, tmp_path):
-    from userpools.delivery import tasks
+    from outbox import dispatch
+    from outbox.models import OutboxMessage
+    from userpools.delivery import transport
 
     running = Worker(tmp_path / "worker.log")
     running.start()
     try:
-        tasks.deliver_sms.delay("+15555550100", "Your code is 123456")
-        time.sleep(1)  # the first attempt fails: the path is a directory
+        with transaction.atomic():
+            dispatch.enqueue(transport.SMS_KIND, {"phone_number": "+15555550100", "message": "Your code is 123456"})
+        wait_for(lambda: OutboxMessage.objects.filter(attempts=1, claim="").exists(), timeout=10)
+        failed = OutboxMessage.objects.get()
+        assert failed.last_error == "IsADirectoryError"  # the first attempt fails: the path is a directory
+        assert (failed.due_at - timezone.now()).total_seconds() <= 2
         sms_file.rmdir()
         wait_for(lambda: sms_file.is_file() and "123456" in sms_file.read_text(), timeout=10)
     finally:
         running.stop()
-    assert "Retry in 2s" in (tmp_path / "worker.log").read_text()
+    assert not OutboxMessage.objects.exists()  # delivered rows leave the outbox
+    assert len(sms_file.read_text().splitlines()) == 1

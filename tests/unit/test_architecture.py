@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("awsapi", "config", "core", "iam", "identitypools", "kms", "triggers", "userpools")
+APPS = ("awsapi", "config", "core", "iam", "identitypools", "kms", "outbox", "triggers", "userpools")
 
 
 def _modules() -> dict[str, Path]:
@@ -125,6 +125,11 @@ def test_iam_knows_no_app_that_plugs_into_it():
         if target.split(".")[0] in ("userpools", "identitypools", "organizations", "audit", "kms", "awsapi")
     )
     assert offenders == []
+
+
+def test_outbox_knows_no_app_that_uses_it():
+    """User pools and triggers register their outbox kinds; the outbox only delivers."""
+    assert _violations("outbox", ("awsapi", "iam", "identitypools", "kms", "triggers", "userpools")) == []
 
 
 def test_triggers_is_a_runtime_that_knows_no_user_pool():

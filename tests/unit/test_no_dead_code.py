@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CHECKED = ("userpools/domain", "userpools/services", "userpools/events", "userpools/delivery", "triggers")
-SOURCES = ("awsapi", "config", "core", "iam", "kms", "triggers", "userpools", "identitypools", "tests")
+CHECKED = ("userpools/domain", "userpools/services", "userpools/events", "userpools/delivery", "triggers", "outbox")
+SOURCES = ("awsapi", "config", "core", "iam", "kms", "outbox", "triggers", "userpools", "identitypools", "tests")
 
 
 def _python_files() -> list[Path]:

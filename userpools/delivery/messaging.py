@@ -5,19 +5,21 @@ transaction:
 1. a medium whose pool names a custom sender trigger (CustomEmailSender/CustomSMSSender) is
    handed to it, the secret encrypted, and we send nothing ourselves;
 2. otherwise the pool's CustomMessage trigger may rewrite the texts around the {####} placeholder;
-3. the mail or text is queued with `transaction.on_commit`, so a rolled-back request reaches nobody.
+3. the mail or text is written to the transactional outbox (outbox/) in the same transaction, so a
+   rolled-back request reaches nobody and a committed one is delivered even if the broker or this
+   process dies right after the commit; the secret stays encrypted until the send.
 
-The Celery tasks in `userpools.delivery.tasks` deliver through `userpools.delivery.transport`, which
-uses Django's mail backend and the configured SMS sender. Secrets are never logged here.
+The outbox hands the rows to `userpools.delivery.transport`, which uses Django's mail backend and
+the configured SMS sender. Secrets are never logged here.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils.html import escape
 
-from userpools.delivery import tasks
+from outbox import dispatch
+from userpools.delivery import transport
 from userpools.events import lifecycle, senders
 from userpools.models import User, UserPool
 
@@ -90,7 +92,7 @@ def send_secret(
     username: str | None = None, client_id: str | None = None, client_metadata: dict | None = None,
     message_source: str | None = None,
 ) -> None:
-    """Deliver `secret` to each of `contacts` ({EMAIL: address, SMS: number}) after commit.
+    """Deliver `secret` to each of `contacts` ({EMAIL: address, SMS: number}) after commit (through the outbox).
 
     `purpose` names the trigger sources (CustomMessage_SignUp, CustomEmailSender_SignUp, ...);
     `message_source` overrides the CustomMessage one. `username` is what {username} shows (an
@@ -113,16 +115,8 @@ def send_secret(
     if ours.get(EMAIL) and SECRET_PLACEHOLDER in texts.email_message:
         html = is_html(texts.email_message)
         body = render(texts.email_message, escape(shown), escape(secret)) if html else render(texts.email_message, shown, secret)
-        email = (ours[EMAIL], render(texts.email_subject, shown, secret), body, html)
-        transaction.on_commit(lambda: _queue_email(*email))
+        dispatch.enqueue(transport.EMAIL_KIND, {
+            "to": ours[EMAIL], "subject": render(texts.email_subject, shown, secret), "body": body, "html": html,
+        })
     if ours.get(SMS) and SECRET_PLACEHOLDER in texts.sms_message:
-        text = (ours[SMS], render(texts.sms_message, shown, secret))
-        transaction.on_commit(lambda: _queue_sms(*text))
-
-
-def _queue_email(to: str, subject: str, body: str, html: bool) -> None:
-    tasks.deliver_email.delay(to, subject, body, html)
-
-
-def _queue_sms(phone_number: str, message: str) -> None:
-    tasks.deliver_sms.delay(phone_number, message)
+        dispatch.enqueue(transport.SMS_KIND, {"phone_number": ours[SMS], "message": render(texts.sms_message, shown, secret)})

@@ -1,7 +1,7 @@
 """Pluggable SMS delivery, chosen by the SMS_BACKEND setting (an import string) and reached through
 the cached `get_sms_sender()`: a console and a file sender for development, and two real providers,
 Amazon SNS (as Cognito itself sends) and Twilio. A sender raises when a message was not accepted, so
-the delivery task retries it."""
+the outbox sends it again later."""
 from __future__ import annotations
 
 import base64
@@ -50,7 +50,7 @@ class FileSmsSender(SmsSender):
 
 
 class SmsDeliveryError(Exception):
-    """The provider did not accept a message (the delivery task retries it)."""
+    """The provider did not accept a message (the outbox sends it again later)."""
 
 
 class SnsSmsSender(SmsSender):

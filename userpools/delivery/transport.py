@@ -1,5 +1,6 @@
 """The actual send of one mail or one text message, through Django's mail backend and the SMS
-sender named by SMS_BACKEND. Called by the Celery tasks in `userpools.delivery.tasks`."""
+sender named by SMS_BACKEND. The outbox calls it for its EMAIL_KIND and SMS_KIND rows (registered
+in UserpoolsConfig.ready), on a worker or, without a broker, after the request's commit."""
 from __future__ import annotations
 
 import logging
@@ -12,6 +13,10 @@ from django.utils.html import strip_tags
 from userpools.delivery.sms import get_sms_sender
 
 log = logging.getLogger(__name__)
+
+EMAIL_KIND = "userpools.email"
+SMS_KIND = "userpools.sms"
+MAX_ATTEMPTS = 8  # back-off 2, 4, ... 256 s: about eight minutes of outage before a message is given up
 
 
 def deliver_email(to: str, subject: str, body: str, html: bool = False) -> None:
@@ -28,3 +33,13 @@ def deliver_sms(phone_number: str, message: str) -> None:
     """Send one text message through the configured SMS sender."""
     get_sms_sender().send(phone_number, message)
     log.info("Sent a text message to a user")
+
+
+def email_from_outbox(message: dict, attempt: int) -> None:
+    """The outbox handler of EMAIL_KIND rows; a failure (mail server unreachable) is retried."""
+    deliver_email(message["to"], message["subject"], message["body"], message["html"])
+
+
+def sms_from_outbox(message: dict, attempt: int) -> None:
+    """The outbox handler of SMS_KIND rows."""
+    deliver_sms(message["phone_number"], message["message"])
