@@ -11,14 +11,16 @@ class IamConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from awsapi import registry
+        from core.generation import connect_request_signals
         from iam import models
         from iam.operations import IAM, IAM_OPERATIONS, STS, STS_OPERATIONS
         from iam.services.authorization import invalidate
 
         registry.register(IAM, IAM_OPERATIONS)
+        connect_request_signals()
         registry.register(STS, STS_OPERATIONS)
 
-        for model in (models.Principal, models.Group, models.Role, models.ManagedPolicy, models.PolicyVersion, models.InlinePolicy):
+        for model in (models.Principal, models.Group, models.Role, models.ManagedPolicy, models.PolicyVersion, models.InlinePolicy, models.AccessKey):
             post_save.connect(invalidate, sender=model, dispatch_uid=f"iam-invalidate-save-{model.__name__}")
             post_delete.connect(invalidate, sender=model, dispatch_uid=f"iam-invalidate-delete-{model.__name__}")
         for through in (

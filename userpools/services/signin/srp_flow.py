@@ -219,7 +219,9 @@ def prove(attempt: Attempt) -> User:
     source_ip = None if attempt.admin else attempt.source_ip
     throttle.refuse_if_throttled(source_ip)
     _claim_once(attempt, proof)
-    user = User.objects.select_related("pool").filter(pool=attempt.pool, sub=proof.user_sub).first() if proof.user_sub else None
+    user = User.objects.prefetch_related("attributes").filter(pool=attempt.pool, sub=proof.user_sub).first() if proof.user_sub else None
+    if user is not None:
+        user.pool = attempt.pool
     if user is None or not _names_user(attempt.pool, username, proof, user):
         # The same key derivation as for a real user, so timing does not tell the two apart.
         _, decoy_verifier = _decoy(attempt.pool, proof.given_username)
