@@ -8,7 +8,7 @@ class IamConfig(AppConfig):
     def ready(self) -> None:
         """Register the IAM and STS operations with the AWS API, and make every change to what
         a policy set is compiled from forget the compiled sets (explicitly, not by import)."""
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
         from awsapi import registry
         from core.generation import connect_request_signals
@@ -30,3 +30,5 @@ class IamConfig(AppConfig):
             models.ManagedPolicy.roles.through,
         ):
             m2m_changed.connect(invalidate, sender=through, dispatch_uid=f"iam-invalidate-m2m-{through.__name__}")
+        # A migrate or a flush (tests) changes the tables without a signal per row.
+        post_migrate.connect(invalidate, dispatch_uid="iam-invalidate-migrate")

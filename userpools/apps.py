@@ -9,7 +9,7 @@ class UserpoolsConfig(AppConfig):
         """Register the user-pool operations with the AWS API, and the pools as web-identity
         issuers with STS, and make changes to pools, clients and signing keys reach every process's
         cache (explicitly, not by import)."""
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from awsapi import registry
         from core.generation import connect_request_signals
@@ -24,3 +24,5 @@ class UserpoolsConfig(AppConfig):
         for model in config_cache.CACHED_MODELS:
             post_save.connect(config_cache.changed, sender=model, dispatch_uid=f"userpools-config-save-{model.__name__}")
             post_delete.connect(config_cache.changed, sender=model, dispatch_uid=f"userpools-config-delete-{model.__name__}")
+        # A migrate or a flush (tests) changes the tables without a signal per row.
+        post_migrate.connect(config_cache.changed, dispatch_uid="userpools-config-migrate")
