@@ -25,10 +25,11 @@ _TOKEN_SALT = "audit.lookup-events"
 
 
 def store(record: CallRecord) -> Event:
-    """Write one call as an event, in the caller's transaction (a savepoint of it).
+    """Write one call as an event, in the caller's transaction.
 
-    The savepoint keeps a failed insert from poisoning the caller's transaction; the error still
-    propagates, so the pipeline fails (and rolls back) a change it could not record.
+    A failed insert propagates, so the pipeline fails (and rolls back) a change it could not
+    record. Only a refusal written inside a transaction takes a savepoint (two more round trips),
+    so its failed insert does not poison that transaction.
     """
     if record.admin_account:
         who = admin_site_identity(record.admin_account, settings.ACCOUNT_ID)
@@ -60,7 +61,10 @@ def store(record: CallRecord) -> Event:
         request_id=record.request_id,
         additional_event_data=record.additional_event_data,
     )
-    with transaction.atomic():
+    if record.error_code and connection.in_atomic_block:
+        with transaction.atomic():  # a refusal's failed insert must not poison the caller's transaction
+            event.save()
+    else:  # a success's record fails with its change; outside a transaction the insert is its own
         event.save()
     return event
 

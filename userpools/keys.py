@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from joserfc.jwk import RSAKey
 
+from userpools import config_cache
 from userpools.models import SigningKey, UserPool
 
 ALGORITHM = "RS256"
@@ -48,7 +49,8 @@ def _new_key(pool: UserPool) -> SigningKey:
 
 
 def _current(pool_id: str) -> SigningKey | None:
-    return SigningKey.objects.filter(pool_id=pool_id, retired_at__isnull=True).order_by("-created", "-id").first()
+    # Cached per process; a miss is not cached, so the re-read under the pool lock goes to the database.
+    return config_cache.current_signing_key(pool_id)
 
 
 def active_key(pool: UserPool) -> SigningKey:

@@ -13,17 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 
 from core import errors
+from core.generation import Generation
 from iam import errors as iam_errors
 from iam.models import Group, ManagedPolicy, Principal, Role
 from iam.policy import Decision, global_context
@@ -54,12 +53,11 @@ _lock = threading.Lock()
 
 
 # Generation ---------------------------------------------------------------------------------------
+GENERATION = Generation(GENERATION_KEY)  # also what iam.services.keys caches access keys under
+
+
 def generation() -> str:
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        token = cache.get(GENERATION_KEY) or "uncached"
-    return token
+    return GENERATION.current()
 
 
 def invalidate(**_: Any) -> None:
@@ -70,13 +68,7 @@ def invalidate(**_: Any) -> None:
     It also bumps at once: then this transaction's own later reads (and tests run inside one
     transaction, whose commit never comes) see the change too.
     """
-    _bump()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_bump)
-
-
-def _bump() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    GENERATION.bump()
 
 
 # Policy sets --------------------------------------------------------------------------------------

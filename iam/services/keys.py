@@ -8,9 +8,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone as djtz
 
+from core.generation import ProcessCache
 from iam import errors as iam_errors
 from iam import ids
 from iam.models import AccessKey, Principal
+from iam.services import authorization
 
 ROOT_NAME = "root"
 MAX_KEYS_PER_USER = 2
@@ -64,9 +66,15 @@ def ensure_root_key() -> AccessKey | None:
     return key
 
 
+# Keys with their principals, cached per process under the IAM generation (authorization.py),
+# which any save or delete of a key or principal bumps. Not copied: callers only read them, and
+# `record_use` notes the last use on the shared object so the once-a-minute write stays so.
+_keys: ProcessCache[AccessKey] = ProcessCache(authorization.GENERATION, copies=False)
+
+
 def find_active_key(access_key_id: str) -> AccessKey | None:
     """The active key with this id (the configured root key is made on first use)."""
-    key = AccessKey.objects.select_related("principal").filter(access_key_id=access_key_id).first()
+    key = _keys.get(access_key_id, lambda: AccessKey.objects.select_related("principal").filter(access_key_id=access_key_id).first())
     if key is None and access_key_id == settings.ROOT_ACCESS_KEY_ID:
         key = ensure_root_key()
     if key is None or key.status != AccessKey.ACTIVE:
@@ -80,6 +88,7 @@ def record_use(key: AccessKey, service: str, region: str) -> None:
     if key.last_used is not None and now - key.last_used < LAST_USED_GRANULARITY and key.last_used_service == service:
         return
     AccessKey.objects.filter(pk=key.pk).update(last_used=now, last_used_service=service, last_used_region=region)
+    key.last_used, key.last_used_service, key.last_used_region = now, service, region
 
 
 def user_keys(user: Principal) -> list[AccessKey]:

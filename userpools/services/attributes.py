@@ -41,8 +41,14 @@ def check_required(pool: UserPool, values: dict[str, str]) -> None:
     attribute_values.check_required(pool_schema(pool), values)
 
 
+def _forget_read(user: User) -> None:
+    """Drop attribute rows read ahead (`lookup.find_user(with_attributes=True)`): they changed."""
+    getattr(user, "_prefetched_objects_cache", {}).pop("attributes", None)
+
+
 def write(user: User, values: dict[str, str]) -> None:
     """Insert or update attribute rows (one query per changed attribute)."""
+    _forget_read(user)
     existing = {row.name: row for row in user.attributes.filter(name__in=list(values))}
     for name, value in values.items():
         row = existing.get(name)
@@ -55,6 +61,7 @@ def write(user: User, values: dict[str, str]) -> None:
 
 def remove(user: User, names: Iterable[str]) -> None:
     """Delete the user's attribute rows of these names."""
+    _forget_read(user)
     user.attributes.filter(name__in=list(names)).delete()
 
 
@@ -119,6 +126,7 @@ def _alias_active(name: str, values: dict[str, str]) -> bool:
 
 
 def _release_alias(user: User, name: str) -> None:
+    _forget_read(user)
     flag = VERIFIED_FLAG.get(name)
     if flag:
         user.attributes.filter(name=flag).update(value="false")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Lookup, OrderBy, Q, QuerySet
+from django.db.models import F, Lookup, OrderBy, Q, QuerySet, prefetch_related_objects
 
 from core import pagination
 from core.errors import InvalidParameterException
@@ -200,7 +200,11 @@ def list_users(
     rows = plan.rows.filter(plan.after(last)) if last is not None else plan.rows
     page = list(rows[: limit + 1])
     token = pagination.make_token(kind, plan.key(page[limit - 1])) if len(page) > limit else None
-    return _users_in_order([plan.user_of(row) for row in page[:limit]]), token
+    chosen = page[:limit]
+    if all(isinstance(row, User) for row in chosen):  # the page is the users: read their attributes only
+        prefetch_related_objects(chosen, "attributes")
+        return chosen, token
+    return _users_in_order([plan.user_of(row) for row in chosen]), token
 
 
 def _users_in_order(ids: list[int]) -> list[User]:

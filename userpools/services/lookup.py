@@ -15,6 +15,7 @@ from core.errors import (
     ResourceNotFoundException,
     UserNotFoundException,
 )
+from userpools import config_cache
 from userpools.domain.claims import ADMIN_SCOPE
 from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import attributes, tokens
@@ -27,13 +28,18 @@ def username_key(pool: UserPool, username: str) -> str:
     return username if pool.case_sensitive else username.lower()
 
 
-def find_user(pool: UserPool, username: str, *, lock: bool = False) -> User | None:
-    """The user named by username, by username attribute, or by verified alias."""
+def find_user(pool: UserPool, username: str, *, lock: bool = False, with_attributes: bool = False) -> User | None:
+    """The user named by username, by username attribute, or by verified alias; with its pool
+    set to `pool`, and its attributes read at once if `with_attributes` (sign-in reads them
+    several times; the writers in services.attributes drop what was read)."""
     # Row locks here and elsewhere are NO KEY: they still serialise writers, but let a trigger handler
     # that calls back into the API (adding this user to a group) insert rows that reference the row.
-    users = User.objects.select_for_update(no_key=True) if lock else User.objects
+    users = User.objects.select_for_update(no_key=True) if lock else User.objects.all()
+    if with_attributes:
+        users = users.prefetch_related("attributes")
     user = users.filter(pool=pool, username_key=username_key(pool, username)).first()
     if user is not None:
+        user.pool = pool
         return user
     username_attributes = attributes.username_attribute_names(pool)
     for name in username_attributes + attributes.alias_names(pool):
@@ -53,7 +59,7 @@ def require_user(pool: UserPool, username: str, *, lock: bool = False) -> User:
 
 def client_by_id(client_id: str) -> UserPoolClient:
     """An app client by id alone, as the unauthenticated APIs name it."""
-    client = UserPoolClient.objects.select_related("pool").filter(client_id=client_id).first()
+    client = config_cache.client(client_id)
     if client is None:
         raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
     return client

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from core import pagination
 from core.errors import InvalidParameterException, ResourceNotFoundException
+from userpools import config_cache
 from userpools.domain import schema
 from userpools.models import UserPool, UserPoolDomain
 from userpools.services import tags
@@ -45,7 +46,7 @@ _SET_BY_MFA_CONFIG = ("SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "E
 
 def get_pool(pool_id: str) -> UserPool:
     """A user pool by id, or ResourceNotFoundException."""
-    pool = UserPool.objects.filter(pk=pool_id).first()
+    pool = config_cache.pool(pool_id)
     if pool is None:
         raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
     return pool

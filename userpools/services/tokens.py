@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Exists, QuerySet, Subquery
 from django.utils import timezone
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -33,7 +34,7 @@ from core.errors import (
     UnsupportedOperationException,
     UnsupportedTokenTypeException,
 )
-from userpools import keys
+from userpools import config_cache, keys
 from userpools.domain import client_auth, token_ids, token_times
 from userpools.domain.claims import (
     GroupInfo,
@@ -172,9 +173,10 @@ def client_credentials_token(client: UserPoolClient, scope: str) -> dict:
 
 
 def _live_refresh_row(client: UserPoolClient, refresh_token: str) -> RefreshToken:
-    row = RefreshToken.objects.select_related("user__pool").filter(token_hash=_hash(refresh_token)).first()
+    row = RefreshToken.objects.select_related("user").prefetch_related("user__attributes").filter(token_hash=_hash(refresh_token)).first()
     if row is None or row.client_id != client.client_id or row.expires_at <= timezone.now():
         raise NotAuthorizedException("Invalid Refresh Token")
+    row.user.pool = client.pool  # the client's pool is the user's (the row names this client)
     if row.revoked_at is not None:
         raise NotAuthorizedException("Refresh Token has been revoked")
     return row
@@ -222,7 +224,8 @@ def _issuing_client(claims: dict[str, Any], pool_id: str, token_use: str) -> Use
     client_id = claims.get("client_id" if token_use == "access" else "aud")
     if not isinstance(client_id, str):
         return None
-    return UserPoolClient.objects.filter(pk=client_id, pool_id=pool_id).only("client_id", "pool_id", "config").first()
+    client = config_cache.client(client_id)
+    return client if client is not None and client.pool_id == pool_id else None
 
 
 def issuing_client(claims: dict[str, Any]) -> UserPoolClient:
@@ -264,11 +267,9 @@ def _verified_claims(token: str, token_use: str) -> tuple[dict[str, Any], str]:
 
 
 def _revoked(user: User, claims: dict[str, Any]) -> bool:
-    origin_jti = claims.get("origin_jti")
-    if origin_jti:
-        row = RefreshToken.objects.filter(origin_jti=origin_jti).only("revoked_at").first()
-        if row is not None:  # end_sessions revokes every row, so the row alone decides
-            return row.revoked_at is not None
+    """Whether the token is revoked; `user` carries its refresh token's state (`_with_refresh_state`)."""
+    if getattr(user, "refresh_found", False):  # end_sessions revokes every row, so the row alone decides
+        return user.refresh_revoked_at is not None
     if user.tokens_valid_after is None:
         return False
     # No refresh token to consult: compare times. The jti carries the issue time to the
@@ -279,6 +280,14 @@ def _revoked(user: User, claims: dict[str, Any]) -> bool:
     # A jti without a time (minted before jtis carried one): iat has whole seconds, so a token
     # from the very second of a sign-out counts as revoked (the safe side).
     return bool(claims.get("iat", 0) < user.tokens_valid_after.timestamp())
+
+
+def _with_refresh_state(users: QuerySet[User], origin_jti: Any) -> QuerySet[User]:
+    """`users`, each with the state of the token's refresh token row, read in the same query."""
+    if not isinstance(origin_jti, str) or not origin_jti:
+        return users
+    rows = RefreshToken.objects.filter(origin_jti=origin_jti).order_by("id")
+    return users.annotate(refresh_found=Exists(rows), refresh_revoked_at=Subquery(rows.values("revoked_at")[:1]))
 
 
 def authenticate_access_token(token: str) -> tuple[User, dict]:
@@ -303,9 +312,14 @@ def _token_user(token: str, token_use: str, name: str, *, check_revocation: bool
         sub = uuid.UUID(str(claims.get("sub")))
     except ValueError:
         raise NotAuthorizedException(f"Invalid {name}") from None
-    user = User.objects.select_related("pool").filter(pool_id=pool_id, sub=sub).first()
-    if user is None:
+    users = User.objects.filter(pool_id=pool_id, sub=sub)
+    if check_revocation:
+        users = _with_refresh_state(users, claims.get("origin_jti"))
+    user = users.first()
+    pool = config_cache.pool(pool_id)
+    if user is None or pool is None:
         raise NotAuthorizedException("User does not exist.")
+    user.pool = pool
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")
     if check_revocation and _revoked(user, claims):

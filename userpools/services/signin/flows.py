@@ -58,7 +58,7 @@ def _authenticate(attempt: Attempt, username: str, password: str) -> User:
     """The user whose password this is, or the error Cognito gives (counting failures)."""
     source_ip = None if attempt.admin else attempt.source_ip
     throttle.refuse_if_throttled(source_ip)
-    user = lookup.find_user(attempt.pool, username) or migrated_user(attempt, username, password)
+    user = lookup.find_user(attempt.pool, username, with_attributes=True) or migrated_user(attempt, username, password)
     if user is None:
         pre_authenticate(attempt, None, username)
         hide = client_auth.prevents_user_existence_errors(attempt.client)

@@ -220,7 +220,9 @@ def prove(attempt: Attempt) -> User:
     source_ip = None if attempt.admin else attempt.source_ip
     throttle.refuse_if_throttled(source_ip)
     _claim_once(attempt, proof)
-    user = User.objects.select_related("pool").filter(pool=attempt.pool, sub=proof.user_sub).first() if proof.user_sub else None
+    user = User.objects.prefetch_related("attributes").filter(pool=attempt.pool, sub=proof.user_sub).first() if proof.user_sub else None
+    if user is not None:
+        user.pool = attempt.pool
     if user is None or not _names_user(attempt.pool, username, proof, user):
         phantom = lookup.username_key(attempt.pool, proof.given_username) if user is None else None
         if phantom is not None:

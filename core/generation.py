@@ -1,0 +1,144 @@
+"""In-process caches that every process drops together.
+
+A `Generation` is a token in Django's shared cache (Redis in production, the database cache or
+local memory otherwise). Whatever a process caches is stored under the token it read *before*
+reading the database; a change bumps the token (at once, and again when its transaction
+commits), so every process sees its entries superseded on its next read of the token, and a
+value read before the commit can never outlive it. A `ProcessCache` holds the values: a bounded
+dictionary that is never filled from a transaction's own uncommitted change.
+
+Within one HTTP request the tokens are read once, all together (one round trip to the shared
+cache, however many caches the request consults): `connect_request_signals` turns that memo on
+for each request. Outside requests (workers, commands, tests) every read goes to the cache.
+"""
+from __future__ import annotations
+
+import pickle
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+T = TypeVar("T")
+_local = threading.local()
+_keys: list[str] = []  # of every Generation, read together once per request
+
+
+def _request_started(**_: Any) -> None:
+    _local.memo = {}
+
+
+def _request_finished(**_: Any) -> None:
+    _local.memo = None
+
+
+def connect_request_signals() -> None:
+    """Read the generations once per request (call from an AppConfig.ready())."""
+    from django.core.signals import request_finished, request_started
+
+    request_started.connect(_request_started, dispatch_uid="core-generation-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="core-generation-request-finished")
+
+
+def _memo() -> dict[str, str] | None:
+    return getattr(_local, "memo", None)
+
+
+def _uncommitted() -> set[str]:
+    """Tokens this thread bumped inside a transaction that has not committed (yet, or ever)."""
+    tokens = getattr(_local, "tokens", None)
+    if tokens is None:
+        tokens = _local.tokens = set()
+    return tokens
+
+
+class Generation:
+    """One shared token; `bump` makes every process's entries under older tokens stale."""
+
+    def __init__(self, key: str):
+        self.key = key
+        if key not in _keys:
+            _keys.append(key)
+
+    def current(self) -> str:
+        memo = _memo()
+        if memo is not None:
+            if not memo:
+                memo.update(cache.get_many(_keys))
+            token = memo.get(self.key)
+            if token is not None:
+                return token
+        token = cache.get(self.key)
+        if token is None:
+            cache.add(self.key, uuid.uuid4().hex, None)
+            token = cache.get(self.key) or "uncached"
+        self._remember(token)
+        return token
+
+    def _remember(self, token: str) -> None:
+        memo = _memo()
+        if memo is not None:
+            memo[self.key] = token
+
+    def bump(self, **_: Any) -> None:
+        """Usable as a signal receiver: bump now (so this transaction's own later reads miss the
+        cache) and again once the transaction commits."""
+        token = uuid.uuid4().hex
+        cache.set(self.key, token, None)
+        self._remember(token)
+        connection = transaction.get_connection()
+        if connection.in_atomic_block:
+            _uncommitted().add(token)
+            transaction.on_commit(self._bump_committed)
+        else:
+            _uncommitted().clear()
+
+    def _bump_committed(self) -> None:
+        token = uuid.uuid4().hex
+        cache.set(self.key, token, None)
+        self._remember(token)
+
+    def may_store(self, token: str) -> bool:
+        """Whether a value read now may be kept under `token`: not when this thread's own
+        uncommitted change made the token (it may yet roll back)."""
+        if not transaction.get_connection().in_atomic_block:
+            return True
+        return token not in _uncommitted()
+
+
+class ProcessCache(Generic[T]):
+    """A bounded per-process map from keys to values, valid for one generation.
+
+    With `copies`, values are kept pickled and `get` hands out a fresh copy, so a caller may change
+    what it got without changing the cache (unpickling is several times cheaper than deepcopy).
+    Misses (None) are not cached, so made-up keys cannot fill it.
+    """
+
+    def __init__(self, generation: Generation, size: int = 4096, copies: bool = True):
+        self.generation = generation
+        self.size = size
+        self.copies = copies
+        self._entries: OrderedDict[Hashable, tuple[str, T]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, load: Callable[[], T | None]) -> T | None:
+        token = self.generation.current()
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] == token:
+            return pickle.loads(entry[1]) if self.copies else entry[1]  # type: ignore[arg-type]
+        value = load()
+        if value is not None and self.generation.may_store(token):
+            with self._lock:
+                self._entries[key] = (token, pickle.dumps(value) if self.copies else value)  # type: ignore[assignment]
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

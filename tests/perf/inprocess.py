@@ -1,0 +1,58 @@
+"""boto3 clients whose requests go through Django's test client instead of a socket.
+
+The whole server stack runs (middleware, fronts, pipeline, services) in the test's own thread,
+so CaptureQueriesContext sees every query a call makes. botocore's `before-send` event lets a
+handler answer a prepared request; this one hands it to django.test.Client.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import boto3
+from botocore import UNSIGNED
+from botocore.awsrequest import AWSResponse
+from botocore.config import Config
+from django.conf import settings
+from django.test import Client
+
+BASE = "http://testserver"
+
+
+class _Body:
+    def __init__(self, content: bytes):
+        self.content = content
+
+    def stream(self, **_):
+        yield self.content
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _send(django_client: Client):
+    def send(request, **_):
+        url = urlsplit(request.url)
+        headers = {"HTTP_" + name.upper().replace("-", "_"): _text(value) for name, value in request.headers.items()
+                   if name.lower() not in ("content-type", "content-length")}
+        headers.setdefault("HTTP_HOST", url.netloc)
+        body = request.body or b""
+        if hasattr(body, "read"):
+            body = body.read()
+        path = url.path + (f"?{url.query}" if url.query else "")
+        response = django_client.generic(request.method, path, data=body, content_type=_text(request.headers.get("Content-Type", "")), **headers)
+        return AWSResponse(request.url, response.status_code, dict(response.items()), _Body(response.content))
+
+    return send
+
+
+def client(service: str = "cognito-idp", *, signed: bool = True, key: tuple[str, str] | None = None):
+    """A boto3 client for `service` served in-process; signed by `key` (default: the root key)."""
+    config = Config(retries={"max_attempts": 1})
+    if signed:
+        key_id, secret = key or (settings.ROOT_ACCESS_KEY_ID, settings.ROOT_SECRET_ACCESS_KEY)
+        made = boto3.client(service, endpoint_url=BASE, region_name="us-east-1", aws_access_key_id=key_id, aws_secret_access_key=secret, config=config)
+    else:
+        made = boto3.client(service, endpoint_url=BASE, region_name="us-east-1", config=config.merge(Config(signature_version=UNSIGNED)))
+    made.meta.events.register("before-send", _send(Client()))
+    return made

@@ -1,0 +1,107 @@
+"""Round trips per call on the hot paths, so a gain cannot silently regress.
+
+Each call runs once to warm the per-process caches (pool, client, signing key, access key,
+policy set), then once under CaptureQueriesContext. Every figure includes the audit trail's
+INSERT. The calls run outside a test transaction (transactional_db), as in production, where
+the caches may be filled.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from pycognito import aws_srp
+
+from tests.perf.inprocess import client
+
+PASSWORD = "Perf-Passw0rd!"
+FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def queries(call) -> list[str]:
+    """The SQL `call` sends, once its caches are warm."""
+    call()
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    # Transaction control is left out: SQLite logs its BEGIN/COMMIT, PostgreSQL's driver does not.
+    return [query["sql"] for query in captured.captured_queries if not query["sql"].startswith(("BEGIN", "COMMIT"))]
+
+
+@pytest.fixture
+def world():
+    admin, public = client(), client(signed=False)
+    pool_id = admin.create_user_pool(PoolName="perf")["UserPool"]["Id"]
+    client_id = admin.create_user_pool_client(UserPoolId=pool_id, ClientName="perf", ExplicitAuthFlows=FLOWS)["UserPoolClient"]["ClientId"]
+    for name in ("alice", "bob"):
+        public.sign_up(ClientId=client_id, Username=name, Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": f"{name}@example.com"}])
+        admin.admin_confirm_sign_up(UserPoolId=pool_id, Username=name)
+    tokens = public.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                  AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})["AuthenticationResult"]
+    return {"admin": admin, "public": public, "pool_id": pool_id, "client_id": client_id, "tokens": tokens}
+
+
+def test_get_user_reads_the_user_and_its_attributes(world):
+    sql = queries(lambda: world["public"].get_user(AccessToken=world["tokens"]["AccessToken"]))
+    assert len(sql) <= 3, sql  # user (+ its refresh token's revocation, one query), attributes, audit
+
+
+def test_admin_get_user_authenticates_and_decides_from_memory(world):
+    sql = queries(lambda: world["admin"].admin_get_user(UserPoolId=world["pool_id"], Username="alice"))
+    assert not any("iam_" in query for query in sql), sql  # key and policy set cached
+    assert len(sql) <= 3, sql  # user, attributes, audit
+
+
+def test_signed_call_by_an_iam_user_needs_no_query_to_authenticate_or_authorize(world):
+    iam = client("iam")
+    iam.create_user(UserName="operator")
+    iam.put_user_policy(UserName="operator", PolicyName="idp", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "cognito-idp:*", "Resource": "*"}]}))
+    key = iam.create_access_key(UserName="operator")["AccessKey"]
+    operator = client(key=(key["AccessKeyId"], key["SecretAccessKey"]))
+    sql = queries(lambda: operator.admin_get_user(UserPoolId=world["pool_id"], Username="alice"))
+    assert not any("iam_" in query or "organizations_" in query for query in sql), sql
+    assert len(sql) <= 3, sql
+
+
+def test_list_users_reads_a_page_and_its_attributes(world):
+    sql = queries(lambda: world["admin"].list_users(UserPoolId=world["pool_id"], Limit=60))
+    assert len(sql) <= 3, sql  # page, attributes, audit
+    sql = queries(lambda: world["admin"].list_users(UserPoolId=world["pool_id"], Filter='email = "bob@example.com"'))
+    assert len(sql) <= 4, sql  # attribute page, users, attributes, audit
+
+
+def test_refresh(world):
+    refresh = world["tokens"]["RefreshToken"]
+    sql = queries(lambda: world["public"].initiate_auth(ClientId=world["client_id"], AuthFlow="REFRESH_TOKEN_AUTH",
+                                                        AuthParameters={"REFRESH_TOKEN": refresh}))
+    assert len(sql) <= 4, sql  # refresh row with its user, attributes, groups, audit
+
+
+def test_password_sign_in(world):
+    sql = queries(lambda: world["public"].initiate_auth(ClientId=world["client_id"], AuthFlow="USER_PASSWORD_AUTH",
+                                                        AuthParameters={"USERNAME": "bob", "PASSWORD": PASSWORD}))
+    assert len(sql) <= 5, sql  # user, attributes, groups, refresh token, audit
+
+
+def test_srp_sign_in_both_calls(world):
+    public = world["public"]
+
+    def sign_in():
+        srp = aws_srp.AWSSRP("bob", PASSWORD, world["pool_id"], world["client_id"], client=public)
+        params = srp.get_auth_params()
+        challenge = public.initiate_auth(ClientId=world["client_id"], AuthFlow="USER_SRP_AUTH", AuthParameters=params)
+        responses = srp.process_challenge(challenge["ChallengeParameters"], params)
+        result = public.respond_to_auth_challenge(ClientId=world["client_id"], ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=responses)
+        assert "AuthenticationResult" in result
+
+    sql = queries(sign_in)
+    assert len(sql) <= 8, sql
+
+
+def test_sign_up(world):
+    names = iter(["carol", "dave"])
+    sql = queries(lambda: world["public"].sign_up(ClientId=world["client_id"], Username=next(names), Password=PASSWORD))
+    assert len(sql) <= 6, sql
