@@ -21,6 +21,7 @@ from celery.exceptions import TimeoutError as CeleryTimeout
 from django.conf import settings
 from django.utils import timezone
 
+from core import crypto
 from core.errors import (
     InvalidLambdaResponseException,
     UnexpectedLambdaException,
@@ -167,14 +168,17 @@ def _attempt(function: Function, event_json: str, timeout: float) -> dict[str, A
 def _attempt_on_worker(function: Function, event_json: str, deadline: float, timeout: float) -> dict[str, Any]:
     try:
         # `expires`: a worker that picks the message up after we stopped waiting discards it.
-        pending = tasks.run_attempt.apply_async((function.name, function.arn, event_json, deadline), expires=timeout)
+        pending = tasks.run_attempt.apply_async((function.name, function.arn, crypto.encrypt(event_json), deadline), expires=timeout)
     except Exception as exc:  # broker unreachable: the function cannot be invoked
         log.exception("could not send trigger %s to the broker", function.name)
         return {"status": execution.CRASHED, "error": type(exc).__name__}
     try:
-        answer = pending.get(timeout=timeout, propagate=False, disable_sync_subtasks=False)
+        sealed = pending.get(timeout=timeout, propagate=False, disable_sync_subtasks=False)
     except CeleryTimeout:
         return {"status": execution.TIMEOUT}
+    finally:
+        pending.forget()  # the result backend keeps nothing once we have read it
+    answer = json.loads(crypto.decrypt(sealed)) if isinstance(sealed, str) else sealed
     if isinstance(answer, dict) and "status" in answer:
         return answer
     return {"status": execution.CRASHED, "error": type(answer).__name__}  # the task itself failed

@@ -160,3 +160,28 @@ def test_sms_delivery_is_retried_with_backoff_on_the_worker(on_workers, sms_file
         running.stop()
     assert not OutboxMessage.objects.exists()  # delivered rows leave the outbox
     assert len(sms_file.read_text().splitlines()) == 1
+
+
+def test_events_and_answers_travel_sealed(on_workers):
+    """A synchronous trigger's event (challenge answers, private challenge parameters, attributes)
+    is sealed in the broker's queue, and its answer in the result backend."""
+    import base64
+    import json
+
+    from core import crypto
+    from triggers import tasks
+
+    marker = "sealed-marker-7f3a"
+    pool = make_pool(PreSignUp=arn("echo"))
+    with pytest.raises(UnexpectedLambdaException):  # no worker runs: every attempt stays queued
+        invoke(pool, "PreSignUp_SignUp", {"userAttributes": {"email": f"{marker}@example.com"}})
+    with app.connection_for_write() as conn:
+        queued = conn.default_channel.client.lrange("triggers", 0, -1)
+    assert queued, "the attempts should still be queued"
+    for raw in queued:
+        body = base64.b64decode(json.loads(raw)["body"])
+        assert marker.encode() not in raw and marker.encode() not in body
+        sealed_event = json.loads(body)[0][2]
+        assert marker in crypto.decrypt(sealed_event)
+    answer = tasks.run_attempt("echo", arn("echo"), sealed_event, time.time() + 5)
+    assert marker not in answer and json.loads(crypto.decrypt(answer))["status"] == "OK"
