@@ -16,13 +16,12 @@ import os
 import random
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import servers  # noqa: E402
-from compare import FLOWS, aws_srp, clients, measure  # noqa: E402
+from compare import FLOWS, aws_srp, clients, measure, timed_srp_sign_in  # noqa: E402
 
 PASSWORD = "Passw0rd!"  # createusers' default
 
@@ -43,15 +42,7 @@ def pool_rows(endpoint: str, key: tuple[str, str], pid: int, pool_id: str, size:
                                          AuthParameters={"USERNAME": picks[i], "PASSWORD": PASSWORD})["AuthenticationResult"]
 
     def srp_sign_in(i: int) -> float:
-        srp = aws_srp.AWSSRP(srp_users[i % len(srp_users)], PASSWORD, pool_id, client_id, client=public)
-        params = srp.get_auth_params()
-        started = time.perf_counter()
-        challenge = public.initiate_auth(ClientId=client_id, AuthFlow="USER_SRP_AUTH", AuthParameters=params)
-        server = time.perf_counter() - started
-        responses = srp.process_challenge(challenge["ChallengeParameters"], params)
-        started = time.perf_counter()
-        public.respond_to_auth_challenge(ClientId=client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=responses)
-        return server + time.perf_counter() - started
+        return timed_srp_sign_in(public, pool_id, client_id, srp_users[i % len(srp_users)], PASSWORD)
 
     prefix = picks[0][:-3]  # ~1,000 users in the big pool, the whole small pool
     rows = {

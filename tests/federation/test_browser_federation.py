@@ -5,9 +5,7 @@ in-process SAML IdP the browser carries the signed assertion (an auto-submitting
 A's /saml2/idpresponse. Screenshots of each page are kept (tests/browser.py's ARTIFACTS)."""
 from __future__ import annotations
 
-import threading
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -16,46 +14,11 @@ import requests
 from tests.browser import screenshot
 from tests.conftest import idp  # noqa: F401 (fixture)
 from tests.federation.saml_idp import SSO_URL, SamlIdp, requires_xmlsec1
-from tests.hosted.support import PASSWORD, base, hosted_pool, make_user, oauth_client, pkce_pair  # noqa: F401
+from tests.hosted.support import PASSWORD, app, base, hosted_pool, make_user, oauth_client, pkce_pair  # noqa: F401
 from tests.userpools.signin_support import claims
 
-LANDED = "<!doctype html><title>Signed in</title><h1>Back at the app</h1>"
 # pysaml2's IdP sends its local `email` as the PKCS#9 URI; AttributeMapping names what the assertion says.
 SAML_EMAIL = "urn:oid:1.2.840.113549.1.9.1.1"
-
-
-class _App(BaseHTTPRequestHandler):
-    """The client app's callback: answers a page and keeps the paths it was called with."""
-
-    seen: list[str]
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        self.seen.append(self.path)
-        body = LANDED.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture
-def app():
-    """The client app on a loopback port (`app.callback`, `app.seen`). A real server rather than
-    `page.route`: Chromium does not hand a redirect that follows a cross-site POST (the SAML
-    assertion) to Playwright's interception, so a routed callback would be refused."""
-    handler = type("App", (_App,), {"seen": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.callback = f"http://127.0.0.1:{server.server_address[1]}/callback"
-    server.seen = handler.seen
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def _open_sign_in(page, base_url: str, pool_id: str, client_id: str, callback: str) -> str:

@@ -7,7 +7,9 @@ import base64
 import hashlib
 import re
 import secrets
+import threading
 from html import unescape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
@@ -111,3 +113,40 @@ def callback_params(response: requests.Response) -> dict[str, str]:
     assert f"{location.scheme}://{location.netloc}{location.path}" in (CALLBACK, LOGOUT), location
     values = parse_qs(location.fragment or location.query)
     return {key: value[0] for key, value in values.items()}
+
+
+LANDED = "<!doctype html><title>Signed in</title><h1>Back at the app</h1>"
+
+
+class _App(BaseHTTPRequestHandler):
+    """The client app's callback: answers a page and keeps the paths it was called with."""
+
+    seen: list[str]
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        self.seen.append(self.path)
+        body = LANDED.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def app():
+    """The client app on a loopback port for browser tests (`app.callback`, `app.seen`). A real
+    server rather than `page.route`: Chromium does not hand a redirect that follows a cross-site
+    POST (a SAML assertion) to Playwright's interception, so a routed callback would be refused."""
+    handler = type("App", (_App,), {"seen": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.callback = f"http://127.0.0.1:{server.server_address[1]}/callback"
+    server.seen = handler.seen
+    yield server
+    server.shutdown()
+    server.server_close()

@@ -3,8 +3,6 @@ the client's callback with a code that the token endpoint exchanges; the sign-up
 MFA and error pages render. Screenshots of each page are kept (tests/browser.py's ARTIFACTS)."""
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -12,42 +10,8 @@ import requests
 
 from tests.browser import screenshot
 from tests.conftest import idp  # noqa: F401 (fixture)
-from tests.hosted.support import CALLBACK, PASSWORD, base, hosted_pool, make_user, oauth_client, pkce_pair  # noqa: F401
+from tests.hosted.support import CALLBACK, PASSWORD, app, base, hosted_pool, make_user, oauth_client, pkce_pair  # noqa: F401
 from tests.userpools.mfa_support import configure_mfa
-
-LANDED = "<!doctype html><title>Signed in</title><h1>Back at the app</h1>"
-
-
-class _App(BaseHTTPRequestHandler):
-    """The client app's callback: answers a page and keeps the URL it was called with."""
-
-    seen: list[str]
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        self.seen.append(self.path)
-        body = LANDED.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture
-def app():
-    """A tiny app on a loopback port; `app.callback` is its callback URL, `app.seen` the paths it got."""
-    handler = type("App", (_App,), {"seen": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.callback = f"http://127.0.0.1:{server.server_address[1]}/callback"
-    server.seen = handler.seen
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def _authorize_url(base_url: str, pool_id: str, client_id: str, callback: str = CALLBACK, **extra) -> str:
