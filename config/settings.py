@@ -293,8 +293,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # It logs every data key it makes at INFO: noise on every custom-sender message.
-    "loggers": {"aws_encryption_sdk": {"level": "WARNING"}},
+    # Libraries that narrate routine work at INFO: the Encryption SDK every data key it makes (each
+    # custom-sender message), and pysaml2's xmlschema every schema it loads (each process start).
+    "loggers": {"aws_encryption_sdk": {"level": "WARNING"}, "xmlschema": {"level": "WARNING"}},
 }
 
 # Operations: periodic purging (ops/purge.py) and how long old records are kept.
