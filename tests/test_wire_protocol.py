@@ -111,7 +111,10 @@ def test_inactive_key_is_unrecognized(live_server):
     key = create_access_key(Principal.objects.get_or_create(name="root", defaults={"is_root": True})[0])
     client = make_client(live_server.url, key_id=key.access_key_id, secret=key.secret_access_key)
     assert "UserPools" in client.list_user_pools(MaxResults=1)
-    Principal.objects.get(name="root").access_keys.filter(access_key_id=key.access_key_id).update(status="Inactive")
+    # Deactivated as UpdateAccessKey and the admin do it: a save, which every process's key cache hears.
+    stored = Principal.objects.get(name="root").access_keys.get(access_key_id=key.access_key_id)
+    stored.status = "Inactive"
+    stored.save(update_fields=["status"])
     with pytest.raises(ClientError) as excinfo:
         client.list_user_pools(MaxResults=1)
     assert error_code(excinfo) == "UnrecognizedClientException"
