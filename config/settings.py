@@ -150,6 +150,8 @@ REDIS_URL = env_str("REDIS_URL")
 # Redis is reached (cache, broker, results) and no retries of our own beyond them.
 REDIS_CONNECT_TIMEOUT_SECONDS = float(env_str("REDIS_CONNECT_TIMEOUT_SECONDS", "1"))
 REDIS_SOCKET_TIMEOUT_SECONDS = float(env_str("REDIS_SOCKET_TIMEOUT_SECONDS", "2"))
+# After a Redis error a process treats the cache as down this long before trying it again.
+REDIS_RETRY_AFTER_SECONDS = float(env_str("REDIS_RETRY_AFTER_SECONDS", "2"))
 _REDIS_SOCKET_OPTIONS = {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS, "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS}
 if REDIS_URL:
     # core.cache answers a Redis fault as InternalErrorException (HTTP 500) instead of a traceback.

@@ -2,15 +2,20 @@
 
 The socket timeouts come from settings (CACHES OPTIONS); here a Redis connection error or timeout
 becomes `InternalErrorException`, so every front answers a clear HTTP 500 instead of a traceback,
-and the operation's transaction rolls back with nothing half-done.
+and the operation's transaction rolls back with nothing half-done. After one such error this
+process stops asking Redis for `REDIS_RETRY_AFTER_SECONDS`: a frozen Redis costs a call one socket
+timeout, not one per cache operation, and the callers with a sound local fallback (limits'
+counters, the generations of in-process caches) take it at once.
 """
 from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -22,13 +27,20 @@ log = logging.getLogger(__name__)
 UNAVAILABLE = "The service is temporarily unavailable. Please try again later."
 
 
+_down_until = 0.0  # monotonic time until which this process takes Redis for down
+
+
 def _translated(method: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(method)
     def call(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
+        global _down_until
+        if time.monotonic() < _down_until:
+            raise InternalErrorException(UNAVAILABLE)
         try:
             return method(self, *args, **kwargs)
         except (RedisConnectionError, RedisTimeoutError) as exc:
             log.error("Redis cache unreachable: %s", type(exc).__name__)
+            _down_until = time.monotonic() + settings.REDIS_RETRY_AFTER_SECONDS
             raise InternalErrorException(UNAVAILABLE) from exc
 
     return call

@@ -7,9 +7,11 @@ commits), so every process sees its entries superseded on its next read of the t
 value read before the commit can never outlive it. A `ProcessCache` holds the values: a bounded
 dictionary that is never filled from a transaction's own uncommitted change.
 
-Within one HTTP request the tokens are read once, all together (one round trip to the shared
-cache, however many caches the request consults): `connect_request_signals` turns that memo on
-for each request. Outside requests (workers, commands, tests) every read goes to the cache.
+While the shared cache is down (Redis unreachable), every read of a token gives a fresh one that
+matches nothing, so each call reads the database: slower, never stale. Within one HTTP request the
+tokens are read once, all together (one round trip to the shared cache, however many caches the
+request consults): `connect_request_signals` turns that memo on for each request. Outside requests
+(workers, commands, tests) every read goes to the cache.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from django.db import transaction
 T = TypeVar("T")
 _local = threading.local()
 _keys: list[str] = []  # of every Generation, read together once per request
+_UNAVAILABLE = "unavailable:"  # a token read while the shared cache was down: it matches nothing
 
 
 def _request_started(**_: Any) -> None:
@@ -65,6 +68,14 @@ class Generation:
             _keys.append(key)
 
     def current(self) -> str:
+        try:
+            return self._read()
+        except Exception:  # the shared cache is down: nothing cached may be trusted, so match nothing
+            token = f"{_UNAVAILABLE}{uuid.uuid4().hex}"
+            self._remember(token)
+            return token
+
+    def _read(self) -> str:
         memo = _memo()
         if memo is not None:
             if not memo:
@@ -104,7 +115,9 @@ class Generation:
 
     def may_store(self, token: str) -> bool:
         """Whether a value read now may be kept under `token`: not when this thread's own
-        uncommitted change made the token (it may yet roll back)."""
+        uncommitted change made the token (it may yet roll back), nor while the cache is down."""
+        if token.startswith(_UNAVAILABLE):
+            return False
         if not transaction.get_connection().in_atomic_block:
             return True
         return token not in _uncommitted()

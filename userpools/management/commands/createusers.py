@@ -22,13 +22,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from core import crypto
 from userpools.domain import srp
 from userpools.models import User, UserAttribute, UserPool
 from userpools.services import passwords
 
 _USER_COLUMNS = (
     "pool_id", "username", "username_key", "sub", "status", "enabled", "password", "password_set_at",
-    "failed_sign_ins", "srp_salt", "srp_verifier", "sms_mfa_enabled", "software_token_mfa_enabled",
+    "failed_sign_ins", "srp_salt", "srp_verifier_sealed", "sms_mfa_enabled", "software_token_mfa_enabled",
     "email_mfa_enabled", "preferred_mfa", "created", "modified",
 )
 
@@ -73,6 +74,7 @@ class Command(BaseCommand):
         salt = verifier = ""
         if options["srp_every"] > 0 and index % options["srp_every"] == 0:
             salt, verifier = srp.make_verifier(srp.pool_name(pool.pk), username, options["password"])
+            verifier = crypto.encrypt(verifier)  # kept sealed, as every verifier is
         now = timezone.now()
         key = username if pool.case_sensitive else username.lower()
         return (pool.pk, username, key, uuid.uuid4(), User.CONFIRMED, True, shared_hash, now, 0, salt, verifier, False, False, False, "", now, now)
