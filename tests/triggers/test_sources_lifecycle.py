@@ -297,7 +297,11 @@ def test_user_migration_alias_takeover_and_sms_mfa(idp, unsigned_idp, function):
 
 @pytest.fixture
 def sdk_environment(live_server, settings, monkeypatch):
-    """What a Lambda's environment gives a handler that uses boto3: our endpoint and a key."""
+    """What a Lambda's environment gives a handler that uses boto3: our endpoint and a key, read by
+    a fresh default session (as in a new Lambda container), not one an earlier test left behind."""
+    import boto3
+
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     for name, value in {"AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": live_server.url, "AWS_ACCESS_KEY_ID": settings.ROOT_ACCESS_KEY_ID,
                         "AWS_SECRET_ACCESS_KEY": settings.ROOT_SECRET_ACCESS_KEY}.items():
         monkeypatch.setenv(name, value)

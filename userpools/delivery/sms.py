@@ -62,7 +62,9 @@ class SnsSmsSender(SmsSender):
         import boto3
         from botocore.config import Config
 
-        self.client = boto3.client(
+        # A session of its own: boto3's module-level default session is shared by everything in the
+        # process (and is not thread-safe), and it keeps the first credentials it resolved.
+        self.client = boto3.session.Session().client(
             "sns", region_name=settings.SMS_SNS_REGION, endpoint_url=settings.SMS_SNS_ENDPOINT_URL or None,
             config=Config(connect_timeout=5, read_timeout=10, retries={"max_attempts": 2}),
         )
