@@ -25,18 +25,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
+import srp_timing
 from botocore import UNSIGNED
 from botocore.config import Config
-
-try:
-    import gmpy2
-    from pycognito import aws_srp
-except ImportError:  # the SRP row needs requirements-dev.txt
-    aws_srp = None
-else:
-    # pycognito does its client maths with the builtin pow; GMP keeps the client's share of the
-    # SRP row small, so the row shows the server.
-    aws_srp.pow = lambda base, exponent, modulus: int(gmpy2.powmod(base, exponent, modulus))
 
 PASSWORD = "Bench-Passw0rd!"
 
@@ -167,17 +158,7 @@ def main() -> None:
         public.get_user(AccessToken=tokens[i]["AccessToken"])
 
     def srp_sign_in(i: int) -> float:
-        """InitiateAuth(USER_SRP_AUTH) + RespondToAuthChallenge(PASSWORD_VERIFIER); server time only."""
-        srp = aws_srp.AWSSRP(names[i], PASSWORD, pool_id, client_id, client=public)
-        params = srp.get_auth_params()
-        started = time.perf_counter()
-        challenge = public.initiate_auth(ClientId=client_id, AuthFlow="USER_SRP_AUTH", AuthParameters=params)
-        server = time.perf_counter() - started
-        responses = srp.process_challenge(challenge["ChallengeParameters"], params)
-        started = time.perf_counter()
-        result = public.respond_to_auth_challenge(ClientId=client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=responses)
-        assert "AuthenticationResult" in result
-        return server + time.perf_counter() - started
+        return srp_timing.timed_srp_sign_in(public, pool_id, client_id, names[i], PASSWORD)
 
     secrets: list[str] = ["" for _ in names]
 
@@ -212,7 +193,7 @@ def main() -> None:
         admin.admin_confirm_sign_up(UserPoolId=pool_id, Username=name)
     rows.append(measure("InitiateAuth USER_PASSWORD_AUTH", args.requests, args.threads, sign_in))
     rows.append(measure("InitiateAuth REFRESH_TOKEN_AUTH", args.requests, args.threads, refresh))
-    if aws_srp is not None:
+    if srp_timing.available:
         rows.append(measure("USER_SRP_AUTH (both steps)", args.requests, args.threads, srp_sign_in))
     rows.append(measure("GetUser", args.requests, args.threads, get_user))
     for i in range(len(names)):  # enrolment is not under test

@@ -30,32 +30,10 @@ from botocore.config import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import servers  # noqa: E402
-
-try:
-    import gmpy2
-    from pycognito import aws_srp
-except ImportError:  # the SRP row needs requirements-dev.txt
-    aws_srp = None
-else:  # GMP keeps the client's SRP maths short (it is not timed, but it shares the cores)
-    aws_srp.pow = lambda base, exponent, modulus: int(gmpy2.powmod(base, exponent, modulus))
+import srp_timing  # noqa: E402
 
 PASSWORD = "Bench-Passw0rd!"
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-
-
-def timed_srp_sign_in(public, pool_id: str, client_id: str, username: str, password: str = PASSWORD) -> float:
-    """InitiateAuth(USER_SRP_AUTH) + RespondToAuthChallenge(PASSWORD_VERIFIER): the seconds spent
-    waiting for the server, without the client's own SRP maths between the two calls."""
-    srp = aws_srp.AWSSRP(username, password, pool_id, client_id, client=public)
-    params = srp.get_auth_params()
-    started = time.perf_counter()
-    challenge = public.initiate_auth(ClientId=client_id, AuthFlow="USER_SRP_AUTH", AuthParameters=params)
-    server = time.perf_counter() - started
-    responses = srp.process_challenge(challenge["ChallengeParameters"], params)
-    started = time.perf_counter()
-    result = public.respond_to_auth_challenge(ClientId=client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=responses)
-    assert "AuthenticationResult" in result
-    return server + time.perf_counter() - started
 
 
 def clients(endpoint: str, key: tuple[str, str]):
@@ -113,7 +91,7 @@ def run_all(endpoint: str, key: tuple[str, str], pid: int, count: int, threads: 
         public.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": tokens[i]["RefreshToken"]})
 
     def srp_sign_in(i: int) -> float:
-        return timed_srp_sign_in(public, pool_id, client_id, names[i])
+        return srp_timing.timed_srp_sign_in(public, pool_id, client_id, names[i], PASSWORD)
 
     rows: dict[str, dict | None] = {}
     rows["SignUp"] = measure(pid, count, threads, sign_up)
@@ -125,7 +103,7 @@ def run_all(endpoint: str, key: tuple[str, str], pid: int, count: int, threads: 
     rows["AdminGetUser"] = measure(pid, count, threads, lambda i: admin.admin_get_user(UserPoolId=pool_id, Username=names[i]))
     rows["ListUsers (60)"] = measure(pid, count, threads, lambda i: admin.list_users(UserPoolId=pool_id, Limit=60))
     rows["USER_SRP_AUTH (both calls)"] = None
-    if aws_srp is not None:
+    if srp_timing.available:
         try:
             srp_sign_in(0)
         except Exception as exc:  # moto fakes SRP; a real client may not get through it

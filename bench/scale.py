@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import servers  # noqa: E402
-from compare import FLOWS, aws_srp, clients, measure, timed_srp_sign_in  # noqa: E402
+import srp_timing  # noqa: E402
+from compare import FLOWS, clients, measure  # noqa: E402
 
 PASSWORD = "Passw0rd!"  # createusers' default
 
@@ -42,7 +43,7 @@ def pool_rows(endpoint: str, key: tuple[str, str], pid: int, pool_id: str, size:
                                          AuthParameters={"USERNAME": picks[i], "PASSWORD": PASSWORD})["AuthenticationResult"]
 
     def srp_sign_in(i: int) -> float:
-        return timed_srp_sign_in(public, pool_id, client_id, srp_users[i % len(srp_users)], PASSWORD)
+        return srp_timing.timed_srp_sign_in(public, pool_id, client_id, srp_users[i % len(srp_users)], PASSWORD)
 
     prefix = picks[0][:-3]  # ~1,000 users in the big pool, the whole small pool
     rows = {
@@ -55,7 +56,7 @@ def pool_rows(endpoint: str, key: tuple[str, str], pid: int, pool_id: str, size:
         "ListUsers email = ": measure(pid, args.requests, args.threads, lambda i: admin.list_users(
             UserPoolId=pool_id, Filter=f'email = "{picks[i]}@example.com"')),
     }
-    if aws_srp is not None:
+    if srp_timing.available:
         rows["USER_SRP_AUTH (both calls)"] = measure(pid, args.requests, args.threads, srp_sign_in)
     token: list[str | None] = [None]
     pages = args.pages or (size + 59) // 60

@@ -297,13 +297,17 @@ class ValidationException(ServiceError):
     default_message = "The request is not valid."
 
 
+class ManagedLoginBrandingExistsException(ServiceError):
+    error_type = "ManagedLoginBrandingExistsException"
+    default_message = "A managed login branding style already exists for this app client."
+
+
 # IAM (the query protocol's own errors).
 class NoSuchEntityException(ServiceError):
     error_type = "NoSuchEntityException"
     default_message = "The request was rejected because it referenced a resource entity that does not exist."
     status = 404
     query_code = "NoSuchEntity"
-
 
 
 # --- OAuth 2.0 (RFC 6749) errors of the hosted endpoints: `error_type` is the `error` member. ---
@@ -347,11 +351,6 @@ class UnsupportedResponseTypeError(OAuthError):
 class InvalidTokenError(OAuthError):
     error_type = "invalid_token"
     status = 401
-
-
-class ManagedLoginBrandingExistsException(ServiceError):
-    error_type = "ManagedLoginBrandingExistsException"
-    default_message = "A managed login branding style already exists for this app client."
 
 
 class UnsupportedTokenTypeError(OAuthError):

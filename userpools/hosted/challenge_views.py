@@ -59,11 +59,9 @@ def _totp_enrolment(request: HttpRequest, pool: UserPool, client: UserPoolClient
 
 @hosted
 @require_POST
-def answer(request: HttpRequest, pool: UserPool) -> HttpResponse:
+@render.for_authorize_request
+def answer(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest) -> HttpResponse:
     """POST /<pool>/challenge: the answer to the pending step (CSRF-protected form)."""
-    checked = render.checked_request(request, pool)
-    if not isinstance(checked, requests.AuthorizationRequest):
-        return checked
     name, session = request.POST.get("challenge", ""), request.POST.get("session", "")
     username = request.POST.get("username", "")
     context = {"challenge": name, "session": session, "username": username}

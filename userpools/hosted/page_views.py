@@ -46,10 +46,8 @@ def _offers_cognito(client: UserPoolClient) -> bool:
 
 @hosted
 @require_http_methods(["GET", "POST"])
-def login(request: HttpRequest, pool: UserPool) -> HttpResponse:
-    checked = render.checked_request(request, pool)
-    if not isinstance(checked, requests.AuthorizationRequest):
-        return checked
+@render.for_authorize_request
+def login(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest) -> HttpResponse:
     client = checked.client
     context = {"providers": _provider_buttons(pool, client), "cognito": _offers_cognito(client)}
     if request.method == "GET":
@@ -69,10 +67,8 @@ def login(request: HttpRequest, pool: UserPool) -> HttpResponse:
 
 @hosted
 @require_http_methods(["GET", "POST"])
-def sign_up(request: HttpRequest, pool: UserPool) -> HttpResponse:
-    checked = render.checked_request(request, pool)
-    if not isinstance(checked, requests.AuthorizationRequest):
-        return checked
+@render.for_authorize_request
+def sign_up(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest) -> HttpResponse:
     client, fields = checked.client, render.sign_up_fields(pool)
     if request.method == "GET":
         return render.page(request, pool, client, "signup", {"fields": fields})
@@ -91,10 +87,8 @@ def sign_up(request: HttpRequest, pool: UserPool) -> HttpResponse:
 
 @hosted
 @require_http_methods(["GET", "POST"])
-def confirm(request: HttpRequest, pool: UserPool) -> HttpResponse:
-    checked = render.checked_request(request, pool)
-    if not isinstance(checked, requests.AuthorizationRequest):
-        return checked
+@render.for_authorize_request
+def confirm(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest) -> HttpResponse:
     client = checked.client
     username = request.POST.get("username") or request.GET.get("username", "")
     if request.method == "GET":
@@ -108,10 +102,8 @@ def confirm(request: HttpRequest, pool: UserPool) -> HttpResponse:
 
 @hosted
 @require_http_methods(["GET", "POST"])
-def forgot_password(request: HttpRequest, pool: UserPool) -> HttpResponse:
-    checked = render.checked_request(request, pool)
-    if not isinstance(checked, requests.AuthorizationRequest):
-        return checked
+@render.for_authorize_request
+def forgot_password(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest) -> HttpResponse:
     client = checked.client
     if request.method == "GET":
         return render.page(request, pool, client, "forgot_password", {})
@@ -125,10 +117,8 @@ def forgot_password(request: HttpRequest, pool: UserPool) -> HttpResponse:
 
 @hosted
 @require_http_methods(["GET", "POST"])
-def confirm_forgot_password(request: HttpRequest, pool: UserPool) -> HttpResponse:
-    checked = render.checked_request(request, pool)
-    if not isinstance(checked, requests.AuthorizationRequest):
-        return checked
+@render.for_authorize_request
+def confirm_forgot_password(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest) -> HttpResponse:
     client = checked.client
     username = request.POST.get("username") or request.GET.get("username", "")
     if request.method == "GET":

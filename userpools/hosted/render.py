@@ -2,6 +2,8 @@
 and the authorize parameters it carries on in its URL."""
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -34,16 +36,20 @@ def error(request: HttpRequest, pool: UserPool, client: UserPoolClient | None, p
     return errors.error_page(request, problem, status=status, branding=_look(pool, client), pool=pool)
 
 
-def checked_request(request: HttpRequest, pool: UserPool) -> requests.AuthorizationRequest | HttpResponse:
-    """The authorize request a page serves (from its query string), or the response for a bad one."""
-    params = {key: value for key, value in request.GET.items()}
-    try:
-        checked = requests.parse(pool, params)
-    except OAuthError as problem:
-        return error(request, pool, None, problem)
-    if isinstance(checked, requests.RedirectedError):
-        return errors.redirect_error(checked)
-    return checked
+def for_authorize_request(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page that serves the authorize request in its query string: the view gets the checked
+    request (and so the client) after the pool; a bad request gets its error response instead."""
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, pool: UserPool, *args, **kwargs) -> HttpResponse:
+        try:
+            checked = requests.parse(pool, {key: value for key, value in request.GET.items()})
+        except OAuthError as problem:
+            return error(request, pool, None, problem)
+        if isinstance(checked, requests.RedirectedError):
+            return errors.redirect_error(checked)
+        return view(request, pool, checked, *args, **kwargs)
+
+    return wrapper
 
 
 def username_label(pool: UserPool) -> str:
