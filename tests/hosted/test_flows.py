@@ -28,6 +28,16 @@ def test_implicit_flow_returns_tokens_in_the_fragment(idp, base):
     assert _user_info(base, pool_id, params["access_token"]).json()["sub"] == claims(params["id_token"])["sub"]
 
 
+def test_user_info_refuses_a_token_of_another_pool(idp, base):
+    pool_id, other_pool = hosted_pool(idp), hosted_pool(idp)
+    client = oauth_client(idp, pool_id, flows=("implicit",))
+    make_user(idp, pool_id)
+    params = callback_params(Browser(base).sign_in(pool_id, client["ClientId"], response_type="token"))
+    refused = _user_info(base, other_pool, params["access_token"])
+    assert refused.status_code == 401 and refused.json()["error"] == "invalid_token"
+    assert _user_info(base, pool_id, params["access_token"]).status_code == 200
+
+
 def test_client_credentials_with_resource_server_scopes(idp, base):
     pool_id = hosted_pool(idp)
     idp.create_resource_server(UserPoolId=pool_id, Identifier="https://api.example.com", Name="api",

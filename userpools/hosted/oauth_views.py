@@ -133,7 +133,7 @@ def user_info(request: HttpRequest, pool: UserPool) -> HttpResponse:
     try:
         if kind.lower() != "bearer" or not access_token.strip():
             raise InvalidTokenError("invalid_token")
-        return JsonResponse(userinfo.user_info(access_token.strip()))
+        return JsonResponse(userinfo.user_info(pool, access_token.strip()))
     except OAuthError as error:
         return errors.json_error(error)
 

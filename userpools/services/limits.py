@@ -122,14 +122,7 @@ def _guess_lock_key(subject: str) -> str:
 
 def refuse_if_guessing_locked(subject: str) -> None:
     """LimitExceededException while the subject's codes are locked after too many wrong ones."""
-    key = _guess_lock_key(subject)
-    locked = LimitCounter.objects.filter(key=key, expires_at__gt=timezone.now()).exists()
-    if not locked and _counts_atomically():
-        try:
-            locked = bool(cache.get(key))
-        except CACHE_DOWN:
-            pass
-    if locked:
+    if LimitCounter.objects.filter(key=_guess_lock_key(subject), expires_at__gt=timezone.now()).exists():
         raise LimitExceededException(ATTEMPT_LIMIT_MESSAGE)
 
 

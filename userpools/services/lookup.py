@@ -45,7 +45,9 @@ def find_user(pool: UserPool, username: str, *, lock: bool = False, with_attribu
     for name in username_attributes + attributes.alias_names(pool):
         for holder in attributes.holders(pool, name, username):
             if name in username_attributes or attributes.is_verified(holder, name):
-                return users.get(pk=holder.pk) if lock else holder
+                found = users.get(pk=holder.pk) if lock or with_attributes else holder
+                found.pool = pool
+                return found
     return None
 
 

@@ -228,9 +228,12 @@ def _issuing_client(claims: dict[str, Any], pool_id: str, token_use: str) -> Use
     return client if client is not None and client.pool_id == pool_id else None
 
 
-def issuing_client(claims: dict[str, Any]) -> UserPoolClient:
-    """The app client an already verified access token was issued to."""
-    return UserPoolClient.objects.get(pk=claims["client_id"])
+def issuing_client(claims: dict[str, Any], pool_id: str) -> UserPoolClient:
+    """The app client an access token `checked_claims` accepted was issued to."""
+    client = _issuing_client(claims, pool_id, "access")
+    if client is None:  # deleted since
+        raise NotAuthorizedException("Invalid Access Token")
+    return client
 
 
 def checked_claims(claims: dict[str, Any], pool_id: str, token_use: str) -> dict[str, Any]:

@@ -69,7 +69,10 @@ def proven(user: User, proof: Callable[[User], bool], locked_error: ServiceError
         if locked:
             User.objects.filter(pk=user.pk).update(last_failed_sign_in=now)
         else:
-            user.password, user.srp_salt, user.srp_verifier_sealed = fresh.password, fresh.srp_salt, fresh.srp_verifier_sealed
+            # The proof and record_success then see the row as it is now, failures counted since
+            # `user` was read included.
+            for field in ("password", "srp_salt", "srp_verifier_sealed", "failed_sign_ins", "last_failed_sign_in", "locked_until"):
+                setattr(user, field, getattr(fresh, field))
             ok = proof(user)
             if not ok:
                 record_failure(user)
