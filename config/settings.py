@@ -193,6 +193,7 @@ CELERY_IMPORTS = ("outbox.tasks",)
 # the operation's transaction and delivered after commit; a relay retries what was not delivered.
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 60)  # a claimed row waits this long for its sender
 OUTBOX_RELAY_INTERVAL_SECONDS = float(env_str("OUTBOX_RELAY_INTERVAL_SECONDS", "5"))
+OUTBOX_FAILED_RETENTION_DAYS = env_int("OUTBOX_FAILED_RETENTION_DAYS", 7)  # then `purgeexpired` deletes them
 
 # Triggers (see triggers/registry.py): plugins by function name, and how long/often to try them.
 TRIGGER_PLUGINS = env_str("TRIGGER_PLUGINS")

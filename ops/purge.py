@@ -1,5 +1,6 @@
-"""Deleting what can no longer be used: expired codes, refresh tokens and their revocations,
-unconfirmed device keys, expired web sessions and shared-cache rows, and old trigger records.
+"""Deleting what can no longer be used: expired codes (verification and OAuth), refresh tokens and
+their revocations, unconfirmed device keys, expired web and hosted-UI sessions, shared-cache rows
+and rate-limit counters, old trigger records, and outbox messages that failed long ago.
 
 Everything is deleted by age with indexed or small-table filters, in batches, so a purge never
 holds a long lock. Run it periodically: Celery beat (`ops.tasks.purge_expired`, every
@@ -16,9 +17,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.shared_cache import SharedDatabaseCache
+from outbox.models import OutboxMessage
 from triggers.models import TriggerInvocation
 from userpools.keys import LONGEST_TOKEN_LIFETIME
-from userpools.models import Device, RefreshToken, VerificationCode
+from userpools.models import AuthorizationCode, Device, HostedSession, LimitCounter, RefreshToken, VerificationCode
 from userpools.services.devices import UNCONFIRMED_KEY_LIFETIME
 
 BATCH_SIZE = 1000
@@ -39,6 +41,14 @@ def purge_expired(batch_size: int = BATCH_SIZE) -> dict[str, int]:
         "sessions": _delete(Session.objects.filter(expire_date__lt=now), batch_size),
         "trigger_records": _delete(
             TriggerInvocation.objects.filter(started_at__lt=now - timedelta(days=settings.TRIGGER_RECORD_RETENTION_DAYS)), batch_size
+        ),
+        "authorization_codes": _delete(AuthorizationCode.objects.filter(expires_at__lt=now), batch_size),
+        "hosted_sessions": _delete(HostedSession.objects.filter(Q(expires_at__lt=now) | Q(revoked_at__isnull=False)), batch_size),
+        "limit_counters": _delete(LimitCounter.objects.filter(expires_at__lt=now), batch_size),
+        # Failed messages are kept a while for the operator to see (the backlog's `failed` count);
+        # their payloads hold codes, so not for ever.
+        "failed_messages": _delete(
+            OutboxMessage.objects.filter(failed_at__lt=now - timedelta(days=settings.OUTBOX_FAILED_RETENTION_DAYS)), batch_size
         ),
     }
     shared = caches["default"]

@@ -11,13 +11,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import uuid
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 
 from core.errors import InvalidParameterException
+from core.generation import Generation
 from core.pagination import keyset_page
 from organizations import ids
 from organizations.documents import for_evaluation, validate_scp
@@ -250,7 +249,8 @@ def _page(query, limit: int, kind: str, token: str | None) -> tuple[list, str | 
 
 # Guardrails for the authorizer -----------------------------------------------------------------
 
-_VERSION_KEY = "organizations:scps:version"
+# Moved by every write; read with the request's other generations (core.generation).
+_VERSION = Generation("organizations:scps:version")
 _memo_lock = threading.Lock()
 _memo: tuple[str, Levels] | None = None  # (version, levels) last read by this process
 
@@ -274,16 +274,16 @@ def effective_scps() -> Levels:
     `all(evaluate(request, identity=[ALLOW_ALL], scps=level).allowed for level in levels)`
     (tests/organizations/test_effective_scps.py::allowed_by_scps does exactly that).
 
-    Cheap on every request: one cache read of a version that every write changes (Django's cache,
-    so all processes see it); the documents are read from the database once per version and process.
+    Cheap on every request: a version that every write changes, read from Django's cache (so all
+    processes see it) together with the request's other generations; the documents are read from the database once per version and process.
     The result is immutable and hashable, so the evaluator may cache parsed forms keyed by it.
     """
     global _memo
     memo = _memo
-    if memo is not None and memo[0] == _version():
+    if memo is not None and memo[0] == _VERSION.current():
         return memo[1]
     ensure_defaults()  # may write (the first time), which moves the version: read it after
-    version = _version()  # before the rows, so a write between the two is never kept under it
+    version = _VERSION.current()  # before the rows, so a write between the two is never kept under it
     levels = _read_levels()
     if connection.in_atomic_block:
         # The rows may include this transaction's own writes, which may yet roll back (or come from
@@ -311,25 +311,12 @@ def _read_levels() -> Levels:
     return tuple(tuple(by_level[level]) for level in LEVELS)
 
 
-def _version() -> str:
-    version = cache.get(_VERSION_KEY)
-    if version is None:  # never set, or evicted: start a new one, which no memo can hold
-        cache.add(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(_VERSION_KEY)
-    return version or uuid.uuid4().hex  # a cache that keeps nothing (DummyCache): never reuse a memo
-
-
 def _changed() -> None:
     """Make every process read the SCPs afresh: now, and again once the change is committed (a
     process that read between the two kept the old documents under the first version)."""
-    _bump()
-    transaction.on_commit(_bump)
-
-
-def _bump() -> None:
-    cache.set(_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    _VERSION.bump()
 
 
 def forget_cached_scps(**kwargs) -> None:
     """Receiver for post_migrate: a migrate or flush changed the tables without our writes."""
-    _bump()
+    _VERSION.bump()

@@ -19,7 +19,7 @@ from outbox import registry, store, tasks
 log = logging.getLogger(__name__)
 
 BROKER_PAUSE_SECONDS = 5.0
-INLINE_ATTEMPTS = 3  # without a broker: attempts right after commit, the rest left to the relay
+INLINE_ATTEMPTS = 2  # without a broker: attempts right after commit, the rest left to the relay
 INLINE_RELAY_LIMIT = 10  # ... which also sends a few rows an earlier request left behind
 
 _pause = threading.Lock()
@@ -45,8 +45,10 @@ def hand_off(row_id: int, kind: str) -> None:
         _publish(row_id)
         return
     found = registry.kind(kind)
-    store.deliver_now(row_id, min(INLINE_ATTEMPTS, found.max_attempts()) if found else 1)
-    store.relay(limit=INLINE_RELAY_LIMIT)
+    if store.deliver_now(row_id, min(INLINE_ATTEMPTS, found.max_attempts()) if found else 1):
+        # Only after a delivery that went through: a provider that is down (each attempt perhaps
+        # an EMAIL_TIMEOUT long) must not hold this request for ten more rows as well.
+        store.relay(limit=INLINE_RELAY_LIMIT)
 
 
 def _publish(row_id: int) -> None:

@@ -88,12 +88,14 @@ def _release(row: OutboxMessage, token: str, kind: registry.Kind | None, exc: Ex
     return Attempt(False, None if last else retry_at)
 
 
-def deliver_now(row_id: int, attempts: int) -> None:
-    """Up to `attempts` attempts at once, without back-off pauses (delivery in the caller's process)."""
+def deliver_now(row_id: int, attempts: int) -> bool:
+    """Up to `attempts` attempts at once, without back-off pauses (delivery in the caller's
+    process); whether the row is no longer waiting (sent, or given up)."""
     for _ in range(attempts):
         outcome = deliver(row_id, even_if_not_due=True)
         if outcome.delivered or outcome.retry_at is None:
-            return
+            return True
+    return False
 
 
 def relay(limit: int = 100) -> int:

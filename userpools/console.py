@@ -8,7 +8,6 @@ store is a required receiver); a refusal is recorded after its changes rolled ba
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from awsapi import audit
+from core import request_context
 from core.errors import ServiceError
 from core.net import client_ip
 from userpools.api.operations import COGNITO_IDP
@@ -28,7 +28,7 @@ Result = TypeVar("Result")
 def _record(request: HttpRequest, operation: str, params: dict, error: ServiceError | None, user: User | None) -> audit.CallRecord:
     shape = COGNITO_IDP.model.operation_model(operation).input_shape
     return audit.CallRecord(
-        request_id=str(uuid.uuid4()),
+        request_id=request_context.request_id(),  # the id of this request's log lines
         event_source=COGNITO_IDP.event_source,
         event_name=operation,
         source_ip=client_ip(request.META),

@@ -71,7 +71,9 @@ def openid_configuration(request: HttpRequest, pool_id: str) -> JsonResponse:
             "revocation_endpoint": f"{base}/oauth2/revoke",
             "end_session_endpoint": f"{base}/logout",
             "grant_types_supported": ["authorization_code", "implicit", "refresh_token", "client_credentials"],
-            "code_challenge_methods_supported": ["S256", "plain"],
+            # Cognito's one method. `plain` is still accepted from clients that send it (RFC 7636's
+            # default), but not offered: it protects nothing once the authorize URL is seen.
+            "code_challenge_methods_supported": ["S256"],
             "response_modes_supported": ["query", "fragment"],
             "scopes_supported": ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
             "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "cognito:username", "email",

@@ -53,7 +53,7 @@ def test_discovery_lists_the_hosted_endpoints_once_there_is_a_domain(idp, base):
     assert document["userinfo_endpoint"] == f"{issuer}/oauth2/userInfo"
     assert document["revocation_endpoint"] == f"{issuer}/oauth2/revoke"
     assert document["end_session_endpoint"] == f"{issuer}/logout"
-    assert "S256" in document["code_challenge_methods_supported"]
+    assert document["code_challenge_methods_supported"] == ["S256"]
 
 
 def test_ui_customization_styles_the_pages(idp, base):

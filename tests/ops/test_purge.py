@@ -13,8 +13,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from ops import tasks
+from outbox.models import OutboxMessage
 from triggers.models import TriggerInvocation
-from userpools.models import Device, RefreshToken, User, UserPool, UserPoolClient, VerificationCode
+from userpools.models import AuthorizationCode, Device, HostedSession, LimitCounter, RefreshToken, User, UserPool, UserPoolClient, VerificationCode
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,30 @@ def rows():
 
     invocation(timedelta(days=settings.TRIGGER_RECORD_RETENTION_DAYS + 1))
     live["invocation"] = invocation(timedelta(days=settings.TRIGGER_RECORD_RETENTION_DAYS - 1))
+
+    def code(name: str, expires: timedelta) -> int:
+        return AuthorizationCode.objects.create(code_hash=name, client=client, user=users[0], redirect_uri="https://app.example.com/cb",
+                                                scope="openid", auth_time=now, expires_at=now + expires).pk
+
+    code("expired", -timedelta(minutes=1))
+    live["authorization_code"] = code("live", timedelta(minutes=5))
+
+    def hosted_session(name: str, expires: timedelta, revoked: bool = False) -> int:
+        return HostedSession.objects.create(key_hash=name, pool=pool, user=users[0], auth_time=now, expires_at=now + expires,
+                                            revoked_at=now if revoked else None).pk
+
+    hosted_session("expired", -timedelta(minutes=1))
+    hosted_session("signed-out", timedelta(minutes=30), revoked=True)
+    live["hosted_session"] = hosted_session("live", timedelta(minutes=30))
+
+    LimitCounter.objects.create(key="limits:old", count=3, expires_at=now - timedelta(minutes=1))
+    live["limit_counter"] = LimitCounter.objects.create(key="limits:now", count=1, expires_at=now + timedelta(minutes=1)).pk
+
+    def message(failed_ago: timedelta | None) -> int:
+        return OutboxMessage.objects.create(kind="mail", payload="sealed", failed_at=None if failed_ago is None else now - failed_ago).pk
+
+    message(timedelta(days=settings.OUTBOX_FAILED_RETENTION_DAYS + 1))
+    live["messages"] = {message(timedelta(days=1)), message(None)}
     return live
 
 
@@ -77,6 +102,10 @@ def _assert_only_live_rows_remain(live: dict) -> None:
     assert set(Device.objects.values_list("pk", flat=True)) == {live["fresh_key"], live["confirmed_device"]}
     assert list(Session.objects.values_list("session_key", flat=True)) == live["sessions"]
     assert list(TriggerInvocation.objects.values_list("pk", flat=True)) == [live["invocation"]]
+    assert list(AuthorizationCode.objects.values_list("pk", flat=True)) == [live["authorization_code"]]
+    assert list(HostedSession.objects.values_list("pk", flat=True)) == [live["hosted_session"]]
+    assert list(LimitCounter.objects.values_list("pk", flat=True)) == [live["limit_counter"]]
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == live["messages"]
 
 
 def test_the_command_deletes_only_what_expired(rows):
@@ -88,6 +117,8 @@ def test_the_command_deletes_only_what_expired(rows):
     assert "device_keys: 1 deleted" in out.getvalue()
     assert "sessions: 1 deleted" in out.getvalue()
     assert "trigger_records: 1 deleted" in out.getvalue()
+    assert "hosted_sessions: 2 deleted" in out.getvalue()
+    assert "failed_messages: 1 deleted" in out.getvalue()
 
 
 def test_the_beat_task_purges_the_same(rows):

@@ -56,7 +56,7 @@ def test_a_cached_answer_costs_no_query_and_a_write_elsewhere_is_seen(django_ass
     # Another process's write: the rows change and the shared version moves; this process's memo must not survive it.
     policy = services.create_policy("DenyKms", "", _DENY_KMS, SCP)
     Attachment.objects.create(policy=policy, target=Attachment.ACCOUNT)
-    services._bump()
+    services._VERSION.bump()
     assert services.effective_scps() == ((FULL,), (FULL, DENY_KMS))
 
 
@@ -117,7 +117,7 @@ def test_a_memo_missed_inside_a_transaction_is_refreshed_once_it_commits(django_
     from django.db import transaction
 
     services.effective_scps()
-    services._bump()  # another process changed the SCPs
+    services._VERSION.bump()  # another process changed the SCPs
     with transaction.atomic():
         assert services.effective_scps() == ((FULL,), (FULL,))  # read afresh, not kept ...
     with django_assert_num_queries(0):

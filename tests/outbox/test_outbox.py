@@ -107,15 +107,27 @@ def test_backlog_counts_pending_rows_and_the_oldest_age():
 
 
 def test_without_a_broker_failures_are_retried_at_once_then_left_for_the_relay():
-    FAILURES_LEFT["count"] = 3
+    FAILURES_LEFT["count"] = dispatch.INLINE_ATTEMPTS
     with transaction.atomic():
         dispatch.enqueue("tests.record", {"n": 1})
-    assert SENT == []  # three attempts at once, all failed
+    assert SENT == []  # the attempts at once all failed
     row = OutboxMessage.objects.get()
-    assert row.attempts == 3 and row.failed_at is None
+    assert row.attempts == dispatch.INLINE_ATTEMPTS and row.failed_at is None
     OutboxMessage.objects.update(due_at=timezone.now())
     call_command("relayoutbox", stdout=open("/dev/null", "w"))
-    assert SENT == [({"n": 1}, 4)]
+    assert SENT == [({"n": 1}, dispatch.INLINE_ATTEMPTS + 1)]
+
+
+def test_without_a_broker_a_failed_delivery_does_not_also_relay_other_rows():
+    """A provider that is down costs a request its own attempts, not ten other rows' as well."""
+    left_behind = store.write("tests.record", {"n": 0})
+    FAILURES_LEFT["count"] = dispatch.INLINE_ATTEMPTS
+    with transaction.atomic():
+        dispatch.enqueue("tests.record", {"n": 1})
+    assert SENT == [] and OutboxMessage.objects.filter(pk=left_behind).exists()
+    with transaction.atomic():
+        dispatch.enqueue("tests.record", {"n": 2})  # goes through, and takes the waiting row along
+    assert sorted(message["n"] for message, _ in SENT) == [0, 2]
 
 
 def test_relayoutbox_sends_what_a_dead_process_left_behind(capsys):

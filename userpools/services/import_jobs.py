@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from core import pagination
 from core.errors import InvalidParameterException, NotAuthorizedException, PreconditionNotMetException, ResourceNotFoundException
+from outbox.dispatch import uses_broker
 from userpools.domain import attribute_values, import_csv
 from userpools.models import UserImportJob, UserImportLine, UserImportUpload, UserPool
 from userpools.services import user_rows
@@ -170,16 +171,9 @@ def receive_upload(job_id: str, expires: str, signature: str, chunks: Iterable[b
 
 # --- running a job ------------------------------------------------------------------------------
 
-def uses_workers() -> bool:
-    """Whether jobs go to Celery workers (a broker, and Celery not eager)."""
-    from config.celery import app
-
-    return bool(settings.CELERY_BROKER_URL) and not app.conf.task_always_eager
-
-
 def dispatch(job_id: str) -> None:
     """Queue the job on a worker, or without one run it in a thread of this process."""
-    if uses_workers():
+    if uses_broker():
         from config.celery import app
 
         app.send_task(TASK_NAME, args=[job_id])

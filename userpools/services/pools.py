@@ -159,7 +159,7 @@ def delete_pool(pool_id: str) -> None:
 
 def describe_pool(pool: UserPool) -> dict:
     """A UserPoolType for DescribeUserPool and CreateUserPool."""
-    description = {key: copy.deepcopy(value) for key, value in pool.config.items()}
+    description = dict(pool.config)  # the pool is this call's own copy (config_cache hands out copies)
     description.update(
         Id=pool.id,
         Name=pool.name,

@@ -132,7 +132,7 @@ def _confirm_forgot_password(client: UserPoolClient, params: dict, hide: bool) -
     # Before the user and the code: no wasted attempt, and the same answer for any name.
     password_policy.check_password(password_policy.pool_policy(pool.config), password)
     user = lookup.find_user(pool, params["Username"])
-    if hide and (user is None or not user.enabled or not _has_pending_code(user)):
+    if hide and (user is None or not user.enabled or not verification.has_pending_code(user, VerificationCode.FORGOT_PASSWORD)):
         hidden_users.redeem(pool, params["Username"], VerificationCode.FORGOT_PASSWORD)
     if user is None:
         raise UserNotFoundException(NOT_FOUND_MESSAGE)
@@ -147,10 +147,6 @@ def _confirm_forgot_password(client: UserPoolClient, params: dict, hide: bool) -
         tokens.end_sessions(reset)
         lifecycle.post_confirmation(reset, "PostConfirmation_ConfirmForgotPassword", client_id=client.client_id,
                                  client_metadata=params.get("ClientMetadata"))
-
-
-def _has_pending_code(user: User) -> bool:
-    return VerificationCode.objects.filter(user=user, purpose=VerificationCode.FORGOT_PASSWORD).exists()
 
 
 @transaction.atomic

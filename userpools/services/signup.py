@@ -118,7 +118,7 @@ def confirm_sign_up(params: dict) -> None:
 
 def _confirm_sign_up(client: UserPoolClient, params: dict, hide: bool) -> None:
     user = _find(client, params["Username"])
-    if hide and (user is None or user.status != User.UNCONFIRMED or not _has_pending_code(user)):
+    if hide and (user is None or user.status != User.UNCONFIRMED or not verification.has_pending_code(user, VerificationCode.SIGN_UP)):
         hidden_users.redeem(client.pool, params["Username"], VerificationCode.SIGN_UP, pending_without_send=_sends_codes(client.pool))
     if user is None:  # not reached: _find raised, or the phantom answered
         raise UserNotFoundException(NOT_FOUND_MESSAGE)
@@ -139,10 +139,6 @@ def _confirm_sign_up(client: UserPoolClient, params: dict, hide: bool) -> None:
         confirmed.save(update_fields=["status", "modified"])
         lifecycle.post_confirmation(confirmed, "PostConfirmation_ConfirmSignUp", client_id=client.client_id,
                                  client_metadata=params.get("ClientMetadata"))
-
-
-def _has_pending_code(user: User) -> bool:
-    return VerificationCode.objects.filter(user=user, purpose=VerificationCode.SIGN_UP).exists()
 
 
 def resend_confirmation_code(params: dict, *, source_ip: str | None = None) -> dict:

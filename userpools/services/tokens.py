@@ -172,7 +172,9 @@ def client_credentials_token(client: UserPoolClient, scope: str) -> dict:
     return {"AccessToken": _sign(client.pool, claims), "ExpiresIn": lifetime, "TokenType": "Bearer"}
 
 
-def _live_refresh_row(client: UserPoolClient, refresh_token: str) -> RefreshToken:
+def live_refresh_row(client: UserPoolClient, refresh_token: str) -> RefreshToken:
+    """The row of a live refresh token of this client, with its user (attributes read at once:
+    the ID token needs them). Callers read its user (SECRET_HASH) or scope before `refresh_from`."""
     row = RefreshToken.objects.select_related("user").prefetch_related("user__attributes").filter(token_hash=_hash(refresh_token)).first()
     if row is None or row.client_id != client.client_id or row.expires_at <= timezone.now():
         raise NotAuthorizedException("Invalid Refresh Token")
@@ -182,21 +184,15 @@ def _live_refresh_row(client: UserPoolClient, refresh_token: str) -> RefreshToke
     return row
 
 
-def granted_scope(client: UserPoolClient, refresh_token: str) -> str:
-    """The scopes an OAuth sign-in granted to this refresh token ("" for an API sign-in)."""
-    return _live_refresh_row(client, refresh_token).scope
-
-
-def refresh_token_owner(client: UserPoolClient, refresh_token: str) -> User:
-    """The user a live refresh token of this client belongs to (for SECRET_HASH checks)."""
-    return _live_refresh_row(client, refresh_token).user
-
-
 def refresh(client: UserPoolClient, refresh_token: str) -> dict:
-    """REFRESH_TOKEN_AUTH: new access and ID tokens of the same sign-in (same origin_jti
-    and auth_time); no new refresh token. InitiateAuth's ClientMetadata does not reach the pre token
-    generation trigger (Cognito passes it to PreAuthentication and UserMigration only)."""
-    row = _live_refresh_row(client, refresh_token)
+    """REFRESH_TOKEN_AUTH on a token nothing else needs checked first."""
+    return refresh_from(client, live_refresh_row(client, refresh_token))
+
+
+def refresh_from(client: UserPoolClient, row: RefreshToken) -> dict:
+    """New access and ID tokens of the sign-in `row` continues (same origin_jti and auth_time); no
+    new refresh token. InitiateAuth's ClientMetadata does not reach the pre token generation
+    trigger (Cognito passes it to PreAuthentication and UserMigration only)."""
     if not row.user.enabled:
         raise NotAuthorizedException("User is disabled.")
     grant = OAuthGrant(scope=row.scope) if row.scope else None

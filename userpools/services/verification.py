@@ -83,6 +83,11 @@ def issue_code(user: User, purpose: str, attribute: str = "", pending_value: str
     return code
 
 
+def has_pending_code(user: User, purpose: str) -> bool:
+    """Whether the user holds an unredeemed code for `purpose` (expired ones included)."""
+    return VerificationCode.objects.filter(user=user, purpose=purpose).exists()
+
+
 def _failure(row: VerificationCode | None, user: User, code: str) -> ServiceError | None:
     """Why `code` does not redeem `row` (recording a wrong guess), or None when it does."""
     if row is None:

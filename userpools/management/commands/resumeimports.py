@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from outbox import dispatch
 from userpools.services import import_jobs
 
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         for job_id in import_jobs.stalled_jobs(options["idle_seconds"]):
-            if options["wait"] or not import_jobs.uses_workers():  # a thread would die with this command
+            if options["wait"] or not dispatch.uses_broker():  # a thread would die with this command
                 import_jobs.run_job(job_id)
             else:
                 import_jobs.dispatch(job_id)

@@ -84,10 +84,11 @@ def _authorization_code(client: UserPoolClient, form: dict[str, str]) -> dict:
 def _refresh_token(client: UserPoolClient, form: dict[str, str]) -> dict:
     refresh_token = _required(form, "refresh_token")
     try:
-        issued = tokens.refresh(client, refresh_token)
+        row = tokens.live_refresh_row(client, refresh_token)
+        issued = tokens.refresh_from(client, row)
     except NotAuthorizedException:
         raise InvalidGrantError("invalid_grant") from None
-    return _oauth_response(issued, tokens.granted_scope(client, refresh_token))
+    return _oauth_response(issued, row.scope)
 
 
 def _client_credentials(client: UserPoolClient, form: dict[str, str]) -> dict:

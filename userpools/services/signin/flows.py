@@ -129,8 +129,9 @@ def refresh_flow(attempt: Attempt) -> dict:
     refresh_token = required_response(attempt.parameters, "REFRESH_TOKEN")
     client = attempt.client
     given_hash = attempt.parameters.get("SECRET_HASH")
+    if client.secret is not None and not given_hash:
+        raise NotAuthorizedException(f"Client {client.client_id} is configured with secret but SECRET_HASH was not received")
+    row = tokens.live_refresh_row(client, refresh_token)
     if client.secret is not None:
-        if not given_hash:
-            raise NotAuthorizedException(f"Client {client.client_id} is configured with secret but SECRET_HASH was not received")
-        client_auth.check_secret_hash(client, tokens.refresh_token_owner(client, refresh_token).username, given_hash)
-    return {"ChallengeParameters": {}, "AuthenticationResult": tokens.refresh(client, refresh_token)}
+        client_auth.check_secret_hash(client, row.user.username, given_hash)
+    return {"ChallengeParameters": {}, "AuthenticationResult": tokens.refresh_from(client, row)}
