@@ -6,8 +6,9 @@ A required receiver's failure fails the call: the pipeline emits the record of a
 inside the call's transaction, so a change whose record cannot be written is rolled back rather
 than left unaudited. Other receivers never fail the call.
 
-Secrets in the request members (botocore marks their shapes `sensitive`) are replaced by
-`HIDDEN_DUE_TO_SECURITY_REASONS` before any receiver sees them, as CloudTrail does.
+Secrets in the request members (botocore marks their shapes `sensitive`, or they are entries of a
+plain string map named in `_SECRET_ENTRIES`) are replaced by `HIDDEN_DUE_TO_SECURITY_REASONS`
+before any receiver sees them, as CloudTrail does.
 """
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS"
 # NUL and unpaired surrogates: validation refuses them, but the refusal's record still carries the
 # members as sent, and neither PostgreSQL nor a UTF-8 encoder can store them.
 _UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
+# Maps whose shape botocore leaves unmarked but some of whose entries are secrets, by shape name:
+# an identity provider's ProviderDetails carries its client secret (OIDC, social) or Apple's key.
+_SECRET_ENTRIES = {"ProviderDetailsType": frozenset({"client_secret", "private_key"})}
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ def emit(record: CallRecord) -> None:
 
 
 def hide_sensitive(shape, value: Any) -> Any:
-    """`value` with every member whose botocore shape is `sensitive` replaced by HIDDEN."""
+    """`value` with every member whose botocore shape is `sensitive`, and every secret map entry, replaced by HIDDEN."""
     if shape is None:
         return value
     if shape.metadata.get("sensitive"):
@@ -101,7 +105,9 @@ def hide_sensitive(shape, value: Any) -> Any:
     if kind == "list" and isinstance(value, list):
         return [hide_sensitive(shape.member, item) for item in value]
     if kind == "map" and isinstance(value, dict):
-        return {key: hide_sensitive(shape.value, item) for key, item in value.items()}
+        secret = _SECRET_ENTRIES.get(shape.name, frozenset())
+        # Keys compared case-blind: a refused call's record holds the members as sent.
+        return {key: HIDDEN if str(key).lower() in secret else hide_sensitive(shape.value, item) for key, item in value.items()}
     return value
 
 

@@ -149,3 +149,23 @@ def test_kms_calls_are_recorded_with_the_key_as_resource(live_server):
     event = Event.objects.get(event_source="kms.amazonaws.com")
     assert event.event_name == "Encrypt" and event.error_code
     assert "secret-plaintext-audit" not in table_dump()
+
+
+def test_identity_provider_secrets_are_hidden(live_server):
+    """ProviderDetails is a plain string map (nothing botocore marks sensitive), yet carries the
+    provider's client secret, or Sign in with Apple's private key."""
+    idp = make_client(live_server.url)
+    pool = idp.create_user_pool(PoolName="federated")["UserPool"]["Id"]
+    idp.create_identity_provider(UserPoolId=pool, ProviderName="Corp", ProviderType="OIDC", ProviderDetails={
+        "client_id": "corp-client", "client_secret": "oidc-secret-audit", "attributes_request_method": "GET",
+        "oidc_issuer": "https://issuer.example.com", "authorize_scopes": "openid email"})
+    idp.update_identity_provider(UserPoolId=pool, ProviderName="Corp", ProviderDetails={"client_secret": "rotated-secret-audit"})
+    with pytest.raises(ClientError):  # refused, still recorded: a key spelled otherwise is hidden too
+        idp.create_identity_provider(UserPoolId=pool, ProviderName="Apple", ProviderType="SignInWithApple", ProviderDetails={
+            "client_id": "com.example", "Private_Key": "apple-key-audit"})
+    created = Event.objects.get(event_name="CreateIdentityProvider", error_code="")
+    details = created.request_parameters["ProviderDetails"]
+    assert details["client_secret"] == HIDDEN and details["client_id"] == "corp-client"
+    assert Event.objects.get(event_name="UpdateIdentityProvider").request_parameters["ProviderDetails"] == {"client_secret": HIDDEN}
+    dump = table_dump()
+    assert "oidc-secret-audit" not in dump and "rotated-secret-audit" not in dump and "apple-key-audit" not in dump

@@ -30,6 +30,10 @@ def _open_sign_in(page, base_url: str, pool_id: str, client_id: str, callback: s
     return verifier
 
 
+def _csrf_state_cookies(page) -> list[dict]:
+    return [c for c in page.context.cookies() if c["name"].startswith("cognito_csrf_state_")]
+
+
 def _id_claims(base_url: str, pool_id: str, client_id: str, app, verifier: str) -> dict:
     [landed] = [path for path in app.seen if path.startswith("/callback")]  # Chromium asks for /favicon.ico too
     query = parse_qs(urlsplit(landed).query)
@@ -69,6 +73,7 @@ def test_oidc_sign_in_through_another_user_pool_in_a_browser(idp, base, page, ap
     page.wait_for_url(f"{app.callback}**")
     assert page.locator("h1").inner_text() == "Back at the app"
     screenshot(page, "federation-oidc-landed")
+    assert not _csrf_state_cookies(page)  # carried back by the browser, then cleared
 
     id_claims = _id_claims(base, pool_a, client["ClientId"], app, verifier)
     assert id_claims["cognito:username"] == f"PoolIdp_{bob_sub}"
@@ -111,6 +116,7 @@ def test_saml_sign_in_in_a_browser(idp, base, page, app, tmp_path):
     page.wait_for_url(f"{app.callback}**")
     assert page.locator("h1").inner_text() == "Back at the app"
     screenshot(page, "federation-saml-landed")
+    assert not _csrf_state_cookies(page)  # the IdP's cross-site POST carried it, then it was cleared
     [request_url] = asked
     assert "SAMLRequest=" in request_url and "RelayState=" in request_url
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -126,6 +127,66 @@ def test_a_forged_or_replayed_state_is_refused(idp, base):
     assert forged.status_code == 400
     answer = _sign_in(base, relying, client["ClientId"])
     assert "code" in callback_params(answer)
+
+
+def _handed_out_link(base_url, relying, client_id, **params) -> tuple[Browser, str]:
+    """An attacker's browser that signed bob in at the provider and stopped at the way back: the
+    /oauth2/idpresponse link it would send a victim."""
+    attacker = Browser(base_url, stop_at="/oauth2/idpresponse")
+    attacker.get(f"/{relying}/oauth2/authorize", response_type="code", client_id=client_id, scope="openid email",
+                 state="rp-state", identity_provider="PoolIdp", **params)
+    stopped = attacker.submit(username="bob", password=PASSWORD)
+    assert stopped.is_redirect and f"/{relying}/oauth2/idpresponse?" in stopped.headers["Location"], stopped.text[:500]
+    return attacker, stopped.headers["Location"]
+
+
+def test_a_callback_link_opened_in_another_browser_signs_nobody_in(idp, base):
+    """Login CSRF: the provider's answer counts only in the browser that started the sign-in (its
+    csrf-state cookie); a victim opening the attacker's link gets an error page, not the attacker's session."""
+    relying, client, _, _ = _federation(idp, base)
+    attacker, link = _handed_out_link(base, relying, client["ClientId"], redirect_uri=CALLBACK)
+    [cookie] = [c for c in attacker.http.cookies if c.name.startswith("cognito_csrf_state_")]
+    assert cookie.path == f"/{relying}/" and cookie.has_nonstandard_attr("HttpOnly") and cookie.expires
+    victim = Browser(base)
+    refused = victim.http.get(link, allow_redirects=False)
+    assert refused.status_code == 400 and "Location" not in refused.headers
+    victim.http.cookies.set(cookie.name, "0" * len(cookie.value), path=cookie.path)  # a proof of some other sign-in
+    refused = victim.http.get(link, allow_redirects=False)
+    assert refused.status_code == 400 and "Location" not in refused.headers
+    assert not any(c.name.startswith("cognito_sso_") for c in victim.http.cookies)
+    assert idp.list_users(UserPoolId=relying)["Users"] == []  # no one signed in, not even created
+    page = victim.get(f"/{relying}/oauth2/authorize", response_type="code", client_id=client["ClientId"],
+                      redirect_uri=CALLBACK, scope="openid email")
+    assert page.status_code == 200 and 'name="username"' in page.text  # asked to sign in: no session
+    # The refusals spent nothing: the browser that started the sign-in finishes it, and its cookie is cleared.
+    finished = attacker.http.get(link, allow_redirects=False)
+    assert "code" in callback_params(finished)
+    assert not any(c.name.startswith("cognito_csrf_state_") for c in attacker.http.cookies)
+
+
+def test_a_refusal_goes_to_the_default_redirect_uri(idp, base):
+    """An authorize request that named no redirect_uri (the client's DefaultRedirectURI) gets the
+    provider's refusal at that URI, not on an error page."""
+    relying, client, _, _ = _federation(idp, base)
+    client = idp.update_user_pool_client(UserPoolId=relying, ClientId=client["ClientId"], CallbackURLs=[CALLBACK], DefaultRedirectURI=CALLBACK,
+                                         AllowedOAuthFlowsUserPoolClient=True, AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid", "email"],
+                                         SupportedIdentityProviders=["COGNITO", "PoolIdp"])["UserPoolClient"]
+    browser, link = _handed_out_link(base, relying, client["ClientId"])
+    key = parse_qs(urlsplit(link).query)["state"][0]
+    params = callback_params(browser.get(f"/{relying}/oauth2/idpresponse", error="access_denied", state=key))
+    assert params == {"error": "invalid_request", "error_description": "access_denied", "state": "rp-state"}
+
+
+def test_an_unreachable_provider_is_reported_at_the_default_redirect_uri(idp, base):
+    relying = hosted_pool(idp, "relying")
+    idp.create_identity_provider(UserPoolId=relying, ProviderName="Gone", ProviderType="OIDC", ProviderDetails={
+        "client_id": "x", "attributes_request_method": "GET", "oidc_issuer": "http://127.0.0.1:9/nothing", "authorize_scopes": "openid"})
+    gone = oauth_client(idp, relying, SupportedIdentityProviders=["Gone"], DefaultRedirectURI=CALLBACK)  # no redirect_uri below: not a 500
+    answer = Browser(base).get(f"/{relying}/oauth2/authorize", response_type="code", client_id=gone["ClientId"],
+                               scope="openid", state="s-10", identity_provider="Gone")
+    params = callback_params(answer)
+    assert params["error"] == "invalid_request" and params["state"] == "s-10" and params["error_description"]
+    assert not any(c.name.startswith("cognito_csrf_state_") for c in answer.cookies)
 
 
 def test_id_tokens_are_checked_for_audience_and_nonce(idp, base):

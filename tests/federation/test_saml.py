@@ -59,6 +59,7 @@ def test_sign_in_through_a_saml_idp(idp, base, tmp_path):
     location = _to_idp(browser, pool_id, client["ClientId"], identity_provider="CorpSaml")
     acs, response, relay = saml_idp.answer(location, "jdoe", {"email": ["jdoe@example.com"]})
     assert acs == f"{base}/{pool_id}/saml2/idpresponse"
+    twin = _with_cookie_of(browser, base)
     params = callback_params(_post_to_acs(browser, acs, response, relay))
     assert params["state"] == "st-1" and "code" in params
     id_claims = claims(_tokens(base, pool_id, client["ClientId"], params["code"])["id_token"])
@@ -69,9 +70,37 @@ def test_sign_in_through_a_saml_idp(idp, base, tmp_path):
     assert identity["primary"] == "true" and identity["issuer"] is None and identity["dateCreated"].isdigit()
     user = idp.admin_get_user(UserPoolId=pool_id, Username="CorpSaml_jdoe")
     assert user["UserStatus"] == "EXTERNAL_PROVIDER"
-    # The same answer cannot be used twice: its RelayState was single-use.
-    replay = _post_to_acs(Browser(base), acs, response, relay)
+    assert not any(c.name.startswith("cognito_csrf_state_") for c in browser.http.cookies)  # cleared once used
+    # The same answer cannot be used twice, even with the starting browser's cookie: its RelayState was single-use.
+    replay = _post_to_acs(twin, acs, response, relay)
     assert replay.status_code == 400 and "code=" not in replay.headers.get("Location", "")
+
+
+def _with_cookie_of(browser: Browser, base_url: str) -> Browser:
+    """Another browser holding a copy of `browser`'s cookies."""
+    other = Browser(base_url)
+    for cookie in browser.http.cookies:
+        other.http.cookies.set_cookie(cookie)
+    return other
+
+
+def test_an_answer_posted_by_another_browser_signs_nobody_in(idp, base, tmp_path):
+    """Login CSRF: an assertion (and RelayState) the attacker got for himself, posted from a
+    victim's browser by a page of the attacker's, is refused: that browser lacks the csrf-state cookie."""
+    pool_id, client, saml_idp = _pool_with_saml(idp, base, tmp_path)
+    attacker = Browser(base)
+    acs, response, relay = saml_idp.answer(_to_idp(attacker, pool_id, client["ClientId"], identity_provider="CorpSaml"),
+                                           "mallory", {"email": ["mallory@example.com"]})
+    [cookie] = [c for c in attacker.http.cookies if c.name.startswith("cognito_csrf_state_")]
+    victim = Browser(base)
+    refused = _post_to_acs(victim, acs, response, relay)
+    assert refused.status_code == 400 and "Location" not in refused.headers
+    victim.http.cookies.set(cookie.name, "f" * len(cookie.value), path=cookie.path)
+    refused = _post_to_acs(victim, acs, response, relay)
+    assert refused.status_code == 400 and "Location" not in refused.headers
+    assert not any(c.name.startswith("cognito_sso_") for c in victim.http.cookies)
+    assert idp.list_users(UserPoolId=pool_id)["Users"] == []
+    assert "code" in callback_params(_post_to_acs(attacker, acs, response, relay))  # nothing was spent
 
 
 def test_idp_identifier_finds_the_provider(idp, base, tmp_path):

@@ -70,10 +70,11 @@ def pkce_pair() -> tuple[str, str]:
 class Browser:
     """A cookie-keeping HTTP client that submits the hosted forms like a person would."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, *, stop_at: str = ""):
         self.base = base_url
         self.http = requests.Session()
         self.page: requests.Response | None = None
+        self.stop_at = stop_at  # a path whose redirects are not followed either (a link to hand to another browser)
 
     def get(self, url: str, **params) -> requests.Response:
         """GET, following redirects within the server, stopping at one that leaves it (the callback)."""
@@ -81,10 +82,13 @@ class Browser:
         return self._follow(response)
 
     def _follow(self, response: requests.Response) -> requests.Response:
-        while response.is_redirect and urljoin(response.url, response.headers["Location"]).startswith(self.base):
+        while response.is_redirect and self._within(urljoin(response.url, response.headers["Location"])):
             response = self.http.get(urljoin(response.url, response.headers["Location"]), allow_redirects=False)
         self.page = response
         return response
+
+    def _within(self, url: str) -> bool:
+        return url.startswith(self.base) and not (self.stop_at and urlsplit(url).path.endswith(self.stop_at))
 
     def submit(self, **fields) -> requests.Response:
         """Fill the page's (first) form with `fields` and post it, with its hidden fields and CSRF token."""

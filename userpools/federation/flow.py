@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import secrets
 
-from authlib.common.urls import add_params_to_uri
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-from core.errors import InvalidParameterException, ResourceNotFoundException, ServiceError
-from userpools.federation import catalog, oidc, saml, state
+from core.errors import InvalidParameterException, InvalidRequestError, ResourceNotFoundException, ServiceError
+from userpools.federation import catalog, csrf_cookie, oidc, saml, state
 from userpools.federation.providers import get_by_identifier, get_provider
+from userpools.hosted import errors
 from userpools.models import IdentityProvider, UserPool, UserPoolClient
 
 
@@ -34,34 +34,26 @@ def find_provider(pool: UserPool, *, identity_provider: str | None = None, idp_i
 def redirect_to_provider(request: HttpRequest, pool: UserPool, client: UserPoolClient, provider: IdentityProvider,
                          resume: dict) -> HttpResponse:
     """Start the sign-in at the provider. `resume` (the authorize parameters) waits on our side
-    under a single-use key that travels as the OIDC `state` or the SAML `RelayState`."""
+    under a single-use key that travels as the OIDC `state` or the SAML `RelayState`, and is
+    bound to this browser by the csrf-state cookie."""
     if provider.pool_id != pool.id:
         raise ResourceNotFoundException(f"Identity provider {provider.name} does not exist.")
     try:
-        return _redirect(pool, client, provider, resume)
+        key, location = _start(pool, client, provider, resume)
     except ServiceError as error:  # the provider cannot be reached (discovery, metadata): tell the client
-        if not resume.get("redirect_uri"):
-            raise
-        params = {"error": "invalid_request", "error_description": error.message}
-        if resume.get("state"):
-            params["state"] = str(resume["state"])
-        return HttpResponseRedirect(add_params_to_uri(str(resume["redirect_uri"]), params, fragment=in_fragment(resume)))
+        return errors.to_client(request, client, resume, InvalidRequestError(error.message), pool=pool)
+    return csrf_cookie.bind(request, HttpResponseRedirect(location), pool, key)
 
 
-def in_fragment(resume: dict) -> bool:
-    """Whether answers to this authorize request go in the fragment (the implicit flow) rather than the query."""
-    return resume.get("response_type") == "token"
-
-
-def _redirect(pool: UserPool, client: UserPoolClient, provider: IdentityProvider, resume: dict) -> HttpResponse:
+def _start(pool: UserPool, client: UserPoolClient, provider: IdentityProvider, resume: dict) -> tuple[str, str]:
+    """(the pending sign-in's key, the provider's sign-in URL)."""
     pending = {"pool": pool.id, "client": client.client_id, "provider": provider.name,
                "resume": {str(key): str(value) for key, value in resume.items()}}
+    key = state.new_key()
     if provider.provider_type == catalog.SAML:
-        key = state.new_key()
         request_id, location = saml.authn_request(pool, provider, key)
         state.save(key, {**pending, "request_id": request_id})
-        return HttpResponseRedirect(location)
+        return key, location
     pending.update(nonce=secrets.token_urlsafe(24), verifier=secrets.token_urlsafe(48))
-    key = state.new_key()
     state.save(key, pending)
-    return HttpResponseRedirect(oidc.authorization_url(pool, provider, key, pending["nonce"], pending["verifier"]))
+    return key, oidc.authorization_url(pool, provider, key, pending["nonce"], pending["verifier"])

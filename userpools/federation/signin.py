@@ -20,9 +20,10 @@ class Pending:
     data: dict
 
 
-def take_pending(pool: UserPool, key: str, provider_kind: str) -> Pending:
-    """The pending sign-in `key` names (single use), which must be this pool's and of this kind."""
-    data = state.take(key)
+def take_pending(pool: UserPool, key: str, browser_proof: str, provider_kind: str) -> Pending:
+    """The pending sign-in `key` names (single use), which must be this pool's, of this kind, and
+    started in the browser presenting `browser_proof` (its csrf-state cookie)."""
+    data = state.take(key, browser_proof)
     is_saml = "request_id" in data
     if data.get("pool") != pool.id or is_saml != (provider_kind == catalog.SAML):
         raise NotAuthorizedException("Invalid state.")

@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 
 from core.errors import OAuthError, ServiceError
-from userpools.models import UserPool
-from userpools.services.oauth.requests import RedirectedError
+from userpools.models import UserPool, UserPoolClient
+from userpools.services.oauth.requests import RedirectedError, UnsafeRequest, redirected_error
 
 
 def json_error(error: OAuthError) -> JsonResponse:
@@ -31,3 +31,13 @@ def redirect_error(redirected: RedirectedError) -> HttpResponse:
 def error_page(request: HttpRequest, error: ServiceError, *, status: int = 400, branding: dict | None = None,
                pool: UserPool | None = None) -> HttpResponse:
     return render(request, "hosted/error.html", {"error": error.message, "branding": branding or {}, "pool": pool}, status=status)
+
+
+def to_client(request: HttpRequest, client: UserPoolClient, params: dict[str, str], error: OAuthError, *,
+              pool: UserPool | None = None) -> HttpResponse:
+    """`error` of an authorization request (`params`, as it came) that got past its checks, e.g.
+    at a provider: redirected as `redirect_error` does, or shown when its redirect URI is not good."""
+    try:
+        return redirect_error(redirected_error(client, params, error))
+    except UnsafeRequest:
+        return error_page(request, error, pool=pool)

@@ -75,6 +75,13 @@ def callback_uri(client: UserPoolClient, given: str) -> str:
     return uri
 
 
+def redirected_error(client: UserPoolClient, params: dict[str, str], error: OAuthError) -> RedirectedError:
+    """`error` for the authorization request of `params`, to send back to its redirect URI (the
+    client's DefaultRedirectURI when it named none) with its state; UnsafeRequest when that URI is not good."""
+    response_type = params.get("response_type", "")
+    return RedirectedError(error, callback_uri(client, params.get("redirect_uri", "")), params.get("state", ""), response_type == "token")
+
+
 def granted_scopes(client: UserPoolClient, requested: str | None) -> tuple[str, ...]:
     """The scopes asked for, all allowed to the client (all it is allowed when none are asked for)."""
     allowed = list(client.config.get("AllowedOAuthScopes") or [])
@@ -89,13 +96,10 @@ def parse(pool: UserPool, params: dict[str, str]) -> AuthorizationRequest | Redi
     bad; returns a RedirectedError for any later fault."""
     client = client_of(pool, params.get("client_id", ""))
     redirect_uri = callback_uri(client, params.get("redirect_uri", ""))
-    response_type = params.get("response_type", "")
-    state = params.get("state", "")
-    fragment = response_type == "token"
     try:
-        return _checked(client, redirect_uri, response_type, params)
+        return _checked(client, redirect_uri, params.get("response_type", ""), params)
     except OAuthError as error:
-        return RedirectedError(error, redirect_uri, state, fragment)
+        return redirected_error(client, params, error)
 
 
 def _checked(client: UserPoolClient, redirect_uri: str, response_type: str, params: dict[str, str]) -> AuthorizationRequest:
