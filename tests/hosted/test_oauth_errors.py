@@ -33,6 +33,16 @@ def test_authorize_answers_404_for_a_pool_without_a_domain(idp, base):
     assert "authorization_endpoint" not in discovery
 
 
+def test_authorize_takes_get_only(idp, base):
+    pool_id = hosted_pool(idp)
+    client = oauth_client(idp, pool_id)
+    params = {"response_type": "code", "client_id": client["ClientId"], "redirect_uri": CALLBACK}
+    for posted in ({"data": params}, {"params": params}):
+        assert requests.post(f"{base}/{pool_id}/oauth2/authorize", **posted, allow_redirects=False, timeout=10).status_code == 405
+    head = requests.head(f"{base}/{pool_id}/oauth2/authorize", params=params, allow_redirects=False, timeout=10)
+    assert head.status_code == 302 and "/login?" in head.headers["Location"]
+
+
 def test_authorize_sends_request_errors_back_to_the_callback_with_the_state(idp, base):
     pool_id = hosted_pool(idp)
     client = oauth_client(idp, pool_id, scopes=("openid", "email"))

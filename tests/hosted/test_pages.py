@@ -52,6 +52,10 @@ def _secret_on(page_html: str) -> str:
     return re.search(r'<span class="secret"[^>]*>([A-Z2-7]+)</span>', page_html).group(1)
 
 
+def _qr_on(page_html: str) -> str:
+    return re.search(r'<div class="qr">(.*?)</div>', page_html, re.S).group(1)
+
+
 def test_totp_enrolment_then_totp_code(idp, base):
     pool_id = hosted_pool(idp)
     configure_mfa(idp, pool_id, "ON", totp=True)
@@ -61,9 +65,12 @@ def test_totp_enrolment_then_totp_code(idp, base):
     enrolment = browser.sign_in(pool_id, client["ClientId"])
     assert enrolment.status_code == 200 and "<svg" in enrolment.text and 'name="code"' in enrolment.text
     secret = _secret_on(enrolment.text)
-    wrong = browser.submit(code="000000" if rfc6238(secret, time.time()) != "000000" else "111111")
-    assert wrong.status_code == 400 and "<svg" in wrong.text
-    secret = _secret_on(wrong.text)  # a fresh secret for the next try
+    wrong_code = "000000" if rfc6238(secret, time.time()) != "000000" else "111111"
+    # A wrong code shows the same secret and QR code again (the app already has them), with the error.
+    for _ in range(2):
+        wrong = browser.submit(code=wrong_code)
+        assert wrong.status_code == 400 and "Code mismatch" in wrong.text
+        assert _secret_on(wrong.text) == secret and _qr_on(wrong.text) == _qr_on(enrolment.text)
     assert "code" in callback_params(browser.submit(code=rfc6238(secret, time.time())))
     # The next sign-in asks for the app's code (a later time step: each is good once).
     later = Browser(base)

@@ -48,13 +48,16 @@ def next_step(request: HttpRequest, pool: UserPool, checked: requests.Authorizat
     return render.error(request, pool, checked.client, ServiceError(f"The sign-in needs {name}, which this page cannot answer."))
 
 
-def _totp_enrolment(request: HttpRequest, pool: UserPool, client: UserPoolClient, context: dict, *, status: int = 200) -> HttpResponse:
-    associated = mfa.associate_software_token(None, context["session"])
-    secret = associated["SecretCode"]
+def _totp_enrolment(request: HttpRequest, pool: UserPool, client: UserPoolClient, context: dict, *,
+                    secret: str | None = None, status: int = 200) -> HttpResponse:
+    """The enrolment page for `secret`, or for a newly associated one (and its Session) when None."""
+    if secret is None:
+        associated = mfa.associate_software_token(None, context["session"])
+        secret, context = associated["SecretCode"], {**context, "session": associated["Session"]}
     label = quote(f"{pool.name}:{context['username']}")
     uri = f"otpauth://totp/{label}?secret={secret}&issuer={quote(pool.name)}"
     qr = segno.make(uri, error="m").svg_inline(scale=4, title="QR code of the authenticator secret")
-    return render.page(request, pool, client, "totp_setup", {**context, "session": associated["Session"], "secret": secret, "qr_svg": qr}, status=status)
+    return render.page(request, pool, client, "totp_setup", {**context, "secret": secret, "qr_svg": qr}, status=status)
 
 
 @hosted
@@ -97,5 +100,11 @@ def _again(request: HttpRequest, pool: UserPool, checked: requests.Authorization
     if name == "SELECT_MFA_TYPE":
         extra["choices"] = [(choice, _FACTOR_LABELS.get(choice, choice)) for choice in request.POST.getlist("choices")]
     if name == "MFA_SETUP":
-        return _totp_enrolment(request, pool, checked.client, {**context, "error": error.message}, status=400)
+        # The secret the user's app already has, read back from the server (never from the form),
+        # with the same Session, which serves VerifySoftwareToken again until it expires.
+        try:
+            secret = mfa.pending_software_token(context["session"])
+            return _totp_enrolment(request, pool, checked.client, {**context, "error": error.message}, secret=secret, status=400)
+        except ServiceError as problem:
+            return render.error(request, pool, checked.client, problem)
     return render.page(request, pool, checked.client, template, {**context, **extra, "error": error.message}, status=400)

@@ -12,10 +12,7 @@ from django.utils import timezone
 
 from userpools.hosted import cookies, errors
 from userpools.models import User, UserPool, UserPoolClient
-from userpools.services import tokens
-from userpools.services.oauth import codes, requests, sso
-
-HOSTED_SOURCE = "TokenGeneration_HostedAuth"
+from userpools.services.oauth import codes, grants, requests, sso
 
 
 def complete_sign_in(request: HttpRequest, pool: UserPool, client: UserPoolClient, user: User, resume: dict,
@@ -39,14 +36,8 @@ def grant_redirect(checked: requests.AuthorizationRequest, user: User, auth_time
     """The redirect that hands the client its code (or implicit tokens), for a user already signed in."""
     if checked.response_type == "code":
         params = {"code": codes.issue_code(checked, user, auth_time)}
-        if checked.state:
-            params["state"] = checked.state
-        return HttpResponseRedirect(add_params_to_uri(checked.redirect_uri, params))
-    grant = tokens.OAuthGrant(scope=checked.scope, nonce=checked.nonce)
-    issued = tokens.issue_tokens(user, checked.client, auth_time=auth_time, with_refresh=False, source=HOSTED_SOURCE, grant=grant)
-    fragment = {"access_token": issued["AccessToken"], "token_type": "Bearer", "expires_in": str(issued["ExpiresIn"])}
-    if "openid" in checked.scopes:
-        fragment["id_token"] = issued["IdToken"]
+    else:
+        params = grants.implicit_response(checked, user, auth_time)
     if checked.state:
-        fragment["state"] = checked.state
-    return HttpResponseRedirect(add_params_to_uri(checked.redirect_uri, fragment, fragment=True))
+        params["state"] = checked.state
+    return HttpResponseRedirect(add_params_to_uri(checked.redirect_uri, params, fragment=checked.response_type != "code"))

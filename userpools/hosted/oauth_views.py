@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from authlib.oauth2.rfc6749.util import extract_basic_authorization
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core import cors
 from core.errors import (
@@ -23,7 +23,7 @@ from core.errors import (
     UnsupportedTokenTypeError,
     UnsupportedTokenTypeException,
 )
-from userpools.hosted import cookies, errors, providers
+from userpools.hosted import cookies, errors, providers, render
 from userpools.hosted.flow import grant_redirect
 from userpools.hosted.pool import hosted
 from userpools.models import UserPool
@@ -32,20 +32,15 @@ from userpools.services.oauth import grants, requests, sso, userinfo
 UNKNOWN_PROVIDER = "Login option is not available. Please try another one"
 
 
-def _params(request: HttpRequest) -> dict[str, str]:
-    source = request.POST if request.method == "POST" else request.GET
-    return {key: source.get(key, "") for key in source}
-
-
 def login_url(pool: UserPool, params: dict[str, str], page: str = "login") -> str:
     return f"/{pool.pk}/{page}?{urlencode(params)}"
 
 
 @hosted
-@require_http_methods(["GET", "POST"])
-@csrf_exempt  # an authorization request changes nothing; the sign-in form it leads to is protected
+@csrf_exempt  # so another method gets its 405, not a CSRF 403; a GET changes nothing
+@require_safe  # GET (and HEAD) only, as Cognito documents the endpoint
 def authorize(request: HttpRequest, pool: UserPool) -> HttpResponse:
-    params = _params(request)
+    params = render.query_params(request)
     try:
         checked = requests.parse(pool, params)
     except OAuthError as error:
@@ -89,7 +84,7 @@ def token(request: HttpRequest, pool: UserPool) -> HttpResponse:
         if request.content_type != "application/x-www-form-urlencoded":
             raise InvalidRequestError("invalid_request")
         client = grants.authenticate_client(pool, *_client_credentials(request))
-        answer = grants.token(client, _params(request))
+        answer = grants.token(client, request.POST.dict())
     except OAuthError as error:
         return errors.json_error(error)
     response = JsonResponse(answer)
@@ -143,7 +138,7 @@ def user_info(request: HttpRequest, pool: UserPool) -> HttpResponse:
 def logout(request: HttpRequest, pool: UserPool) -> HttpResponse:
     """Cognito's /logout: `logout_uri` (one of the client's LogoutURLs) ends the session and
     goes there; `redirect_uri` with `response_type` ends it and signs in again."""
-    params = _params(request)
+    params = render.query_params(request)
     try:
         client = requests.client_of(pool, params.get("client_id", ""))
         if params.get("logout_uri"):

@@ -6,9 +6,9 @@ import functools
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from core.errors import ResourceNotFoundException
+from userpools.hosted import errors
 from userpools.models import UserPool
 from userpools.services import domains
 
@@ -21,7 +21,7 @@ def hosted(view: View) -> View:
         try:
             pool: UserPool = domains.hosted_pool(pool_id)
         except ResourceNotFoundException as error:
-            return render(request, "hosted/error.html", {"error": error.message, "branding": {}}, status=404)
+            return errors.error_page(request, error, status=404)
         return view(request, pool, *args, **kwargs)
 
     return wrapper

@@ -23,8 +23,14 @@ def _look(pool: UserPool, client: UserPoolClient | None) -> dict:
     return {"css": row.css, "logo": branding.logo_url(row) if row.image else ""}
 
 
+def query_params(request: HttpRequest) -> dict[str, str]:
+    """The query string as plain strings (a repeated parameter: its last value), as the authorize
+    request it carries is read."""
+    return request.GET.dict()
+
+
 def page(request: HttpRequest, pool: UserPool, client: UserPoolClient, name: str, context: dict, *, status: int = 200) -> HttpResponse:
-    query = urlencode({key: value for key, value in request.GET.items()})
+    query = urlencode(query_params(request))
     base = {
         "pool": pool, "client": client, "branding": _look(pool, client), "query": query,
         "base": f"/{pool.pk}", "username_label": username_label(pool),
@@ -42,7 +48,7 @@ def for_authorize_request(view: Callable[..., HttpResponse]) -> Callable[..., Ht
     @functools.wraps(view)
     def wrapper(request: HttpRequest, pool: UserPool, *args, **kwargs) -> HttpResponse:
         try:
-            checked = requests.parse(pool, {key: value for key, value in request.GET.items()})
+            checked = requests.parse(pool, query_params(request))
         except OAuthError as problem:
             return error(request, pool, None, problem)
         if isinstance(checked, requests.RedirectedError):

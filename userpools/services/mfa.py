@@ -255,6 +255,14 @@ def associate_software_token(access_token: str | None, session_token: str | None
     return result
 
 
+def pending_software_token(session_token: str) -> str | None:
+    """The secret an MFA_SETUP sign-in associated and has not verified yet (None: there is none),
+    read from the user's authenticator row, so a page can show it again after a wrong code."""
+    user, _ = _by_token_or_session(None, session_token)
+    row = SoftwareToken.objects.filter(user=user).first()
+    return enrolment_secret(row) if row is not None else None
+
+
 def _refuse_if_throttled(row: SoftwareToken) -> None:
     """After FREE_TOTP_FAILURES wrong codes, wait 2^(n-free) s (capped) from the last one. The
     time is kept on the authenticator row, so every app server sees it and no cache loss resets it."""

@@ -1,7 +1,9 @@
 """The token endpoint (`/oauth2/token`) and revocation endpoint (`/oauth2/revoke`): client
 authentication and the `authorization_code`, `refresh_token` and `client_credentials` grants,
-with RFC 6749's errors."""
+with RFC 6749's errors; and the tokens of the implicit flow, which `/oauth2/authorize` hands out."""
 from __future__ import annotations
+
+from datetime import datetime
 
 from authlib.oauth2.rfc6749.util import list_to_scope, scope_to_list
 
@@ -15,10 +17,10 @@ from core.errors import (
     UnauthorizedClientError,
     UnsupportedGrantTypeError,
 )
-from userpools.models import UserPool, UserPoolClient
+from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import tokens
 from userpools.services.oauth import codes
-from userpools.services.oauth.requests import granted_scopes
+from userpools.services.oauth.requests import AuthorizationRequest, granted_scopes
 
 HOSTED_SOURCE = "TokenGeneration_HostedAuth"
 _GRANT_FLOWS = {"authorization_code": "code", "client_credentials": "client_credentials"}
@@ -50,6 +52,14 @@ def _oauth_response(issued: dict, scope: str) -> dict:
     if "RefreshToken" in issued:
         response["refresh_token"] = issued["RefreshToken"]
     return response
+
+
+def implicit_response(checked: AuthorizationRequest, user: User, auth_time: datetime) -> dict:
+    """The tokens of an implicit-flow (`response_type=token`) sign-in, for the callback's fragment:
+    no refresh token, and an ID token only with the openid scope, as the token endpoint answers."""
+    grant = tokens.OAuthGrant(scope=checked.scope, nonce=checked.nonce)
+    issued = tokens.issue_tokens(user, checked.client, auth_time=auth_time, with_refresh=False, source=HOSTED_SOURCE, grant=grant)
+    return _oauth_response(issued, checked.scope)
 
 
 def _required(form: dict[str, str], name: str) -> str:
