@@ -123,6 +123,11 @@ class NotAuthorizedException(ServiceError):
     default_message = "Not authorized."
 
 
+class ExpiredTokenError(NotAuthorizedException):
+    """A token that was valid and has expired: the same wire error, told apart by callers that
+    answer expiry differently (STS's ExpiredTokenException)."""
+
+
 class UserNotFoundException(ServiceError):
     error_type = "UserNotFoundException"
     default_message = "User does not exist."

@@ -255,6 +255,19 @@ def test_assume_role_with_web_identity_from_our_user_pool(live_server, root):
     with pytest.raises(ClientError) as excinfo:
         anonymous.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="sess", WebIdentityToken=f"{odd_kid}.{rest}")
     assert error_code(excinfo) == "InvalidIdentityToken"
+    # The pool's own key, claims an hour old: expired, not invalid.
+    from joserfc import jwt
+
+    from userpools import keys
+    from userpools.models import UserPool
+
+    stale = json.loads(base64.urlsafe_b64decode(tokens["IdToken"].split(".")[1] + "=="))
+    stale.update(iat=stale["iat"] - 7200, auth_time=stale["auth_time"] - 7200, exp=stale["iat"] - 3600)
+    signing = keys.active_key(UserPool.objects.get(pk=pool))
+    expired = jwt.encode({"kid": signing.kid, "alg": keys.ALGORITHM}, stale, keys.private_key(signing), algorithms=[keys.ALGORITHM])
+    with pytest.raises(ClientError) as excinfo:
+        anonymous.assume_role_with_web_identity(RoleArn=role_arn, RoleSessionName="sess", WebIdentityToken=expired)
+    assert error_code(excinfo) == "ExpiredTokenException"
     iam.update_assume_role_policy(RoleName="web", PolicyDocument=json.dumps({
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Principal": {"Federated": provider}, "Action": "sts:AssumeRoleWithWebIdentity",

@@ -29,6 +29,7 @@ from joserfc.jws import extract_compact
 
 from core import crypto
 from core.errors import (
+    ExpiredTokenError,
     NotAuthorizedException,
     UnauthorizedException,
     UnsupportedOperationException,
@@ -247,7 +248,7 @@ def checked_claims(claims: dict[str, Any], pool_id: str, token_use: str) -> dict
     if not token_times.well_formed(claims, now=now, lifetime=lifetime, skew=settings.TOKEN_CLOCK_SKEW_SECONDS):
         raise NotAuthorizedException(f"Invalid {name}")
     if token_times.expired(claims, now=now):
-        raise NotAuthorizedException(f"{name} has expired")
+        raise ExpiredTokenError(f"{name} has expired")
     return claims
 
 

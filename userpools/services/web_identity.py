@@ -5,7 +5,7 @@ from __future__ import annotations
 from joserfc import jwt
 from joserfc.errors import JoseError
 
-from core.errors import NotAuthorizedException
+from core.errors import ExpiredTokenError, NotAuthorizedException
 from iam.services.web_identity import WebIdentity, expired_token, invalid_token
 from userpools import keys
 from userpools.domain.claims import issuer
@@ -25,7 +25,9 @@ def verify_id_token(token: str, header: dict) -> WebIdentity | None:
         raise invalid_token() from None
     try:  # the same rules as our own APIs apply: issuer, existing client, lifetimes, skew
         tokens.checked_claims(claims, found.pool_id, "id")
-    except NotAuthorizedException as refused:
-        raise (expired_token() if str(refused).endswith("has expired") else invalid_token()) from None
+    except ExpiredTokenError:
+        raise expired_token() from None
+    except NotAuthorizedException:
+        raise invalid_token() from None
     iss = issuer(found.pool_id)
     return WebIdentity(iss.split("://", 1)[-1], str(claims.get("sub")), str(claims.get("aud")), claims)
