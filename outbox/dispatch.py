@@ -19,7 +19,7 @@ from outbox import registry, store, tasks
 log = logging.getLogger(__name__)
 
 BROKER_PAUSE_SECONDS = 5.0
-INLINE_ATTEMPTS = 2  # without a broker: attempts right after commit, the rest left to the relay
+INLINE_ATTEMPTS = 3  # without a broker: attempts right after commit (Lambda retries an async call twice), the rest left to the relay
 INLINE_RELAY_LIMIT = 10  # ... which also sends a few rows an earlier request left behind
 
 _pause = threading.Lock()

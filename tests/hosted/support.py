@@ -90,11 +90,13 @@ class Browser:
     def _within(self, url: str) -> bool:
         return url.startswith(self.base) and not (self.stop_at and urlsplit(url).path.endswith(self.stop_at))
 
-    def submit(self, **fields) -> requests.Response:
-        """Fill the page's (first) form with `fields` and post it, with its hidden fields and CSRF token."""
+    def submit(self, via: str = "", **fields) -> requests.Response:
+        """Fill the page's first form (or the first whose action contains `via`) with `fields` and
+        post it, with its hidden fields and CSRF token."""
         assert self.page is not None
         html = self.page.text
-        form = re.search(r'<form method="post" action="([^"]*)"(.*?)</form>', html, re.S)
+        forms = re.finditer(r'<form method="post" action="([^"]*)"(.*?)</form>', html, re.S)
+        form = next((found for found in forms if via in found.group(1)), None)
         assert form, html
         data = {unescape(n): unescape(v) for n, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2))}
         data.update(fields)

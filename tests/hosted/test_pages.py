@@ -110,6 +110,22 @@ def test_sign_up_asks_for_required_attributes_then_confirms(idp, base, mailbox):
     assert "code" in callback_params(browser.submit(username="bob", password=PASSWORD))
 
 
+def test_the_confirm_page_resends_the_code(idp, base, mailbox):
+    pool_id = hosted_pool(idp, AutoVerifiedAttributes=["email"],
+                          Schema=[{"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True}])
+    client = oauth_client(idp, pool_id)
+    browser = Browser(base)
+    browser.get(f"/{pool_id}/signup", response_type="code", client_id=client["ClientId"], redirect_uri="http://localhost:9799/callback")
+    browser.submit(username="cy", password=PASSWORD, email="cy@example.com")
+    first = mailbox.last_code("cy@example.com")
+    resent = browser.submit(via="/resendcode")
+    assert resent.status_code == 200 and "We sent a new code" in resent.text and 'name="code"' in resent.text
+    second = mailbox.last_code("cy@example.com")
+    assert second != first
+    assert browser.submit(code=first).status_code == 400  # the earlier code no longer works
+    assert "confirmed" in browser.submit(code=second).text
+
+
 def test_forgot_password_resets_it(idp, base, mailbox):
     pool_id = hosted_pool(idp)
     client = oauth_client(idp, pool_id)

@@ -1,10 +1,10 @@
-"""The hosted UI's own pages: sign-in, sign-up, confirmation, forgotten password, and the pool's
-logo. Every action runs through the same services as the API (lockout, per-address limits,
-PreventUserExistenceErrors included); forms are CSRF-protected."""
+"""The hosted UI's own pages: sign-in, sign-up, confirmation (and resending its code), forgotten
+password, and the pool's logo. Every action runs through the same services as the API (lockout,
+per-address limits, PreventUserExistenceErrors included); forms are CSRF-protected."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.errors import ServiceError
 from core.net import client_ip
@@ -98,6 +98,20 @@ def confirm(request: HttpRequest, pool: UserPool, checked: requests.Authorizatio
     except ServiceError as error:
         return render.page(request, pool, client, "confirm", {"username": username, "error": error.message}, status=400)
     return HttpResponseRedirect(_page_url(pool, request, "login", notice="confirmed"))
+
+
+@hosted
+@require_POST
+@render.for_authorize_request
+def resend_code(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest) -> HttpResponse:
+    """The confirm page's "Resend code": a new sign-up code, as ResendConfirmationCode sends it
+    (its limits and PreventUserExistenceErrors behaviour included)."""
+    client, username = checked.client, request.POST.get("username", "")
+    try:
+        signup.resend_confirmation_code(_api_params(client, username), source_ip=client_ip(request.META))
+    except ServiceError as error:
+        return render.page(request, pool, client, "confirm", {"username": username, "error": error.message}, status=400)
+    return render.page(request, pool, client, "confirm", {"username": username, "notice": "resent"})
 
 
 @hosted

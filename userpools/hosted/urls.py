@@ -12,6 +12,7 @@ urlpatterns = [
     path("login", page_views.login, name="hosted-login"),
     path("signup", page_views.sign_up, name="hosted-signup"),
     path("confirm", page_views.confirm, name="hosted-confirm"),
+    path("resendcode", page_views.resend_code, name="hosted-resend-code"),
     path("forgotPassword", page_views.forgot_password, name="hosted-forgot-password"),
     path("confirmForgotPassword", page_views.confirm_forgot_password, name="hosted-confirm-forgot-password"),
     path("challenge", challenge_views.answer, name="hosted-challenge"),
