@@ -159,6 +159,11 @@ def test_identity_provider_cognito_goes_to_the_form_only_where_supported(idp, ba
                                 SupportedIdentityProviders=[])
     refused = _authorize(base, pool_id, response_type="code", client_id=client["ClientId"], redirect_uri=CALLBACK, identity_provider="COGNITO")
     assert refused.status_code == 400 and "Login option is not available" in refused.text
+    # Nor do the pages of the pool's own accounts serve such a client.
+    query = {"response_type": "code", "client_id": client["ClientId"], "redirect_uri": CALLBACK}
+    for page in ("signup", "confirm", "forgotPassword", "confirmForgotPassword"):
+        shown = requests.get(f"{base}/{pool_id}/{page}", params=query, timeout=10)
+        assert shown.status_code == 400 and "Login option is not available" in shown.text, page
 
 
 def test_token_endpoint_takes_form_bodies_only(idp, base):

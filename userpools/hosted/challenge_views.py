@@ -63,6 +63,7 @@ def _totp_enrolment(request: HttpRequest, pool: UserPool, client: UserPoolClient
 @hosted
 @require_POST
 @render.for_authorize_request
+@render.for_native_accounts
 def answer(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest) -> HttpResponse:
     """POST /<pool>/challenge: the answer to the pending step (CSRF-protected form)."""
     name, session = request.POST.get("challenge", ""), request.POST.get("session", "")

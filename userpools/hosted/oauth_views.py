@@ -29,8 +29,6 @@ from userpools.hosted.pool import hosted
 from userpools.models import UserPool
 from userpools.services.oauth import grants, requests, sso, userinfo
 
-UNKNOWN_PROVIDER = "Login option is not available. Please try another one"
-
 
 def login_url(pool: UserPool, params: dict[str, str], page: str = "login") -> str:
     return f"/{pool.pk}/{page}?{urlencode(params)}"
@@ -51,11 +49,11 @@ def authorize(request: HttpRequest, pool: UserPool) -> HttpResponse:
     if checked.identity_provider or checked.idp_identifier:
         if checked.identity_provider == requests.COGNITO_PROVIDER:
             if requests.COGNITO_PROVIDER not in supported:
-                return errors.error_page(request, InvalidRequestError(UNKNOWN_PROVIDER), pool=pool)
+                return errors.error_page(request, InvalidRequestError(requests.UNAVAILABLE_PROVIDER), pool=pool)
         else:
             provider = providers.find_provider(pool, identity_provider=checked.identity_provider, idp_identifier=checked.idp_identifier)
             if provider is None or providers.provider_name(provider) not in supported:
-                return errors.error_page(request, InvalidRequestError(UNKNOWN_PROVIDER), pool=pool)
+                return errors.error_page(request, InvalidRequestError(requests.UNAVAILABLE_PROVIDER), pool=pool)
             return providers.redirect_to_provider(request, pool, checked.client, provider, checked.params)
     session = sso.current(pool, cookies.session_key(request, pool))
     if session is not None and checked.prompt != "login":

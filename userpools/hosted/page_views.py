@@ -40,22 +40,18 @@ def _provider_buttons(pool: UserPool, client: UserPoolClient) -> list[str]:
     return [name for name in names if name in supported and name != requests.COGNITO_PROVIDER]
 
 
-def _offers_cognito(client: UserPoolClient) -> bool:
-    return requests.COGNITO_PROVIDER in (client.config.get("SupportedIdentityProviders") or [])
-
-
 @hosted
 @require_http_methods(["GET", "POST"])
 @render.for_authorize_request
 def login(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest) -> HttpResponse:
     client = checked.client
-    context = {"providers": _provider_buttons(pool, client), "cognito": _offers_cognito(client)}
+    context = {"providers": _provider_buttons(pool, client), "cognito": requests.offers_cognito(client)}
     if request.method == "GET":
         return render.page(request, pool, client, "login", {**context, "notice": request.GET.get("notice", "")})
     username = request.POST.get("username", "").strip()
     password = request.POST.get("password", "")
     if not context["cognito"]:
-        return render.error(request, pool, client, ServiceError("Login option is not available. Please try another one"))
+        return render.error(request, pool, client, ServiceError(requests.UNAVAILABLE_PROVIDER))
     try:
         result = signin.hosted_sign_in(client, username, password, source_ip=client_ip(request.META))
     except ServiceError as error:
@@ -68,6 +64,7 @@ def login(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationR
 @hosted
 @require_http_methods(["GET", "POST"])
 @render.for_authorize_request
+@render.for_native_accounts
 def sign_up(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest) -> HttpResponse:
     client, fields = checked.client, render.sign_up_fields(pool)
     if request.method == "GET":
@@ -88,6 +85,7 @@ def sign_up(request: HttpRequest, pool: UserPool, checked: requests.Authorizatio
 @hosted
 @require_http_methods(["GET", "POST"])
 @render.for_authorize_request
+@render.for_native_accounts
 def confirm(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest) -> HttpResponse:
     client = checked.client
     username = request.POST.get("username") or request.GET.get("username", "")
@@ -103,6 +101,7 @@ def confirm(request: HttpRequest, pool: UserPool, checked: requests.Authorizatio
 @hosted
 @require_POST
 @render.for_authorize_request
+@render.for_native_accounts
 def resend_code(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest) -> HttpResponse:
     """The confirm page's "Resend code": a new sign-up code, as ResendConfirmationCode sends it
     (its limits and PreventUserExistenceErrors behaviour included)."""
@@ -117,6 +116,7 @@ def resend_code(request: HttpRequest, pool: UserPool, checked: requests.Authoriz
 @hosted
 @require_http_methods(["GET", "POST"])
 @render.for_authorize_request
+@render.for_native_accounts
 def forgot_password(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest) -> HttpResponse:
     client = checked.client
     if request.method == "GET":
@@ -132,6 +132,7 @@ def forgot_password(request: HttpRequest, pool: UserPool, checked: requests.Auth
 @hosted
 @require_http_methods(["GET", "POST"])
 @render.for_authorize_request
+@render.for_native_accounts
 def confirm_forgot_password(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest) -> HttpResponse:
     client = checked.client
     username = request.POST.get("username") or request.GET.get("username", "")

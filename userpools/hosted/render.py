@@ -58,6 +58,18 @@ def for_authorize_request(view: Callable[..., HttpResponse]) -> Callable[..., Ht
     return wrapper
 
 
+def for_native_accounts(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page of the pool's own accounts (sign-up, confirmation, password reset, a sign-in's next
+    step), after `for_authorize_request`: only for clients that offer the COGNITO provider."""
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, pool: UserPool, checked: requests.AuthorizationRequest, *args, **kwargs) -> HttpResponse:
+        if not requests.offers_cognito(checked.client):
+            return error(request, pool, checked.client, ServiceError(requests.UNAVAILABLE_PROVIDER))
+        return view(request, pool, checked, *args, **kwargs)
+
+    return wrapper
+
+
 def username_label(pool: UserPool) -> str:
     """What the username field asks for: an email or phone number where the pool signs in by those."""
     names = attributes.username_attribute_names(pool)

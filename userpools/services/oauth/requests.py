@@ -16,6 +16,7 @@ from core.errors import (
 from userpools.models import UserPool, UserPoolClient
 
 COGNITO_PROVIDER = "COGNITO"
+UNAVAILABLE_PROVIDER = "Login option is not available. Please try another one"
 _RESPONSE_FLOWS = {"code": "code", "token": "implicit"}
 _CHALLENGE_METHODS = {"S256", "plain"}
 
@@ -57,6 +58,11 @@ class RedirectedError:
     redirect_uri: str
     state: str
     fragment: bool
+
+
+def offers_cognito(client: UserPoolClient) -> bool:
+    """Whether the client lets people use the pool's own accounts (the COGNITO provider)."""
+    return COGNITO_PROVIDER in (client.config.get("SupportedIdentityProviders") or [])
 
 
 def client_of(pool: UserPool, client_id: str) -> UserPoolClient:
