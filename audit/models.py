@@ -8,9 +8,10 @@ DELETE unless the pruning transaction has set `audit.allow_prune`.
 from __future__ import annotations
 
 import uuid
+from functools import cache
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
 
 
 class AppendOnlyError(Exception):
@@ -76,6 +77,19 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.event_time:%Y-%m-%dT%H:%M:%SZ} {self.event_source} {self.event_name}"
 
+    def insert(self) -> None:
+        """Write this new event: the row `save()` would write, by one INSERT whose text is made
+        once per database (every call writes an event, and building the statement through the ORM
+        each time was a measurable share of a simple call's CPU)."""
+        if not self._state.adding:
+            raise AppendOnlyError("Audit events are append-only.")
+        alias = router.db_for_write(Event)
+        connection = connections[alias]
+        values = [field.get_db_prep_save(getattr(self, field.attname), connection) for field in self._meta.concrete_fields]
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_sql(alias), values)
+        self._state.adding, self._state.db = False, alias
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("Audit events are append-only.")
@@ -84,3 +98,11 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any):
         raise AppendOnlyError("Audit events are append-only; pruneaudit removes them by age.")
+
+
+@cache
+def _insert_sql(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+    columns = [field.column for field in Event._meta.concrete_fields]
+    return (f"INSERT INTO {quote(Event._meta.db_table)} ({', '.join(quote(column) for column in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})")

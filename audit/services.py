@@ -63,9 +63,9 @@ def store(record: CallRecord) -> Event:
     )
     if record.error_code and connection.in_atomic_block:
         with transaction.atomic():  # a refusal's failed insert must not poison the caller's transaction
-            event.save()
+            event.insert()
     else:  # a success's record fails with its change; outside a transaction the insert is its own
-        event.save()
+        event.insert()
     return event
 
 

@@ -77,7 +77,9 @@ def test_refresh(world):
     refresh = world["tokens"]["RefreshToken"]
     sql = queries(lambda: world["public"].initiate_auth(ClientId=world["client_id"], AuthFlow="REFRESH_TOKEN_AUTH",
                                                         AuthParameters={"REFRESH_TOKEN": refresh}))
-    assert len(sql) <= 4, sql  # refresh row with its user, attributes, groups, audit
+    # refresh row, its user, attributes, groups, audit: one statement more than the ORM's join
+    # gave, each made once (userpools.hot_reads), for a quarter less CPU per call
+    assert len(sql) <= 5, sql
 
 
 def test_password_sign_in(world):

@@ -15,7 +15,7 @@ from core.errors import (
     ResourceNotFoundException,
     UserNotFoundException,
 )
-from userpools import config_cache
+from userpools import config_cache, hot_reads
 from userpools.domain.claims import ADMIN_SCOPE
 from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import attributes, tokens
@@ -37,7 +37,11 @@ def find_user(pool: UserPool, username: str, *, lock: bool = False, with_attribu
     users = User.objects.select_for_update(no_key=True) if lock else User.objects.all()
     if with_attributes:
         users = users.prefetch_related("attributes")
-    user = users.filter(pool=pool, username_key=username_key(pool, username)).first()
+    key = username_key(pool, username)
+    if lock:
+        user = users.filter(pool=pool, username_key=key).first()
+    else:
+        user = hot_reads.user_by_name(pool.pk, key, with_attributes=with_attributes)
     if user is not None:
         user.pool = pool
         return user
@@ -51,9 +55,9 @@ def find_user(pool: UserPool, username: str, *, lock: bool = False, with_attribu
     return None
 
 
-def require_user(pool: UserPool, username: str, *, lock: bool = False) -> User:
+def require_user(pool: UserPool, username: str, *, lock: bool = False, with_attributes: bool = False) -> User:
     """`find_user`, or UserNotFoundException."""
-    user = find_user(pool, username, lock=lock)
+    user = find_user(pool, username, lock=lock, with_attributes=with_attributes)
     if user is None:
         raise UserNotFoundException("User does not exist.")
     return user

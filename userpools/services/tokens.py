@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, QuerySet, Subquery
 from django.utils import timezone
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -35,7 +34,7 @@ from core.errors import (
     UnsupportedOperationException,
     UnsupportedTokenTypeException,
 )
-from userpools import config_cache, keys
+from userpools import config_cache, hot_reads, keys
 from userpools.domain import client_auth, token_ids, token_times
 from userpools.domain.claims import (
     GroupInfo,
@@ -61,10 +60,8 @@ def _revocation_enabled(client: UserPoolClient) -> bool:
 
 
 def _groups(user: User) -> list[GroupInfo]:
-    rows = user.groups.order_by("precedence", "name")
-    found = [GroupInfo(group.name, group.role_arn, group.precedence) for group in rows]
-    # NULL precedence sorts first on some databases; Cognito ranks it last.
-    return sorted(found, key=lambda group: (group.precedence is None, group.precedence or 0, group.name))
+    # By precedence (Cognito ranks none last), then name.
+    return sorted(hot_reads.groups_of(user), key=lambda group: (group.precedence is None, group.precedence or 0, group.name))
 
 
 def _subject(user: User, client: UserPoolClient, origin_jti: str, auth_time: datetime, now: datetime) -> TokenSubject:
@@ -176,7 +173,7 @@ def client_credentials_token(client: UserPoolClient, scope: str) -> dict:
 def live_refresh_row(client: UserPoolClient, refresh_token: str) -> RefreshToken:
     """The row of a live refresh token of this client, with its user (attributes read at once:
     the ID token needs them). Callers read its user (SECRET_HASH) or scope before `refresh_from`."""
-    row = RefreshToken.objects.select_related("user").prefetch_related("user__attributes").filter(token_hash=_hash(refresh_token)).first()
+    row = hot_reads.refresh_token(_hash(refresh_token))
     if row is None or row.client_id != client.client_id or row.expires_at <= timezone.now():
         raise NotAuthorizedException("Invalid Refresh Token")
     row.user.pool = client.pool  # the client's pool is the user's (the row names this client)
@@ -267,7 +264,7 @@ def _verified_claims(token: str, token_use: str) -> tuple[dict[str, Any], str]:
 
 
 def _revoked(user: User, claims: dict[str, Any]) -> bool:
-    """Whether the token is revoked; `user` carries its refresh token's state (`_with_refresh_state`)."""
+    """Whether the token is revoked; `user` carries its refresh token's state (hot_reads.user_by_sub)."""
     if getattr(user, "refresh_found", False):  # end_sessions revokes every row, so the row alone decides
         return user.refresh_revoked_at is not None
     if user.tokens_valid_after is None:
@@ -280,14 +277,6 @@ def _revoked(user: User, claims: dict[str, Any]) -> bool:
     # A jti without a time (minted before jtis carried one): iat has whole seconds, so a token
     # from the very second of a sign-out counts as revoked (the safe side).
     return bool(claims.get("iat", 0) < user.tokens_valid_after.timestamp())
-
-
-def _with_refresh_state(users: QuerySet[User], origin_jti: Any) -> QuerySet[User]:
-    """`users`, each with the state of the token's refresh token row, read in the same query."""
-    if not isinstance(origin_jti, str) or not origin_jti:
-        return users
-    rows = RefreshToken.objects.filter(origin_jti=origin_jti).order_by("id")
-    return users.annotate(refresh_found=Exists(rows), refresh_revoked_at=Subquery(rows.values("revoked_at")[:1]))
 
 
 def authenticate_access_token(token: str) -> tuple[User, dict]:
@@ -312,10 +301,8 @@ def _token_user(token: str, token_use: str, name: str, *, check_revocation: bool
         sub = uuid.UUID(str(claims.get("sub")))
     except ValueError:
         raise NotAuthorizedException(f"Invalid {name}") from None
-    users = User.objects.filter(pool_id=pool_id, sub=sub)
-    if check_revocation:
-        users = _with_refresh_state(users, claims.get("origin_jti"))
-    user = users.first()
+    origin_jti = claims.get("origin_jti")
+    user = hot_reads.user_by_sub(pool_id, sub, origin_jti if check_revocation and isinstance(origin_jti, str) and origin_jti else None)
     pool = config_cache.pool(pool_id)
     if user is None or pool is None:
         raise NotAuthorizedException("User does not exist.")

@@ -49,7 +49,7 @@ def _kind_of(value: str) -> str | None:
 
 def get_user(pool_id: str, username: str) -> User:
     """AdminGetUser's user (UserNotFoundException when there is none)."""
-    return lookup.require_user(get_pool(pool_id), username)
+    return lookup.require_user(get_pool(pool_id), username, with_attributes=True)  # describe_user reads them
 
 
 def _touch(user: User) -> None:
