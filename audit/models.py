@@ -8,10 +8,11 @@ DELETE unless the pruning transaction has set `audit.allow_prune`.
 from __future__ import annotations
 
 import uuid
-from functools import cache
 from typing import Any
 
-from django.db import connections, models, router
+from django.db import models, router
+
+from core.prepared import columns
 
 
 class AppendOnlyError(Exception):
@@ -83,12 +84,7 @@ class Event(models.Model):
         each time was a measurable share of a simple call's CPU)."""
         if not self._state.adding:
             raise AppendOnlyError("Audit events are append-only.")
-        alias = router.db_for_write(Event)
-        connection = connections[alias]
-        values = [field.get_db_prep_save(getattr(self, field.attname), connection) for field in self._meta.concrete_fields]
-        with connection.cursor() as cursor:
-            cursor.execute(_insert_sql(alias), values)
-        self._state.adding, self._state.db = False, alias
+        columns(Event, router.db_for_write(Event)).insert(self)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -98,11 +94,3 @@ class Event(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any):
         raise AppendOnlyError("Audit events are append-only; pruneaudit removes them by age.")
-
-
-@cache
-def _insert_sql(alias: str) -> str:
-    quote = connections[alias].ops.quote_name
-    columns = [field.column for field in Event._meta.concrete_fields]
-    return (f"INSERT INTO {quote(Event._meta.db_table)} ({', '.join(quote(column) for column in columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})")

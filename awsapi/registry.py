@@ -44,6 +44,10 @@ class AwsService:
     # Operations whose handlers commit some effects of a refused call on purpose (failed sign-in
     # and wrong-code counters), so the pipeline must not run them inside one transaction.
     own_transactions: frozenset[str] = frozenset()
+    # Operations that change nothing: the audit record is their one write, a single INSERT that
+    # is atomic alone, so they run outside a transaction (BEGIN and COMMIT are two round trips
+    # of a read's five). Each statement reads its own snapshot either way.
+    reads_only: frozenset[str] = frozenset()
 
     @property
     def model(self) -> ServiceModel:
@@ -85,7 +89,7 @@ class Operation:
     @property
     def in_one_transaction(self) -> bool:
         """Whether the pipeline runs the handler and its audit record in one transaction."""
-        return self.name not in self.service.own_transactions
+        return self.name not in self.service.own_transactions and self.name not in self.service.reads_only
 
     @property
     def action(self) -> str:

@@ -15,7 +15,8 @@ from userpools.models import SigningKey, UserPool, UserPoolClient
 GENERATION = Generation("userpools:config-generation")
 _pools: ProcessCache[UserPool] = ProcessCache(GENERATION)
 _clients: ProcessCache[UserPoolClient] = ProcessCache(GENERATION)
-_signing_keys: ProcessCache[SigningKey] = ProcessCache(GENERATION)
+# Signing keys are only read (their kid and key), so every caller shares the cached one.
+_signing_keys: ProcessCache[SigningKey] = ProcessCache(GENERATION, copies=False)
 
 
 def pool(pool_id: str) -> UserPool | None:
@@ -29,7 +30,7 @@ def client(client_id: str) -> UserPoolClient | None:
 
 
 def current_signing_key(pool_id: str) -> SigningKey | None:
-    """The newest unretired signing key of the pool, or None."""
+    """The newest unretired signing key of the pool (shared: not to be changed), or None."""
     return _signing_keys.get(
         pool_id, lambda: SigningKey.objects.filter(pool_id=pool_id, retired_at__isnull=True).order_by("-created", "-id").first()
     )

@@ -1,119 +1,180 @@
 """Hand-written SQL for the reads of the hottest calls: a user by token or by name (GetUser,
-AdminGetUser, sign-in), a refresh token's row, a user's attributes and groups.
+AdminGetUser, sign-in) with its attributes, the attributes of a page of users, a refresh token's
+row, a user's groups.
 
-Built through the ORM, each of these statements cost 0.3-0.8 ms of CPU per call, more than the
-database took to answer it: GetUser spent a third of its CPU there. Here each is made once per
-database from the models' metadata (so it follows their columns); RawQuerySet still applies every
-field's converters, and the attributes land where a prefetch would put them.
+Each statement is made once per database from the models' metadata (core.prepared), so it follows
+their columns. A user comes with its attributes in the same statement, aggregated as JSON (one
+round trip instead of two), kept on the user (`User.remember_attributes`) rather than as model
+instances: making those, and Django's prefetch, cost more than the read.
 """
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Callable
 from functools import cache
-from typing import Any
 
-from django.db import connections, models, router
+from django.db import connections, router
 
+from core.prepared import columns
 from userpools.domain.claims import GroupInfo
 from userpools.models import Group, GroupMembership, RefreshToken, User, UserAttribute
 
+_ATTRIBUTE_FIELDS = ("id", "name", "value")
+_GROUP_FIELDS = ("name", "role_arn", "precedence")
+# A JSON array of one array of the given fields per row, by database vendor (NULL or [] for none).
+_AGGREGATES = {
+    "postgresql": "json_agg(json_build_array({fields}))",
+    "sqlite": "json_group_array(json_array({fields}))",
+}
 
-def _quoted(alias: str) -> Callable[[str], str]:
-    return connections[alias].ops.quote_name
+
+def _aggregate(alias: str, fields: list[str]) -> str:
+    return _AGGREGATES[connections[alias].vendor].format(fields=", ".join(fields))
 
 
-def _columns(alias: str, model: type[models.Model]) -> str:
-    quote, table = _quoted(alias), _quoted(alias)(model._meta.db_table)
-    return ", ".join(f"{table}.{quote(field.column)}" for field in model._meta.concrete_fields)
+def _attributes_of_user(alias: str) -> str:
+    """A subquery: the JSON array of [id, name, value] of the outer user row's attributes."""
+    users, attributes = columns(User, alias), columns(UserAttribute, alias)
+    aggregate = _aggregate(alias, [attributes.column(name) for name in _ATTRIBUTE_FIELDS])
+    return f"(SELECT {aggregate} FROM {attributes.table} WHERE {attributes.column('user')} = {users.column('id')})"
+
+
+def _groups_of_user(alias: str) -> str:
+    """A subquery: the JSON array of [name, role_arn, precedence] of the outer user row's groups."""
+    users, groups, memberships = columns(User, alias), columns(Group, alias), columns(GroupMembership, alias)
+    aggregate = _aggregate(alias, [groups.column(name) for name in _GROUP_FIELDS])
+    return (f"(SELECT {aggregate} FROM {groups.table} JOIN {memberships.table} ON {memberships.column('group')} = {groups.column('id')} "
+            f"WHERE {memberships.column('user')} = {users.column('id')})")
 
 
 @cache
-def _user_sql(alias: str, by: str, with_refresh_state: bool) -> str:
-    quote = _quoted(alias)
-    users, tokens = quote(User._meta.db_table), quote(RefreshToken._meta.db_table)
+def _user_sql(alias: str, by: str, with_refresh_state: bool, with_attributes: bool) -> str:
+    users, tokens = columns(User, alias), columns(RefreshToken, alias)
     where = {
-        "sub": f"WHERE {users}.{quote('pool_id')} = %s AND {users}.{quote('sub')} = %s",
-        "name": f"WHERE {users}.{quote('pool_id')} = %s AND {users}.{quote('username_key')} = %s",
-        "id": f"WHERE {users}.{quote('id')} = %s",
+        "sub": f"WHERE {users.column('pool')} = %s AND {users.column('sub')} = %s",
+        "name": f"WHERE {users.column('pool')} = %s AND {users.column('username_key')} = %s",
     }[by]
-    if not with_refresh_state:
-        return f"SELECT {_columns(alias, User)} FROM {users} {where}"
-    # origin_jti is unique: the join finds the sign-in's one refresh token row, if any.
-    return (f"SELECT {_columns(alias, User)}, {tokens}.{quote('id')} IS NOT NULL AS refresh_found, "
-            f"{tokens}.{quote('revoked_at')} AS refresh_revoked_at "
-            f"FROM {users} LEFT JOIN {tokens} ON {tokens}.{quote('origin_jti')} = %s {where}")
+    select, joined = [users.select_list], ""
+    if with_refresh_state:  # origin_jti is unique: the join finds the sign-in's one refresh token row, if any
+        select.append(f"{tokens.column('id')} IS NOT NULL, {tokens.column('revoked_at')} IS NOT NULL")
+        joined = f" LEFT JOIN {tokens.table} ON {tokens.column('origin_jti')} = %s"
+    if with_attributes:
+        select.append(_attributes_of_user(alias))
+    return f"SELECT {', '.join(select)} FROM {users.table}{joined} {where}"
 
 
 @cache
-def _attributes_sql(alias: str) -> str:
-    quote = _quoted(alias)
-    table = quote(UserAttribute._meta.db_table)
-    return f"SELECT {_columns(alias, UserAttribute)} FROM {table} WHERE {table}.{quote('user_id')} = %s ORDER BY {table}.{quote('id')}"
+def _locked_user_sql(alias: str) -> str:
+    users, connection = columns(User, alias), connections[alias]
+    # NO KEY: it still serialises writers, but lets others insert rows that reference the user.
+    lock = connection.ops.for_update_sql(no_key=True) if connection.features.has_select_for_update else ""
+    return f"SELECT {users.select_list} FROM {users.table} WHERE {users.column('id')} = %s {lock}"
 
 
 @cache
 def _refresh_token_sql(alias: str) -> str:
-    quote = _quoted(alias)
-    table = quote(RefreshToken._meta.db_table)
-    return f"SELECT {_columns(alias, RefreshToken)} FROM {table} WHERE {table}.{quote('token_hash')} = %s"
+    """The refresh token row, its user, the user's attributes and groups: what a refresh needs."""
+    tokens, users = columns(RefreshToken, alias), columns(User, alias)
+    return (f"SELECT {users.select_list}, {_attributes_of_user(alias)}, {_groups_of_user(alias)}, {tokens.select_list} "
+            f"FROM {tokens.table} JOIN {users.table} ON {users.column('id')} = {tokens.column('user')} "
+            f"WHERE {tokens.column('token_hash')} = %s")
 
 
 @cache
 def _groups_sql(alias: str) -> str:
-    quote = _quoted(alias)
-    groups, memberships = quote(Group._meta.db_table), quote(GroupMembership._meta.db_table)
-    return (f"SELECT {groups}.{quote('name')}, {groups}.{quote('role_arn')}, {groups}.{quote('precedence')} "
-            f"FROM {groups} JOIN {memberships} ON {memberships}.{quote('group_id')} = {groups}.{quote('id')} "
-            f"WHERE {memberships}.{quote('user_id')} = %s")
+    groups, memberships = columns(Group, alias), columns(GroupMembership, alias)
+    return (f"SELECT {groups.column('name')}, {groups.column('role_arn')}, {groups.column('precedence')} "
+            f"FROM {groups.table} JOIN {memberships.table} ON {memberships.column('group')} = {groups.column('id')} "
+            f"WHERE {memberships.column('user')} = %s")
 
 
-def _first(query: Any) -> Any:
-    return next(iter(query), None)
+def _one_row(alias: str, sql: str, params: list) -> tuple | None:
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
-def _with_attributes(user: User | None, alias: str) -> User | None:
-    """`user` with its attributes read where `prefetch_related("attributes")` puts them, so
-    `attribute_values()` reads no more (and the writers in services.attributes drop them)."""
-    if user is not None:
-        rows = list(UserAttribute.objects.using(alias).raw(_attributes_sql(alias), [user.pk]))
-        prefetched = user.attributes.get_queryset()
-        prefetched._result_cache, prefetched._prefetch_done = rows, True  # what Django's prefetch does
-        user._prefetched_objects_cache = {"attributes": prefetched}
+def _json_rows(aggregated: str | list | None) -> list:
+    """The rows of a JSON aggregate (SQLite gives its text, psycopg parses json)."""
+    return json.loads(aggregated) if isinstance(aggregated, str) else aggregated or []
+
+
+def read_attributes(users: list[User]) -> None:
+    """Read the attributes of many users (a page of ListUsers) in one statement."""
+    if not users:
+        return
+    alias = users[0]._state.db or router.db_for_read(UserAttribute)
+    attributes = columns(UserAttribute, alias)
+    rows: dict[int, list[tuple[int, str, str]]] = {user.pk: [] for user in users}
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SELECT {attributes.column('user')}, {', '.join(attributes.column(name) for name in _ATTRIBUTE_FIELDS)} "
+                       f"FROM {attributes.table} WHERE {attributes.column('user')} IN ({', '.join(['%s'] * len(rows))})", list(rows))
+        for user_id, *row in cursor.fetchall():
+            rows[user_id].append(tuple(row))
+    for user in users:
+        user.remember_attributes(rows[user.pk])
+
+
+def _user(alias: str, by: str, params: list, *, with_refresh_state: bool = False, with_attributes: bool = True) -> User | None:
+    row = _one_row(alias, _user_sql(alias, by, with_refresh_state, with_attributes), params)
+    if row is None:
+        return None
+    made = columns(User, alias)
+    user = made.instance(row)
+    extra = row[made.width:]
+    if with_refresh_state:
+        user.refresh_found, user.refresh_revoked = bool(extra[0]), bool(extra[1])
+        extra = extra[2:]
+    if with_attributes:
+        user.remember_attributes(_json_rows(extra[0]))
     return user
 
 
 def user_by_sub(pool_id: str, sub: uuid.UUID, origin_jti: str | None) -> User | None:
     """The pool's user with this sub, attributes read. With `origin_jti`, it also carries the state
-    of that sign-in's refresh token: `refresh_found`, and `refresh_revoked_at` (None unless revoked)."""
+    of that sign-in's refresh token: `refresh_found`, and `refresh_revoked`."""
     alias = router.db_for_read(User)
     sub_value = User._meta.get_field("sub").get_db_prep_value(sub, connections[alias])
-    params = [pool_id, sub_value] if origin_jti is None else [origin_jti, pool_id, sub_value]
-    user = _first(User.objects.using(alias).raw(_user_sql(alias, "sub", origin_jti is not None), params))
-    return _with_attributes(user, alias)
+    if origin_jti is None:
+        return _user(alias, "sub", [pool_id, sub_value])
+    return _user(alias, "sub", [origin_jti, pool_id, sub_value], with_refresh_state=True)
 
 
 def user_by_name(pool_id: str, username_key: str, *, with_attributes: bool) -> User | None:
     """The pool's user with this username key (lookup.username_key), attributes read if asked."""
-    alias = router.db_for_read(User)
-    user = _first(User.objects.using(alias).raw(_user_sql(alias, "name", False), [pool_id, username_key]))
-    return _with_attributes(user, alias) if with_attributes else user
+    return _user(router.db_for_read(User), "name", [pool_id, username_key], with_attributes=with_attributes)
+
+
+def locked_user(pk: int) -> User:
+    """The user's row, locked until the transaction ends where the database locks rows (SQLite
+    locks the whole database at the first write instead). Call inside `transaction.atomic()`."""
+    alias = router.db_for_write(User)
+    row = _one_row(alias, _locked_user_sql(alias), [pk])
+    if row is None:
+        raise User.DoesNotExist(pk)
+    return columns(User, alias).instance(row)
 
 
 def refresh_token(token_hash: str) -> RefreshToken | None:
-    """The refresh token row with this hash, its user (attributes read) in place of select_related."""
+    """The refresh token row with this hash, with its user (attributes and groups read ahead), in
+    one statement."""
     alias = router.db_for_read(RefreshToken)
-    row = _first(RefreshToken.objects.using(alias).raw(_refresh_token_sql(alias), [token_hash]))
-    if row is not None:
-        user = _with_attributes(_first(User.objects.using(alias).raw(_user_sql(alias, "id", False), [row.user_id])), alias)
-        if user is None:  # deleted meanwhile
-            return None
-        row.user = user
-    return row
+    row = _one_row(alias, _refresh_token_sql(alias), [token_hash])
+    if row is None:
+        return None
+    users = columns(User, alias)
+    user = users.instance(row)
+    user.remember_attributes(_json_rows(row[users.width]))
+    user.read_groups = [GroupInfo(*fields) for fields in _json_rows(row[users.width + 1])]
+    token = columns(RefreshToken, alias).instance(row[users.width + 2:])
+    token.user = user
+    return token
 
 
 def groups_of(user: User) -> list[GroupInfo]:
-    """The user's groups as token claims need them (unordered)."""
+    """The user's groups as token claims need them (unordered); read ahead with a refresh token."""
+    if hasattr(user, "read_groups"):
+        return user.read_groups
     alias = router.db_for_read(Group)
     with connections[alias].cursor() as cursor:
         cursor.execute(_groups_sql(alias), [user.pk])

@@ -4,6 +4,8 @@ indexed column."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -109,8 +111,25 @@ class User(models.Model):
 
     def attribute_values(self) -> dict[str, str]:
         """The stored attributes (without `sub`), in the order they were first set."""
-        # .all() so that a prefetch (ListUsers) is used instead of one query per user.
+        read_ahead = self.__dict__.get("_read_attributes")
+        if read_ahead is not None:
+            return dict(read_ahead)
+        # .all() so that a prefetch (lookup.find_user) is used instead of a query.
         return {row.name: row.value for row in sorted(self.attributes.all(), key=lambda row: row.id)}
+
+    def remember_attributes(self, rows: Iterable[tuple[int, str, str]]) -> None:
+        """Keep the user's attribute rows, (id, name, value), read ahead with it (hot_reads), so
+        `attribute_values()` reads no more; `forget_attributes` drops them once they change."""
+        self._read_attributes = {name: value for _, name, value in sorted(rows)}
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.__dict__.pop("_read_attributes", None)  # as Django drops prefetched rows
+        super().refresh_from_db(*args, **kwargs)
+
+    def forget_attributes(self) -> None:
+        """Drop attribute rows read ahead: they changed."""
+        self.__dict__.pop("_read_attributes", None)
+        getattr(self, "_prefetched_objects_cache", {}).pop("attributes", None)
 
 
 class UserAttribute(models.Model):

@@ -45,13 +45,13 @@ def world():
 
 def test_get_user_reads_the_user_and_its_attributes(world):
     sql = queries(lambda: world["public"].get_user(AccessToken=world["tokens"]["AccessToken"]))
-    assert len(sql) <= 3, sql  # user (+ its refresh token's revocation, one query), attributes, audit
+    assert len(sql) <= 2, sql  # user with its attributes and its refresh token's revocation (one statement), audit
 
 
 def test_admin_get_user_authenticates_and_decides_from_memory(world):
     sql = queries(lambda: world["admin"].admin_get_user(UserPoolId=world["pool_id"], Username="alice"))
     assert not any("iam_" in query for query in sql), sql  # key and policy set cached
-    assert len(sql) <= 3, sql  # user, attributes, audit
+    assert len(sql) <= 2, sql  # user with its attributes, audit
 
 
 def test_signed_call_by_an_iam_user_needs_no_query_to_authenticate_or_authorize(world):
@@ -63,7 +63,7 @@ def test_signed_call_by_an_iam_user_needs_no_query_to_authenticate_or_authorize(
     operator = client(key=(key["AccessKeyId"], key["SecretAccessKey"]))
     sql = queries(lambda: operator.admin_get_user(UserPoolId=world["pool_id"], Username="alice"))
     assert not any("iam_" in query or "organizations_" in query for query in sql), sql
-    assert len(sql) <= 3, sql
+    assert len(sql) <= 2, sql
 
 
 def test_list_users_reads_a_page_and_its_attributes(world):
@@ -77,15 +77,13 @@ def test_refresh(world):
     refresh = world["tokens"]["RefreshToken"]
     sql = queries(lambda: world["public"].initiate_auth(ClientId=world["client_id"], AuthFlow="REFRESH_TOKEN_AUTH",
                                                         AuthParameters={"REFRESH_TOKEN": refresh}))
-    # refresh row, its user, attributes, groups, audit: one statement more than the ORM's join
-    # gave, each made once (userpools.hot_reads), for a quarter less CPU per call
-    assert len(sql) <= 5, sql
+    assert len(sql) <= 2, sql  # refresh row with its user, attributes and groups (one statement), audit
 
 
 def test_password_sign_in(world):
     sql = queries(lambda: world["public"].initiate_auth(ClientId=world["client_id"], AuthFlow="USER_PASSWORD_AUTH",
                                                         AuthParameters={"USERNAME": "bob", "PASSWORD": PASSWORD}))
-    assert len(sql) <= 6, sql  # user, the user's row locked for the lockout count, attributes, groups, refresh token, audit
+    assert len(sql) <= 5, sql  # user with its attributes, the user's row locked for the lockout count, groups, refresh token, audit
 
 
 def test_srp_sign_in_both_calls(world):

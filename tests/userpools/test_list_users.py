@@ -136,5 +136,5 @@ def test_a_page_costs_a_fixed_number_of_queries(idp, pool_id):
         with CaptureQueriesContext(connection) as queries:
             found, _ = listing.list_users(pool_id, expression, 10, None, None)
             assert len(found) == 10
-            assert all(user.attributes.all() for user in found)  # prefetched, no query per user
+            assert all(user.attribute_values() for user in found)  # read with the page, no query per user
         assert len(queries) <= 4, [q["sql"] for q in queries]

@@ -52,6 +52,10 @@ COGNITO_IDP = AwsService(
         "ConfirmSignUp", "ConfirmForgotPassword", "VerifyUserAttribute", "ChangePassword", "VerifySoftwareToken",
         "ForgotPassword", "ResendConfirmationCode",
     }),
+    reads_only=frozenset({
+        "GetUser", "AdminGetUser", "ListUsers", "DescribeUserPool", "DescribeUserPoolClient", "ListUserPools",
+        "ListUserPoolClients", "GetGroup", "ListGroups", "AdminListGroupsForUser", "ListUsersInGroup",
+    }),
 )
 
 OPERATIONS: dict[str, Handler] = {

@@ -43,7 +43,7 @@ def check_required(pool: UserPool, values: dict[str, str]) -> None:
 
 def _forget_read(user: User) -> None:
     """Drop attribute rows read ahead (`lookup.find_user(with_attributes=True)`): they changed."""
-    getattr(user, "_prefetched_objects_cache", {}).pop("attributes", None)
+    user.forget_attributes()
 
 
 def write(user: User, values: dict[str, str]) -> None:

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Lookup, OrderBy, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Lookup, OrderBy, Q, QuerySet
 
 from core import pagination
 from core.errors import InvalidParameterException
+from userpools import hot_reads
 from userpools.domain import filters
 from userpools.models import User, UserAttribute, UserPool
 from userpools.services import attributes
@@ -202,11 +203,13 @@ def list_users(
     token = pagination.make_token(kind, plan.key(page[limit - 1])) if len(page) > limit else None
     chosen = page[:limit]
     if all(isinstance(row, User) for row in chosen):  # the page is the users: read their attributes only
-        prefetch_related_objects(chosen, "attributes")
+        hot_reads.read_attributes(chosen)
         return chosen, token
     return _users_in_order([plan.user_of(row) for row in chosen]), token
 
 
 def _users_in_order(ids: list[int]) -> list[User]:
-    found = User.objects.filter(pk__in=ids).prefetch_related("attributes").in_bulk()
-    return [found[pk] for pk in ids if pk in found]
+    found = User.objects.filter(pk__in=ids).in_bulk()
+    users = [found[pk] for pk in ids if pk in found]
+    hot_reads.read_attributes(users)
+    return users

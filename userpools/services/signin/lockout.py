@@ -25,6 +25,7 @@ from django.db.models import Case, F, Q, Value, When
 
 from core import metrics
 from core.errors import NotAuthorizedException, ServiceError
+from userpools import hot_reads
 from userpools.models import User, UserPool
 from userpools.services import limits
 from userpools.services.signin import clock
@@ -64,7 +65,7 @@ def proven(user: User, proof: Callable[[User], bool], locked_error: ServiceError
     now = clock.now()
     ok = False
     with transaction.atomic():
-        fresh = User.objects.select_for_update(no_key=True).get(pk=user.pk)
+        fresh = hot_reads.locked_user(user.pk)
         locked = fresh.locked_until is not None and now < fresh.locked_until
         if locked:
             User.objects.filter(pk=user.pk).update(last_failed_sign_in=now)
