@@ -86,5 +86,5 @@ def _create(pool: UserPool, provider: IdentityProvider, username: str, subject: 
     user = insert_user(pool, username, uuid.uuid4(), secrets.token_urlsafe(32), status=User.EXTERNAL_PROVIDER,
                        taken_message="User account already exists")
     values["identities"] = identities.with_identity(None, identities.entry(provider, subject, primary=True))
-    attributes.write(user, values)
+    attributes.write_new(user, values)
     return user

@@ -59,6 +59,12 @@ def write(user: User, values: dict[str, str]) -> None:
             row.save(update_fields=["value"])
 
 
+def write_new(user: User, values: dict[str, str]) -> None:
+    """The attribute rows of a user just created (it has none yet): one INSERT for all."""
+    _forget_read(user)
+    UserAttribute.objects.bulk_create([UserAttribute(user=user, pool_id=user.pool_id, name=name, value=value) for name, value in values.items()])
+
+
 def remove(user: User, names: Iterable[str]) -> None:
     """Delete the user's attribute rows of these names."""
     _forget_read(user)

@@ -81,7 +81,7 @@ def sign_up(params: dict) -> SignUpResult:
     status = User.CONFIRMED if decision.auto_confirm else User.UNCONFIRMED
     user = users.insert_user(pool, username, sub, password, status=status, taken_message="User already exists")
     attributes.claim_unique_values(pool, user, values)
-    attributes.write(user, values)
+    attributes.write_new(user, values)
     target = None if decision.auto_confirm else code_attribute(pool, values)
     delivery = None
     if target:

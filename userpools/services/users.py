@@ -164,7 +164,7 @@ def create_migrated_user(pool: UserPool, given_username: str, password: str | No
     attributes.lock_sign_in_values(pool, values)
     user = insert_user(pool, username, sub, password or secrets.token_urlsafe(32), status=status, taken_message="User account already exists")
     attributes.claim_unique_values(pool, user, values, force_alias=migration.force_alias_creation)
-    attributes.write(user, values)
+    attributes.write_new(user, values)
     if migration.enable_sms_mfa:
         user.sms_mfa_enabled = True
         user.save(update_fields=["sms_mfa_enabled"])
@@ -194,7 +194,7 @@ def admin_create_user(pool_id: str, params: dict) -> User:
     attributes.lock_sign_in_values(pool, values)
     user = insert_user(pool, username, sub, password, status=User.FORCE_CHANGE_PASSWORD, taken_message="User account already exists")
     attributes.claim_unique_values(pool, user, values, force_alias=bool(params.get("ForceAliasCreation")))
-    attributes.write(user, values)
+    attributes.write_new(user, values)
     if mediums:
         _invite(user, params, password, values, mediums)
     return user

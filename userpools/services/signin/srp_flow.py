@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import uuid
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -36,6 +37,7 @@ from core.errors import (
     NotAuthorizedException,
     PasswordResetRequiredException,
 )
+from userpools import hot_reads
 from userpools.domain import client_auth, srp
 from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import devices, lookup
@@ -220,7 +222,7 @@ def prove(attempt: Attempt) -> User:
     source_ip = None if attempt.admin else attempt.source_ip
     throttle.refuse_if_throttled(source_ip)
     _claim_once(attempt, proof)
-    user = User.objects.prefetch_related("attributes").filter(pool=attempt.pool, sub=proof.user_sub).first() if proof.user_sub else None
+    user = hot_reads.user_by_sub(attempt.pool.id, uuid.UUID(proof.user_sub), None) if proof.user_sub else None
     if user is not None:
         user.pool = attempt.pool
     if user is None or not _names_user(attempt.pool, username, proof, user):
