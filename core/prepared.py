@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, models
+from django.db.models.fields import AutoFieldMixin
 
 M = TypeVar("M", bound=models.Model)
 
@@ -27,10 +28,11 @@ class Columns(Generic[M]):
         self.model, self.alias, self.width = model, alias, len(fields)
         self.table = quote(model._meta.db_table)
         self.select_list = ", ".join(f"{self.table}.{quote(field.column)}" for field in fields)
-        self.insert_sql = (f"INSERT INTO {self.table} ({', '.join(quote(field.column) for field in fields)}) "
-                           f"VALUES ({', '.join(['%s'] * len(fields))})")
+        # An auto-increment key is the database's to give (and is not read back).
+        self._written = [field for field in fields if not isinstance(field, AutoFieldMixin)]
+        self.insert_sql = (f"INSERT INTO {self.table} ({', '.join(quote(field.column) for field in self._written)}) "
+                           f"VALUES ({', '.join(['%s'] * len(self._written))})")
         self.attnames = [field.attname for field in fields]
-        self._fields = fields
         self._converters = []  # (position, column expression, converters), as the SQL compiler finds them
         for position, field in enumerate(fields):
             column = field.get_col(model._meta.db_table)
@@ -54,9 +56,10 @@ class Columns(Generic[M]):
         return self.model.from_db(self.alias, self.attnames, values)
 
     def insert(self, instance: M) -> None:
-        """Write `instance` as a new row (the values `save()` would write; no signals)."""
+        """Write `instance` as a new row: the values `save()` would write (auto_now_add included),
+        without signals, and without reading back an auto-increment key."""
         connection = connections[self.alias]
-        values = [field.get_db_prep_save(getattr(instance, field.attname), connection) for field in self._fields]
+        values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in self._written]
         with connection.cursor() as cursor:
             cursor.execute(self.insert_sql, values)
         instance._state.adding, instance._state.db = False, self.alias

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import router
 from django.utils import timezone
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -34,6 +35,7 @@ from core.errors import (
     UnsupportedOperationException,
     UnsupportedTokenTypeException,
 )
+from core.prepared import columns
 from userpools import config_cache, hot_reads, keys
 from userpools.domain import client_auth, token_ids, token_times
 from userpools.domain.claims import (
@@ -144,7 +146,7 @@ def issue_tokens(
     result = _signed_tokens(user, client, origin_jti, auth_time, now, source, client_metadata, grant)
     if with_refresh:
         refresh_token = secrets.token_urlsafe(96)
-        RefreshToken.objects.create(
+        row = RefreshToken(
             token_hash=_hash(refresh_token),
             origin_jti=origin_jti,
             user=user,
@@ -153,6 +155,7 @@ def issue_tokens(
             scope=grant.scope if grant is not None else "",
             expires_at=now + timedelta(seconds=client_auth.token_lifetime_seconds(client, "RefreshToken")),
         )
+        columns(RefreshToken, router.db_for_write(RefreshToken)).insert(row)  # one prepared INSERT: every sign-in makes one
         result["RefreshToken"] = refresh_token
     return result
 
