@@ -1,6 +1,7 @@
 """Cognito's trigger events for the user life cycle: each function builds one trigger's
 `request`, runs it through `runner.invoke`, and turns its `response` into plain values the
-calling service applies. A trigger that is not configured costs one dictionary lookup.
+calling service applies. A trigger that is not configured costs one dictionary lookup: the
+functions whose event needs the user's attributes look for the function first.
 
 (The custom-auth challenge triggers live in challenges.py, the custom senders in senders.py.)
 """
@@ -72,6 +73,8 @@ def verified_flags(decision: SignUpDecision, values: dict[str, str]) -> dict[str
 
 def post_confirmation(user: User, source: str, *, client_id: str | None, client_metadata: dict | None = None) -> None:
     """PostConfirmation_ConfirmSignUp / PostConfirmation_ConfirmForgotPassword."""
+    if runner.configured_function(user.pool, "PostConfirmation") is None:  # checked first: userAttributes may cost a query
+        return
     request = {"userAttributes": user_attributes(user), "clientMetadata": client_metadata or {}}
     runner.invoke(user.pool, source, request, user_name=user.username, client_id=client_id)
 
@@ -82,6 +85,8 @@ def pre_authentication(pool: UserPool, user: User | None, username: str, *, clie
     that name). A raising handler refuses the sign-in (UserLambdaValidationException). Its event
     has no clientMetadata: InitiateAuth's ClientMetadata arrives as `validationData`. As on Cognito,
     `userNotFound` is there only when the client prevents user-existence errors (`reports_user_found`)."""
+    if runner.configured_function(pool, "PreAuthentication") is None:  # checked first: userAttributes may cost a query
+        return
     request: dict[str, Any] = {
         "userAttributes": user_attributes(user) if user is not None else {},
         "validationData": validation_data or {},
@@ -94,6 +99,8 @@ def pre_authentication(pool: UserPool, user: User | None, username: str, *, clie
 
 def post_authentication(user: User, *, client_id: str, new_device_used: bool = False, client_metadata: dict | None = None) -> None:
     """PostAuthentication_Authentication, once the sign-in has succeeded."""
+    if runner.configured_function(user.pool, "PostAuthentication") is None:  # checked first: userAttributes may cost a query
+        return
     request = {"userAttributes": user_attributes(user), "newDeviceUsed": new_device_used, "clientMetadata": client_metadata or {}}
     runner.invoke(user.pool, "PostAuthentication_Authentication", request, user_name=user.username, client_id=client_id)
 
