@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from core.errors import (
     NotAuthorizedException,
     ResourceNotFoundException,
@@ -32,14 +34,9 @@ def find_user(pool: UserPool, username: str, *, lock: bool = False, with_attribu
     """The user named by username, by username attribute, or by verified alias; with its pool
     set to `pool`, and its attributes read at once if `with_attributes` (sign-in reads them
     several times; the writers in services.attributes drop what was read)."""
-    # Row locks here and elsewhere are NO KEY: they still serialise writers, but let a trigger handler
-    # that calls back into the API (adding this user to a group) insert rows that reference the row.
-    users = User.objects.select_for_update(no_key=True) if lock else User.objects.all()
-    if with_attributes:
-        users = users.prefetch_related("attributes")
     key = username_key(pool, username)
     if lock:
-        user = users.filter(pool=pool, username_key=key).first()
+        user = _users(lock=True, with_attributes=with_attributes).filter(pool=pool, username_key=key).first()
     else:
         user = hot_reads.user_by_name(pool.pk, key, with_attributes=with_attributes)
     if user is not None:
@@ -49,10 +46,17 @@ def find_user(pool: UserPool, username: str, *, lock: bool = False, with_attribu
     for name in username_attributes + attributes.alias_names(pool):
         for holder in attributes.holders(pool, name, username):
             if name in username_attributes or attributes.is_verified(holder, name):
-                found = users.get(pk=holder.pk) if lock or with_attributes else holder
+                found = _users(lock=lock, with_attributes=with_attributes).get(pk=holder.pk) if lock or with_attributes else holder
                 found.pool = pool
                 return found
     return None
+
+
+def _users(*, lock: bool, with_attributes: bool) -> QuerySet[User]:
+    # Row locks here and elsewhere are NO KEY: they still serialise writers, but let a trigger handler
+    # that calls back into the API (adding this user to a group) insert rows that reference the row.
+    users = User.objects.select_for_update(no_key=True) if lock else User.objects.all()
+    return users.prefetch_related("attributes") if with_attributes else users
 
 
 def require_user(pool: UserPool, username: str, *, lock: bool = False, with_attributes: bool = False) -> User:

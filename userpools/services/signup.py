@@ -56,7 +56,9 @@ def code_attribute(pool: UserPool, values: dict[str, str]) -> str | None:
     return None
 
 
-@transaction.atomic
+# No savepoint when the caller's transaction is open (the AWS pipeline's): nobody goes on in that
+# transaction after a failed sign-up, and a savepoint and its release are two round trips.
+@transaction.atomic(savepoint=False)
 def sign_up(params: dict) -> SignUpResult:
     """SignUp. ValidationData and ClientMetadata are accepted for triggers (none run yet)."""
     client = _client(params)
