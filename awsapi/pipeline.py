@@ -20,7 +20,8 @@ its changes roll back and the failure is recorded afterwards in a write of its o
 before the handler (authentication, validation, authorization) are recorded the same way.
 Operations a service lists in `own_transactions` (sign-ins and code checks, whose refusals must
 commit their failure counters) run as before, each service call in its own transactions, and
-their record is written right after the handler returns or fails.
+their record is written right after the handler returns or fails. So do those it lists in
+`reads_only` (GetUser, ListUsers, ...): they change nothing, and their record alone is one INSERT.
 """
 from __future__ import annotations
 
