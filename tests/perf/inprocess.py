@@ -1,7 +1,7 @@
 """boto3 clients whose requests go through Django's test client instead of a socket.
 
 The whole server stack runs (middleware, fronts, pipeline, services) in the test's own thread,
-so CaptureQueriesContext sees every query a call makes. botocore's `before-send` event lets a
+so `statements` sees every query a call makes. botocore's `before-send` event lets a
 handler answer a prepared request; this one hands it to django.test.Client.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 BASE = "http://testserver"
@@ -56,3 +57,20 @@ def client(service: str = "cognito-idp", *, signed: bool = True, key: tuple[str,
         made = boto3.client(service, endpoint_url=BASE, region_name="us-east-1", config=config.merge(Config(signature_version=UNSIGNED)))
     made.meta.events.register("before-send", _send(Client()))
     return made
+
+
+def statements(call) -> list[tuple[str, list]]:
+    """The SQL `call` sends on the default database, with its parameters, in order.
+
+    Not CaptureQueriesContext: each request's start empties the connection's query log, so it
+    misses the statements sent before the last request began."""
+    sent: list[tuple[str, list]] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, list(params or [])))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        call()
+    return sent
+

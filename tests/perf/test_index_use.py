@@ -12,10 +12,9 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from pycognito import aws_srp
 
-from tests.perf.inprocess import client
+from tests.perf.inprocess import client, statements
 
 PASSWORD = "Passw0rd!"
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -27,21 +26,19 @@ def _nodes(plan: dict):
         yield from _nodes(child)
 
 
-def _plan(sql: str) -> dict:
+def _plan(sql: str, params: list) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         try:
-            cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
             found = cursor.fetchone()[0]  # psycopg parses the JSON already
             return (json.loads(found) if isinstance(found, str) else found)[0]["Plan"]
         finally:
             cursor.execute("RESET enable_seqscan")
 
 
-def selects(call) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        call()
-    return [query["sql"] for query in captured.captured_queries if query["sql"].lstrip().upper().startswith("SELECT")]
+def selects(call) -> list[tuple[str, list]]:
+    return [(sql, params) for sql, params in statements(call) if sql.lstrip().upper().startswith("SELECT")]
 
 
 @pytest.fixture
@@ -89,8 +86,8 @@ def test_hot_paths_use_indexes(big_pool):
 
     for name, sqls in calls.items():
         assert sqls, name
-        for sql in sqls:
-            nodes = list(_nodes(_plan(sql)))
+        for sql, params in sqls:
+            nodes = list(_nodes(_plan(sql, params)))
             scans = [node.get("Relation Name") for node in nodes if node["Node Type"] == "Seq Scan"]
             assert not scans, (name, scans, sql)
             if name in listings:

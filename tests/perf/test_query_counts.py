@@ -1,8 +1,8 @@
 """Round trips per call on the hot paths, so a gain cannot silently regress.
 
 Each call runs once to warm the per-process caches (pool, client, signing key, access key,
-policy set), then once under CaptureQueriesContext. Every figure includes the audit trail's
-INSERT. The calls run outside a test transaction (transactional_db), as in production, where
+policy set), then once with its statements recorded (inprocess.statements). Every figure
+includes the audit trail's INSERT. The calls run outside a test transaction (transactional_db), as in production, where
 the caches may be filled.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from pycognito import aws_srp
 
-from tests.perf.inprocess import client
+from tests.perf.inprocess import client, statements
 
 PASSWORD = "Perf-Passw0rd!"
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
@@ -23,18 +23,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def queries(call) -> list[str]:
     """The SQL `call` sends, once its caches are warm."""
     call()
-    sent: list[str] = []
-
-    def record(execute, sql, params, many, context):
-        sent.append(sql)
-        return execute(sql, params, many, context)
-
-    # Not CaptureQueriesContext: each request's start empties the connection's query log, so it
-    # misses the statements sent before the last request began.
-    with connection.execute_wrapper(record):
-        call()
     # Transaction control is left out: SQLite logs its BEGIN/COMMIT, PostgreSQL's driver does not.
-    return [sql for sql in sent if not sql.startswith(("BEGIN", "COMMIT"))]
+    return [sql for sql, _ in statements(call) if not sql.startswith(("BEGIN", "COMMIT"))]
 
 
 @pytest.fixture
