@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from django.db import connections, models, router
+from django.db import connections, models
 from django.db.models.fields import AutoFieldMixin
 
 M = TypeVar("M", bound=models.Model)
@@ -69,10 +69,3 @@ class Columns(Generic[M]):
 def columns(model: type[M], alias: str) -> Columns[M]:
     """The model's `Columns` on that database, made once."""
     return Columns(model, alias)
-
-
-def insert(instance: models.Model) -> None:
-    """Write a new `instance` by its model's prepared INSERT, on the database it is written to."""
-    model = type(instance)
-    columns(model, router.db_for_write(model)).insert(instance)
-
