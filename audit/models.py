@@ -10,9 +10,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db import models, router
+from django.db import models
 
-from core.prepared import columns
+from core import prepared
 
 
 class AppendOnlyError(Exception):
@@ -84,7 +84,7 @@ class Event(models.Model):
         each time was a measurable share of a simple call's CPU)."""
         if not self._state.adding:
             raise AppendOnlyError("Audit events are append-only.")
-        columns(Event, router.db_for_write(Event)).insert(self)
+        prepared.insert(self)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

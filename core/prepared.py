@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.models.fields import AutoFieldMixin
 
 M = TypeVar("M", bound=models.Model)
@@ -69,3 +69,9 @@ class Columns(Generic[M]):
 def columns(model: type[M], alias: str) -> Columns[M]:
     """The model's `Columns` on that database, made once."""
     return Columns(model, alias)
+
+
+def insert(instance: models.Model) -> None:
+    """Write a new `instance` by its model's prepared INSERT, on the database it is written to."""
+    model: Any = type(instance)  # `Any`: mypy's view of type(...) is not Hashable, as functools.cache needs
+    columns(model, router.db_for_write(model)).insert(instance)

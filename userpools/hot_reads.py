@@ -81,6 +81,14 @@ def _refresh_token_sql(alias: str) -> str:
 
 
 @cache
+def _attributes_of_users_sql(alias: str, count: int) -> str:
+    """The attribute rows of `count` users (a page: at most 60 texts are made)."""
+    attributes = columns(UserAttribute, alias)
+    return (f"SELECT {attributes.column('user')}, {', '.join(attributes.column(name) for name in _ATTRIBUTE_FIELDS)} "
+            f"FROM {attributes.table} WHERE {attributes.column('user')} IN ({', '.join(['%s'] * count)})")
+
+
+@cache
 def _groups_sql(alias: str) -> str:
     groups, memberships = columns(Group, alias), columns(GroupMembership, alias)
     return (f"SELECT {groups.column('name')}, {groups.column('role_arn')}, {groups.column('precedence')} "
@@ -104,11 +112,9 @@ def read_attributes(users: list[User]) -> None:
     if not users:
         return
     alias = users[0]._state.db or router.db_for_read(UserAttribute)
-    attributes = columns(UserAttribute, alias)
     rows: dict[int, list[tuple[int, str, str]]] = {user.pk: [] for user in users}
     with connections[alias].cursor() as cursor:
-        cursor.execute(f"SELECT {attributes.column('user')}, {', '.join(attributes.column(name) for name in _ATTRIBUTE_FIELDS)} "
-                       f"FROM {attributes.table} WHERE {attributes.column('user')} IN ({', '.join(['%s'] * len(rows))})", list(rows))
+        cursor.execute(_attributes_of_users_sql(alias, len(rows)), list(rows))
         for user_id, *row in cursor.fetchall():
             rows[user_id].append(tuple(row))
     for user in users:

@@ -21,13 +21,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import router
 from django.utils import timezone
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jws import extract_compact
 
-from core import crypto
+from core import crypto, prepared
 from core.errors import (
     ExpiredTokenError,
     NotAuthorizedException,
@@ -35,7 +34,6 @@ from core.errors import (
     UnsupportedOperationException,
     UnsupportedTokenTypeException,
 )
-from core.prepared import columns
 from userpools import config_cache, hot_reads, keys
 from userpools.domain import client_auth, token_ids, token_times
 from userpools.domain.claims import (
@@ -155,7 +153,7 @@ def issue_tokens(
             scope=grant.scope if grant is not None else "",
             expires_at=now + timedelta(seconds=client_auth.token_lifetime_seconds(client, "RefreshToken")),
         )
-        columns(RefreshToken, router.db_for_write(RefreshToken)).insert(row)  # one prepared INSERT: every sign-in makes one
+        prepared.insert(row)  # every sign-in makes one
         result["RefreshToken"] = refresh_token
     return result
 
