@@ -25,7 +25,7 @@ manage: install
 	@$(BIN)/python manage.py migrate --noinput -v 0
 	@$(BIN)/python manage.py $(ARGS)
 
-# gunicorn, one sync worker per CPU and then some (config/gunicorn.conf.py); static files by WhiteNoise.
+# granian, two workers per CPU and one more (config/serve.py); static files by WhiteNoise.
 # With REDIS_URL set, `run` also starts a Celery worker with the beat schedule for triggers, mail,
 # SMS and purging (the production shape).
 run: migrate
@@ -34,9 +34,9 @@ run: migrate
 	@if [ -n "$$REDIS_URL" ]; then \
 		$(BIN)/celery -A config worker --beat -Q triggers,celery -l info & worker=$$!; \
 		trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-		$(BIN)/gunicorn -c config/gunicorn.conf.py; \
+		$(BIN)/python -m config.serve; \
 	else \
-		exec $(BIN)/gunicorn -c config/gunicorn.conf.py; \
+		exec $(BIN)/python -m config.serve; \
 	fi
 
 worker: migrate

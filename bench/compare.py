@@ -4,9 +4,9 @@ milliseconds per request, and the ratio of the CPU figures.
     .venv/bin/python bench/compare.py                         # SQLite, no broker
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/compare.py
 
-Both servers are started here: ours with gunicorn (`--workers`, default 2) as in production,
+Both servers are started here: ours with config/serve.py (`--workers`, default 2) as in production,
 moto with `moto_server` (requirements-dev.txt). Server CPU is utime + stime of the server's
-processes (gunicorn's master and workers) from /proc, read before and after each operation, so
+processes (the server's main process and workers) from /proc, read before and after each operation, so
 it leaves out the client, and for us PostgreSQL's and Redis's own CPU, which moto does not spend.
 CPU per request is much less sensitive to other load on the machine than ops/s and latency.
 The SRP row's latency is the two server round trips only (the client's SRP maths left out).
@@ -132,7 +132,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=300, help="calls per operation")
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for our server")
+    parser.add_argument("--workers", type=int, default=2, help="web workers for our server")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "9610")), help="ours; moto gets the next port")
     args = parser.parse_args()
     sys.path.insert(0, str(servers.ROOT))
@@ -144,7 +144,7 @@ def main() -> None:
         theirs = run_all(f"http://127.0.0.1:{args.port + 1}", ("testing", "testing"), process.pid, args.requests, args.threads)
 
     backend = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
-    print(f"\n{args.requests} calls per operation, {args.threads} client threads, {os.cpu_count()} cores; ours: gunicorn -w {args.workers}, "
+    print(f"\n{args.requests} calls per operation, {args.threads} client threads, {os.cpu_count()} cores; ours: granian -w {args.workers}, "
           f"{backend}{' + Redis' if os.environ.get('REDIS_URL') else ''}; moto_server")
     print(f"Argon2id verify (our parameters): {hash_cpu_ms():.1f} ms CPU")
     columns = f"{'p50':>7} {'p99':>7} {'CPU ms':>7}"

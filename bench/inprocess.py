@@ -1,7 +1,7 @@
 """Server CPU per call without HTTP or a client: each operation's request is made once by boto3,
 then replayed straight into Django's WSGI handler `--requests` times in this process. What it
 prints is this checkout's own cost per call (middleware, pipeline, services, SQL building), with
-neither gunicorn nor the client sharing the numbers, so two checkouts compare well on a busy
+neither the HTTP server nor the client sharing the numbers, so two checkouts compare well on a busy
 machine: run it in each, alternately, against the same database.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench REDIS_URL=redis://127.0.0.1:6379/0 \\

@@ -3,7 +3,7 @@
     make manage ARGS="createusers <big pool id> --count 1000000"     # once: see bench/README.md
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/scale.py --big <big pool id>
 
-Starts our server (gunicorn, as bench/compare.py does), makes a 10-user pool with createusers,
+Starts our server (config/serve.py, as bench/compare.py does), makes a 10-user pool with createusers,
 and measures in both pools: USER_PASSWORD_AUTH and USER_SRP_AUTH for users spread over the pool,
 GetUser, AdminGetUser, ListUsers without a filter, with a username prefix and with an exact
 email, and keyset paging (`--pages` pages of 60 from the start; 0 pages to the end). Prints
@@ -92,7 +92,7 @@ def main() -> None:
         big_rows = pool_rows(endpoint, key, process.pid, args.big, size, args.big_srp_every, args)
         small_rows = pool_rows(endpoint, key, process.pid, small, 10, 1, args)
         admin.delete_user_pool(UserPoolId=small)
-    print(f"\n{args.requests} calls per operation, {args.threads} client threads, {os.cpu_count()} cores; gunicorn -w {args.workers}; "
+    print(f"\n{args.requests} calls per operation, {args.threads} client threads, {os.cpu_count()} cores; granian -w {args.workers}; "
           f"big pool {args.big}: {size} users")
     columns = f"{'ops/s':>8} {'p50':>7} {'p99':>7} {'CPU ms':>7}"
     header = f"{'operation':36} {'big ' + columns} | {'10 users ' + columns} | {'p50 big/small':>13} {'CPU big/small':>13}"

@@ -1,6 +1,6 @@
 """Start the servers the benchmarks compare, and read their CPU time from /proc.
 
-Our server runs as in production: gunicorn on config.wsgi, on PostgreSQL and Redis when
+Our server runs as in production: `python -m config.serve`, on PostgreSQL and Redis when
 DATABASE_URL / REDIS_URL are set (SQLite and no broker otherwise). moto runs as `moto_server`.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ BENCH_KEY = ("AKIABENCHROOT0000001", "bench-root-secret-000000000000000000000000
 
 
 def cpu_seconds(pid: int) -> float:
-    """utime + stime of `pid` and every live descendant (gunicorn's workers), in seconds."""
+    """utime + stime of `pid` and every live descendant (the server's workers), in seconds."""
     total = 0.0
     for proc in [pid, *_descendants(pid)]:
         try:
@@ -76,13 +76,13 @@ def our_env(port: int) -> dict[str, str]:
 
 @contextmanager
 def ours(port: int, workers: int):
-    """gunicorn serving this checkout (migrated and bootstrapped first)."""
+    """The web server serving this checkout as `make run` does (migrated and bootstrapped first)."""
     env = our_env(port)
     python = str(BIN / "python")
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     subprocess.run([python, "manage.py", "bootstrap"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    command = [str(BIN / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}", "-w", str(workers), "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    env.update(WEB_CONCURRENCY=str(workers), WEB_LOG_LEVEL="warning")
+    process = subprocess.Popen([python, "-m", "config.serve"], cwd=ROOT, env=env)
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/", process)
         yield process

@@ -95,7 +95,7 @@ MIDDLEWARE = [
     "core.request_context.request_context",  # a request id for logs and x-amzn-RequestId, the start time for metrics
     "triggers.records.flush_after_view",  # runs once every layer below is done
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",  # the admin's and Swagger UI's static files, under gunicorn too
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # the admin's and Swagger UI's static files, under the production server too
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,7 +130,7 @@ DATABASES = {
     )
 }
 # WAL lets readers proceed while one writer commits; the timeout rides out short locks (several
-# gunicorn workers share the file); IMMEDIATE takes the write lock at BEGIN, so two transactions
+# web workers share the file); IMMEDIATE takes the write lock at BEGIN, so two transactions
 # never deadlock upgrading read locks.
 SQLITE_OPTIONS = {
     "timeout": 20,
@@ -157,7 +157,7 @@ if REDIS_URL:
     # core.cache answers a Redis fault as InternalErrorException (HTTP 500) instead of a traceback.
     CACHES = {"default": {"BACKEND": "core.cache.FailFastRedisCache", "LOCATION": REDIS_URL, "OPTIONS": _REDIS_SOCKET_OPTIONS}}
 else:
-    # No Redis: every gunicorn worker must still share throttles, lockout windows, single-use
+    # No Redis: every web worker must still share throttles, lockout windows, single-use
     # markers and cache generations, so the cache is a table behind a connection of its own
     # (core/shared_cache.py; `manage.py createcachetable` makes it).
     CACHES = {"default": {"BACKEND": "core.shared_cache.SharedDatabaseCache", "LOCATION": "shared_cache"}}

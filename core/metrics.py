@@ -1,7 +1,7 @@
 """The service's Prometheus metrics, defined once (prometheus_client).
 
-Any layer may count here; `ops` exposes them at /metrics. Under gunicorn every worker writes its
-values to files in PROMETHEUS_MULTIPROC_DIR (config/gunicorn.conf.py sets it up), and a scrape
+Any layer may count here; `ops` exposes them at /metrics. Every web worker writes its
+values to files in PROMETHEUS_MULTIPROC_DIR (config/serve.py sets it up), and a scrape
 adds up all workers' files, so the numbers do not depend on which worker answers.
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 for counters and single-use markers.
 
 Throttles, lockout windows, SRP secret blocks and challenge sessions, and the generations that
-invalidate in-process caches must be seen by every gunicorn worker, so without Redis they live in
+invalidate in-process caches must be seen by every web worker, so without Redis they live in
 a database table. Three things differ from Django's own DatabaseCache:
 
 - Its writes never join the request's transaction: the table sits behind a database alias of its

@@ -151,9 +151,9 @@ def test_every_python_block_compiles(block):
 
 def test_management_commands_are_run_with_the_venv_python():
     """Only `.venv` has Django and the other requirements: a bare `python manage.py` (or
-    `gunicorn`, `celery`) cannot work as written."""
+    `python -m config.serve`, `celery`) cannot work as written."""
     text = README.read_text()
-    bare = re.findall(r"(?<![\w/.-])(?:python3?\s+\S+\.py|gunicorn\s+config|celery\s+-A)", text)
+    bare = re.findall(r"(?<![\w/.-])(?:python3?\s+\S+\.py|python3?\s+-m\s+config|celery\s+-A)", text)
     assert not bare, f"run with .venv/bin/... or make: {bare}"
     known = get_commands()
     for args in readme_manage_commands():

@@ -1,5 +1,5 @@
-"""Real server processes for the production-shape tests: gunicorn as `make run` starts it (same
-config file), and a private redis-server, each on a free port and stopped by the test."""
+"""Real server processes for the production-shape tests: the web server as `make run` starts it
+(config/serve.py), and a private redis-server, each on a free port and stopped by the test."""
 from __future__ import annotations
 
 import os
@@ -45,7 +45,7 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 @dataclass
-class Gunicorn:
+class WebServer:
     url: str
     process: subprocess.Popen
     log: Path
@@ -61,18 +61,16 @@ class Gunicorn:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int) -> Iterator[Gunicorn]:
-    """Migrate and bootstrap as `make run` does, then serve with config/gunicorn.conf.py."""
+def web_server(env: dict[str, str], workers: int) -> Iterator[WebServer]:
+    """Migrate and bootstrap as `make run` does, then serve with config/serve.py."""
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "bootstrap")
     port = free_port()
-    log = Path(env["VAR_DIR"]) / "gunicorn.log"
+    log = Path(env["VAR_DIR"]) / "web.log"
     run_env = dict(env, HOST="127.0.0.1", PORT=str(port), WEB_CONCURRENCY=str(workers))
     with log.open("w") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py"], cwd=ROOT, env=run_env, stdout=sink, stderr=subprocess.STDOUT
-        )
-    server = Gunicorn(f"http://127.0.0.1:{port}", process, log)
+        process = subprocess.Popen([sys.executable, "-m", "config.serve"], cwd=ROOT, env=run_env, stdout=sink, stderr=subprocess.STDOUT)
+    server = WebServer(f"http://127.0.0.1:{port}", process, log)
     try:
         _wait_until_up(server)
         yield server
@@ -80,18 +78,18 @@ def gunicorn(env: dict[str, str], workers: int) -> Iterator[Gunicorn]:
         server.stop()
 
 
-def _wait_until_up(server: Gunicorn) -> None:
+def _wait_until_up(server: WebServer) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise AssertionError(f"gunicorn exited: {server.log.read_text()}")
+            raise AssertionError(f"the web server exited: {server.log.read_text()}")
         try:
             if requests.get(server.url + "/healthz", timeout=5).status_code == 200:
                 return
         except requests.RequestException:  # not listening yet, or a worker still booting
             pass
         time.sleep(0.2)
-    raise AssertionError(f"gunicorn did not come up: {server.log.read_text()}")
+    raise AssertionError(f"the web server did not come up: {server.log.read_text()}")
 
 
 @contextmanager

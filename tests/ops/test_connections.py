@@ -1,4 +1,4 @@
-"""Database connections stay bounded under gunicorn on PostgreSQL: 200 requests, each on a fresh
+"""Database connections stay bounded under the web server on PostgreSQL: 200 requests, each on a fresh
 HTTP connection, leave at most one connection per worker (two without Redis: the shared cache's
 own) plus the probe's. Runserver's thread per HTTP connection once left 86 idle ones."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import requests
 
-from tests.ops.servers import gunicorn, scratch_database, server_env
+from tests.ops.servers import scratch_database, server_env, web_server
 from tests.ops.wire import call
 
 WORKERS = 2
@@ -29,7 +29,7 @@ def test_connections_stay_bounded_by_the_workers(tmp_path, scratch_database):
     if os.environ.get("REDIS_URL"):
         extra["REDIS_URL"] = os.environ["REDIS_URL"]
     per_worker = 1 if "REDIS_URL" in extra else 2
-    with gunicorn(server_env(tmp_path, **extra), WORKERS) as server:
+    with web_server(server_env(tmp_path, **extra), WORKERS) as server:
 
         def one(i: int) -> int:
             if i % 2:

@@ -1,18 +1,18 @@
-"""/healthz and /readyz against a gunicorn the test starts, with a private redis-server the test
+"""/healthz and /readyz against the web server the test starts, with a private redis-server the test
 stops: readiness names the dead dependency with 503, liveness stays 200."""
 from __future__ import annotations
 
 import redis
 import requests
 
-from tests.ops.servers import gunicorn, redis_server, server_env
+from tests.ops.servers import redis_server, server_env, web_server
 from tests.ops.wire import scrape
 
 
 def test_readyz_reports_a_stopped_redis(tmp_path):
     with redis_server(tmp_path) as (port, redis_process):
         env = server_env(tmp_path, REDIS_URL=f"redis://127.0.0.1:{port}/0")
-        with gunicorn(env, workers=1) as server:
+        with web_server(env, workers=1) as server:
             ready = requests.get(server.url + "/readyz", timeout=10)
             assert ready.status_code == 200
             assert ready.json() == {"status": "ready", "checks": {"database": "ok", "redis": "ok"}, "failed": []}
@@ -38,7 +38,7 @@ def test_readyz_reports_a_stopped_redis(tmp_path):
 
 
 def test_without_redis_readiness_checks_both_databases(tmp_path):
-    with gunicorn(server_env(tmp_path), workers=1) as server:
+    with web_server(server_env(tmp_path), workers=1) as server:
         ready = requests.get(server.url + "/readyz", timeout=10)
         assert ready.status_code == 200
         assert ready.json()["checks"] == {"database": "ok", "database:cache": "ok"}

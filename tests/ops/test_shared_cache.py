@@ -1,4 +1,4 @@
-"""The shared database cache (core/shared_cache.py) that gunicorn workers use without Redis:
+"""The shared database cache (core/shared_cache.py) that web workers use without Redis:
 atomic `add` and `incr` across processes, expiry, and writes that outlive a rolled-back
 transaction. Each test runs real processes on the real settings with their own var/."""
 from __future__ import annotations

@@ -29,7 +29,7 @@ def test_defaults_are_embedded_and_safe(tmp_path):
     values = load_settings(tmp_path)
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"] == str(tmp_path / "db.sqlite3")
-    # Several gunicorn workers share throttles and single-use markers through the database.
+    # Several web workers share throttles and single-use markers through the database.
     assert values["eager"] is True and values["cache"] == "core.shared_cache.SharedDatabaseCache"
     assert values["debug"] is False
     assert values["public_url"] == "http://127.0.0.1:8000"

@@ -1,5 +1,5 @@
-"""`make run`'s shape, tested on the real thing: gunicorn with several workers on SQLite and no
-Redis (config/gunicorn.conf.py, the real settings), started by the test. What one worker learns
+"""`make run`'s shape, tested on the real thing: the web server with several workers on SQLite and
+no Redis (config/serve.py, the real settings), started by the test. What one worker learns
 (a throttle count, a used SRP secret block) every worker must know, writers must not fail with
 "database is locked", the admin's styles load, and /metrics adds up every worker."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 import requests
 from pycognito.aws_srp import AWSSRP
 
-from tests.ops.servers import gunicorn, server_env
+from tests.ops.servers import server_env, web_server
 from tests.ops.wire import aws_client, call, scrape
 
 WORKERS = 3
@@ -21,9 +21,9 @@ PASSWORD = "Correct#Horse1"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    var_dir = tmp_path_factory.mktemp("gunicorn-sqlite")
+    var_dir = tmp_path_factory.mktemp("multiprocess-sqlite")
     env = server_env(var_dir, SIGN_IN_IP_FAILURE_LIMIT=str(THROTTLE_LIMIT), TRUSTED_PROXY_COUNT="1", LOG_FORMAT="json", LOG_LEVEL="DEBUG")
-    with gunicorn(env, WORKERS) as running:
+    with web_server(env, WORKERS) as running:
         yield running
 
 
