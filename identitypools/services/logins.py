@@ -62,7 +62,7 @@ def _user_pool_login(pool: IdentityPool, key: str, user_pool: str, token: str) -
         raise NotAuthorizedException("Token is not from a supported provider of this identity pool.")
     check = any(e.get("ServerSideTokenCheck") for e in entries)
     try:
-        user, claims = authenticate_id_token(token, check_revocation=check)
+        user, claims, _ = authenticate_id_token(token, check_revocation=check)
     except ServiceError as error:
         raise _invalid(error.message) from None
     if user.pool_id != user_pool:

@@ -104,7 +104,7 @@ FORGERIES: dict[str, Callable[[Genuine], str]] = {
 
 
 def test_the_genuine_token_is_accepted(genuine):
-    user, claims = tokens.authenticate_access_token(genuine.token)
+    user, claims, _ = tokens.authenticate_access_token(genuine.token)
     assert user.username == "alice" and claims == genuine.claims
 
 

@@ -14,7 +14,6 @@ from core.errors import (
     NotAuthorizedException,
     UnauthorizedException,
 )
-from userpools import config_cache
 from userpools.domain import attribute_values, password_policy
 from userpools.models import User, UserPoolClient
 from userpools.services import (
@@ -34,11 +33,10 @@ _WRONG_PASSWORD = "Incorrect username or password."
 _ATTEMPT_LIMIT = "Attempt limit exceeded, please try after some time."
 
 
-def _signed_in(access_token: str) -> tuple[User, UserPoolClient | None]:
-    """The user of an access token and the app client it was issued to (None if since deleted)."""
-    user, claims = lookup.signed_in(access_token)
-    client = config_cache.client(str(claims.get("client_id")))
-    return user, client if client is not None and client.pool_id == user.pool_id else None
+def _signed_in(access_token: str) -> tuple[User, UserPoolClient]:
+    """The user of an access token and the app client it was issued to."""
+    bearer = lookup.signed_in(access_token)
+    return bearer.user, bearer.client
 
 
 def _readable(client: UserPoolClient | None) -> set[str] | None:

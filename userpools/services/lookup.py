@@ -8,8 +8,6 @@ instead, found through the (pool, name, value) index of UserAttribute.
 """
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from core.errors import (
@@ -75,18 +73,18 @@ def client_by_id(client_id: str) -> UserPoolClient:
     return client
 
 
-def signed_in(access_token: str) -> tuple[User, dict[str, Any]]:
-    """The user an access token speaks for and its claims, for every operation that takes an AccessToken.
+def signed_in(access_token: str) -> tokens.Bearer:
+    """The user an access token speaks for, its claims and app client, for every operation that takes an AccessToken.
 
     Besides the token itself (signature, expiry, revocation, the user's state) Cognito requires the
     `aws.cognito.signin.user.admin` scope, which a V2 pre token generation trigger may have removed.
     """
-    user, claims = tokens.authenticate_access_token(access_token)
-    if ADMIN_SCOPE not in str(claims.get("scope", "")).split():
+    bearer = tokens.authenticate_access_token(access_token)
+    if ADMIN_SCOPE not in str(bearer.claims.get("scope", "")).split():
         raise NotAuthorizedException(NO_SCOPE)
-    return user, claims
+    return bearer
 
 
 def signed_in_user(access_token: str) -> User:
     """The user of an access token that carries the user-admin scope (see `signed_in`)."""
-    return signed_in(access_token)[0]
+    return signed_in(access_token).user

@@ -18,7 +18,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.utils import timezone
@@ -223,18 +223,15 @@ def _issuing_client(claims: dict[str, Any], pool_id: str, token_use: str) -> Use
     return client if client is not None and client.pool_id == pool_id else None
 
 
-def issuing_client(claims: dict[str, Any], pool_id: str) -> UserPoolClient:
-    """The app client an access token `checked_claims` accepted was issued to."""
-    client = _issuing_client(claims, pool_id, "access")
-    if client is None:  # deleted since
-        raise NotAuthorizedException("Invalid Access Token")
-    return client
-
-
 def checked_claims(claims: dict[str, Any], pool_id: str, token_use: str) -> dict[str, Any]:
     """The claims of a token whose signature a key of `pool_id` verified, if they hold: its
     token_use and issuer, an existing client of the pool, time claims within that client's
     lifetime and the clock skew, and not expired. Raises Cognito's errors."""
+    return _checked(claims, pool_id, token_use)[0]
+
+
+def _checked(claims: dict[str, Any], pool_id: str, token_use: str) -> tuple[dict[str, Any], UserPoolClient]:
+    """`checked_claims`, and the app client that issued the token."""
     name = f"{token_use.capitalize()} Token"
     if claims.get("token_use") != token_use or claims.get("iss") != issuer(pool_id):
         raise NotAuthorizedException(f"Invalid {name}")
@@ -247,11 +244,12 @@ def checked_claims(claims: dict[str, Any], pool_id: str, token_use: str) -> dict
         raise NotAuthorizedException(f"Invalid {name}")
     if token_times.expired(claims, now=now):
         raise ExpiredTokenError(f"{name} has expired")
-    return claims
+    return claims, client
 
 
-def _verified_claims(token: str, token_use: str) -> tuple[dict[str, Any], str]:
-    """The claims of a token we signed with a published key, and its pool id; raises Cognito's errors."""
+def _verified_claims(token: str, token_use: str) -> tuple[dict[str, Any], UserPoolClient]:
+    """The claims of a token we signed with a published key, and the app client (with its pool)
+    it was issued to; raises Cognito's errors."""
     invalid = NotAuthorizedException(f"Invalid {token_use.capitalize()} Token")
     kid = _kid(token)
     found = keys.verification_key(kid) if kid else None
@@ -261,7 +259,7 @@ def _verified_claims(token: str, token_use: str) -> tuple[dict[str, Any], str]:
         claims = jwt.decode(token, found.key, algorithms=[keys.ALGORITHM]).claims
     except (JoseError, ValueError, TypeError):
         raise invalid from None
-    return checked_claims(claims, found.pool_id, token_use), found.pool_id
+    return _checked(claims, found.pool_id, token_use)
 
 
 def _revoked(user: User, claims: dict[str, Any]) -> bool:
@@ -280,8 +278,16 @@ def _revoked(user: User, claims: dict[str, Any]) -> bool:
     return bool(claims.get("iat", 0) < user.tokens_valid_after.timestamp())
 
 
-def authenticate_access_token(token: str) -> tuple[User, dict]:
-    """The user an access token speaks for, and its claims.
+class Bearer(NamedTuple):
+    """Who presented a token: its user (with `user.pool`), its claims and the app client it was issued to."""
+
+    user: User
+    claims: dict[str, Any]
+    client: UserPoolClient
+
+
+def authenticate_access_token(token: str) -> Bearer:
+    """The user an access token speaks for, its claims and its app client.
 
     The signature, expiry and token_use are checked, then revocation (RevokeToken, global
     sign-out), then the user's state.
@@ -289,30 +295,29 @@ def authenticate_access_token(token: str) -> tuple[User, dict]:
     return _token_user(token, "access", "Access Token", check_revocation=True)
 
 
-def authenticate_id_token(token: str, *, check_revocation: bool = True) -> tuple[User, dict]:
-    """The user an ID token speaks for, and its claims (identity pools): signature, expiry and
+def authenticate_id_token(token: str, *, check_revocation: bool = True) -> Bearer:
+    """The user an ID token speaks for, its claims and app client (identity pools): signature, expiry and
     token_use, the user's state, and revocation unless `check_revocation` is False (an identity
     pool's ServerSideTokenCheck off)."""
     return _token_user(token, "id", "Id Token", check_revocation=check_revocation)
 
 
-def _token_user(token: str, token_use: str, name: str, *, check_revocation: bool) -> tuple[User, dict]:
-    claims, pool_id = _verified_claims(token, token_use)
+def _token_user(token: str, token_use: str, name: str, *, check_revocation: bool) -> Bearer:
+    claims, client = _verified_claims(token, token_use)
     try:
         sub = uuid.UUID(str(claims.get("sub")))
     except ValueError:
         raise NotAuthorizedException(f"Invalid {name}") from None
     origin_jti = claims.get("origin_jti")
-    user = hot_reads.user_by_sub(pool_id, sub, origin_jti if check_revocation and isinstance(origin_jti, str) and origin_jti else None)
-    pool = config_cache.pool(pool_id)
-    if user is None or pool is None:
+    user = hot_reads.user_by_sub(client.pool_id, sub, origin_jti if check_revocation and isinstance(origin_jti, str) and origin_jti else None)
+    if user is None:
         raise NotAuthorizedException("User does not exist.")
-    user.pool = pool
+    user.pool = client.pool  # cached with the client, under the same generation
     if not user.enabled:
         raise NotAuthorizedException("User is disabled.")
     if check_revocation and _revoked(user, claims):
         raise NotAuthorizedException(f"{name} has been revoked")
-    return user, claims
+    return Bearer(user, claims, client)
 
 
 # --- revoking ------------------------------------------------------------------------------

@@ -219,7 +219,7 @@ def simulated_details(pool: UserPool, username: str) -> dict:
 def get_attribute_verification_code(access_token: str, attribute: str, client_metadata: dict | None = None,
                                     source_ip: str | None = None) -> dict:
     """GetUserAttributeVerificationCode: a code to the user's email or phone number."""
-    user, claims = lookup.signed_in(access_token)
+    user, claims, _ = lookup.signed_in(access_token)
     limits.count_code_request(limits.ATTRIBUTE_CODE, limits.user_subject(user), source_ip)
     locked = User.objects.select_for_update(no_key=True).select_related("pool").get(pk=user.pk)
     return send_attribute_code(locked, attribute, client_id=claims.get("client_id"), client_metadata=client_metadata)

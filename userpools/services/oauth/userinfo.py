@@ -12,13 +12,12 @@ def user_info(pool: UserPool, access_token: str) -> dict[str, str]:
     """The userInfo document of `pool`'s endpoint; invalid_token for a bad, expired, revoked or
     unscoped token, or one another pool issued."""
     try:
-        user, claims = tokens.authenticate_access_token(access_token)
+        user, claims, client = tokens.authenticate_access_token(access_token)
     except NotAuthorizedException:
         raise InvalidTokenError("invalid_token") from None
     scopes = set(str(claims.get("scope", "")).split())
     if user.pool_id != pool.pk or not scopes & {"openid", ADMIN_SCOPE}:
         raise InvalidTokenError("invalid_token")
-    client = tokens.issuing_client(claims, pool.pk)
     readable = set(client.config.get("ReadAttributes") or []) or None
     schema = attributes.pool_schema(user.pool)
     info = {"sub": str(user.sub)}
