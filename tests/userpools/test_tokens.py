@@ -243,6 +243,21 @@ def test_expired_access_token(unsigned_idp, client_id, alice):
     assert message(excinfo) == "Access Token has expired"
 
 
+def test_a_token_verified_before_is_still_checked_at_every_use(unsigned_idp, client_id, alice):
+    """Its signature is verified once (tokens._signature_verified); its expiry every time."""
+    token = issue(alice, client_id)["AccessToken"]
+    assert unsigned_idp.get_user(AccessToken=token)["Username"] == "alice"
+    assert token in tokens._signature_verified
+    with mock.patch.object(tokens.timezone, "now", return_value=timezone.now() + timedelta(hours=2)):
+        with pytest.raises(ClientError) as excinfo:
+            unsigned_idp.get_user(AccessToken=token)
+    assert message(excinfo) == "Access Token has expired"
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")  # same header and claims, another signature
+    with pytest.raises(ClientError) as excinfo:
+        unsigned_idp.get_user(AccessToken=tampered)
+    assert message(excinfo) == "Invalid Access Token"
+
+
 # --- refresh --------------------------------------------------------------------------------
 
 def test_refresh_keeps_origin_jti_and_auth_time(idp, public_url, pool_id, client_id, alice):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -247,19 +248,43 @@ def _checked(claims: dict[str, Any], pool_id: str, token_use: str) -> tuple[dict
     return claims, client
 
 
-def _verified_claims(token: str, token_use: str) -> tuple[dict[str, Any], UserPoolClient]:
-    """The claims of a token we signed with a published key, and the app client (with its pool)
-    it was issued to; raises Cognito's errors."""
-    invalid = NotAuthorizedException(f"Invalid {token_use.capitalize()} Token")
-    kid = _kid(token)
+# Tokens whose signature has been verified, by their whole text, with the kid that verified them
+# and their claims. A client sends the same access token for up to an hour, and the RSA check was
+# most of a GetUser's token work. The kid must still be published at every use, and the claims
+# (expiry above all) are checked at every use; a bounded FIFO, so made-up tokens (never verified)
+# cannot enter it and real ones cannot grow it.
+_signature_verified: dict[str, tuple[str, dict[str, Any]]] = {}
+_SIGNATURE_VERIFIED_SIZE = 4096
+_signature_verified_lock = threading.Lock()
+
+
+def _signed_claims(token: str) -> tuple[dict[str, Any], str] | None:
+    """The claims of a token signed by a published key of ours, and that key's pool id; None otherwise."""
+    seen = _signature_verified.get(token)
+    kid = seen[0] if seen is not None else _kid(token)
     found = keys.verification_key(kid) if kid else None
-    if found is None:
-        raise invalid
+    if kid is None or found is None:
+        return None
+    if seen is not None:
+        return dict(seen[1]), found.pool_id
     try:
         claims = jwt.decode(token, found.key, algorithms=[keys.ALGORITHM]).claims
     except (JoseError, ValueError, TypeError):
-        raise invalid from None
-    return _checked(claims, found.pool_id, token_use)
+        return None
+    with _signature_verified_lock:
+        if len(_signature_verified) >= _SIGNATURE_VERIFIED_SIZE:
+            del _signature_verified[next(iter(_signature_verified))]
+        _signature_verified[token] = (kid, dict(claims))
+    return claims, found.pool_id
+
+
+def _verified_claims(token: str, token_use: str) -> tuple[dict[str, Any], UserPoolClient]:
+    """The claims of a token we signed with a published key, and the app client (with its pool)
+    it was issued to; raises Cognito's errors."""
+    signed = _signed_claims(token)
+    if signed is None:
+        raise NotAuthorizedException(f"Invalid {token_use.capitalize()} Token")
+    return _checked(*signed, token_use)
 
 
 def _revoked(user: User, claims: dict[str, Any]) -> bool:
