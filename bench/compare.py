@@ -5,7 +5,7 @@ milliseconds per request, and the ratio of the CPU figures.
     DATABASE_URL=postgres://... REDIS_URL=redis://... .venv/bin/python bench/compare.py
 
 Both servers are started here: ours with config/serve.py (`--workers`, default 2) as in production,
-moto with `moto_server` (requirements-dev.txt). Server CPU is utime + stime of the server's
+moto with `moto_server` (requirements-dev.txt); each operation runs on ours, then at once on moto. Server CPU is utime + stime of the server's
 processes (the server's main process and workers) from /proc, read before and after each operation, so
 it leaves out the client, and for us PostgreSQL's and Redis's own CPU, which moto does not spend.
 CPU per request is much less sensitive to other load on the machine than ops/s and latency.
@@ -70,48 +70,76 @@ def measure(pid: int, count: int, threads: int, call: Callable[[int], float | No
     }
 
 
-def run_all(endpoint: str, key: tuple[str, str], pid: int, count: int, threads: int) -> dict[str, dict | None]:
-    admin, public = clients(endpoint, key)
-    pool_id = admin.create_user_pool(PoolName=f"bench-{uuid.uuid4().hex[:8]}")["UserPool"]["Id"]
-    client_id = admin.create_user_pool_client(UserPoolId=pool_id, ClientName="bench", ExplicitAuthFlows=FLOWS)["UserPoolClient"]["ClientId"]
-    names = [f"user-{i}-{uuid.uuid4().hex[:6]}" for i in range(count)]
-    tokens: list[dict] = [{} for _ in names]
-    for _ in range(20):  # warm every worker (imports, connections, caches) before timing
-        admin.describe_user_pool(UserPoolId=pool_id)
-        admin.list_users(UserPoolId=pool_id, Limit=1)
+class Side:
+    """One server under test: a fresh pool with `count` users, and each operation as a step."""
 
-    def sign_up(i: int) -> None:
-        public.sign_up(ClientId=client_id, Username=names[i], Password=PASSWORD)
+    def __init__(self, endpoint: str, key: tuple[str, str], pid: int, count: int, threads: int):
+        self.endpoint, self.pid, self.count, self.threads = endpoint, pid, count, threads
+        self.admin, self.public = clients(endpoint, key)
+        self.pool_id = self.admin.create_user_pool(PoolName=f"bench-{uuid.uuid4().hex[:8]}")["UserPool"]["Id"]
+        self.client_id = self.admin.create_user_pool_client(UserPoolId=self.pool_id, ClientName="bench", ExplicitAuthFlows=FLOWS)["UserPoolClient"]["ClientId"]
+        self.names = [f"user-{i}-{uuid.uuid4().hex[:6]}" for i in range(count)]
+        self.tokens: list[dict] = [{} for _ in self.names]
+        for _ in range(20):  # warm every worker (imports, connections, caches) before timing
+            self.admin.describe_user_pool(UserPoolId=self.pool_id)
+            self.admin.list_users(UserPoolId=self.pool_id, Limit=1)
 
-    def sign_in(i: int) -> None:
-        tokens[i] = public.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
-                                         AuthParameters={"USERNAME": names[i], "PASSWORD": PASSWORD})["AuthenticationResult"]
+    def _measure(self, call: Callable[[int], float | None]) -> dict:
+        return measure(self.pid, self.count, self.threads, call)
 
-    def refresh(i: int) -> None:
-        public.initiate_auth(ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": tokens[i]["RefreshToken"]})
+    def sign_up(self) -> dict:
+        row = self._measure(lambda i: self.public.sign_up(ClientId=self.client_id, Username=self.names[i], Password=PASSWORD))
+        for name in self.names:  # confirmation is not under test
+            self.admin.admin_confirm_sign_up(UserPoolId=self.pool_id, Username=name)
+        return row
 
-    def srp_sign_in(i: int) -> float:
-        return srp_timing.timed_srp_sign_in(public, pool_id, client_id, names[i], PASSWORD)
+    def sign_in(self) -> dict:
+        def one(i: int) -> None:
+            self.tokens[i] = self.public.initiate_auth(ClientId=self.client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                                       AuthParameters={"USERNAME": self.names[i], "PASSWORD": PASSWORD})["AuthenticationResult"]
+        return self._measure(one)
 
-    rows: dict[str, dict | None] = {}
-    rows["SignUp"] = measure(pid, count, threads, sign_up)
-    for name in names:  # confirmation is not under test
-        admin.admin_confirm_sign_up(UserPoolId=pool_id, Username=name)
-    rows["InitiateAuth USER_PASSWORD_AUTH"] = measure(pid, count, threads, sign_in)
-    rows["InitiateAuth REFRESH_TOKEN_AUTH"] = measure(pid, count, threads, refresh)
-    rows["GetUser"] = measure(pid, count, threads, lambda i: public.get_user(AccessToken=tokens[i]["AccessToken"]))
-    rows["AdminGetUser"] = measure(pid, count, threads, lambda i: admin.admin_get_user(UserPoolId=pool_id, Username=names[i]))
-    rows["ListUsers (60)"] = measure(pid, count, threads, lambda i: admin.list_users(UserPoolId=pool_id, Limit=60))
-    rows["USER_SRP_AUTH (both calls)"] = None
-    if srp_timing.available:
+    def refresh(self) -> dict:
+        return self._measure(lambda i: self.public.initiate_auth(ClientId=self.client_id, AuthFlow="REFRESH_TOKEN_AUTH",
+                                                                 AuthParameters={"REFRESH_TOKEN": self.tokens[i]["RefreshToken"]}))
+
+    def get_user(self) -> dict:
+        return self._measure(lambda i: self.public.get_user(AccessToken=self.tokens[i]["AccessToken"]))
+
+    def admin_get_user(self) -> dict:
+        return self._measure(lambda i: self.admin.admin_get_user(UserPoolId=self.pool_id, Username=self.names[i]))
+
+    def list_users(self) -> dict:
+        return self._measure(lambda i: self.admin.list_users(UserPoolId=self.pool_id, Limit=60))
+
+    def srp(self) -> dict | None:
+        def one(i: int) -> float:
+            return srp_timing.timed_srp_sign_in(self.public, self.pool_id, self.client_id, self.names[i], PASSWORD)
+        if not srp_timing.available:
+            return None
         try:
-            srp_sign_in(0)
+            one(0)
         except Exception as exc:  # moto fakes SRP; a real client may not get through it
-            print(f"  (SRP row skipped at {endpoint}: {type(exc).__name__}: {str(exc)[:120]})")
-        else:
-            rows["USER_SRP_AUTH (both calls)"] = measure(pid, count, threads, srp_sign_in)
-    admin.delete_user_pool(UserPoolId=pool_id)
-    return rows
+            print(f"  (SRP row skipped at {self.endpoint}: {type(exc).__name__}: {str(exc)[:120]})")
+            return None
+        return self._measure(one)
+
+
+STEPS: list[tuple[str, Callable[[Side], dict | None]]] = [
+    ("SignUp", Side.sign_up),
+    ("InitiateAuth USER_PASSWORD_AUTH", Side.sign_in),
+    ("InitiateAuth REFRESH_TOKEN_AUTH", Side.refresh),
+    ("GetUser", Side.get_user),
+    ("AdminGetUser", Side.admin_get_user),
+    ("ListUsers (60)", Side.list_users),
+    ("USER_SRP_AUTH (both calls)", Side.srp),
+]
+
+
+def run_interleaved(sides: list[Side]) -> dict[str, list[dict | None]]:
+    """Each operation on every side, one side right after the other, so that a change in the
+    machine's speed during the run (seen here: 20 % within minutes) touches both sides of a ratio alike."""
+    return {name: [step(side) for side in sides] for name, step in STEPS}
 
 
 def hash_cpu_ms() -> float:
@@ -137,11 +165,12 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(servers.ROOT))
 
-    with servers.ours(args.port, args.workers) as process:
+    with servers.ours(args.port, args.workers) as ours, servers.moto(args.port + 1) as moto:
         env = servers.our_env(args.port)
-        ours = run_all(f"http://127.0.0.1:{args.port}", (env["ROOT_ACCESS_KEY_ID"], env["ROOT_SECRET_ACCESS_KEY"]), process.pid, args.requests, args.threads)
-    with servers.moto(args.port + 1) as process:
-        theirs = run_all(f"http://127.0.0.1:{args.port + 1}", ("testing", "testing"), process.pid, args.requests, args.threads)
+        our_key = (env["ROOT_ACCESS_KEY_ID"], env["ROOT_SECRET_ACCESS_KEY"])
+        sides = [Side(f"http://127.0.0.1:{args.port}", our_key, ours.pid, args.requests, args.threads),
+                 Side(f"http://127.0.0.1:{args.port + 1}", ("testing", "testing"), moto.pid, args.requests, args.threads)]
+        rows = run_interleaved(sides)
 
     backend = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     print(f"\n{args.requests} calls per operation, {args.threads} client threads, {os.cpu_count()} cores; ours: granian -w {args.workers}, "
@@ -151,8 +180,7 @@ def main() -> None:
     header = f"{'operation':32} {'ours ops/s':>10} {columns} | {'moto ops/s':>10} {columns} | {'CPU ours/moto':>13}"
     print(header)
     print("-" * len(header))
-    for name, mine in ours.items():
-        other = theirs.get(name)
+    for name, (mine, other) in rows.items():
         left = f"{mine['ops']:10.1f} {mine['p50']:7.1f} {mine['p99']:7.1f} {mine['cpu']:7.2f}" if mine else f"{'n/a':>10} {'':7} {'':7} {'':7}"
         right = f"{other['ops']:10.1f} {other['p50']:7.1f} {other['p99']:7.1f} {other['cpu']:7.2f}" if other else f"{'n/a':>10} {'':7} {'':7} {'':7}"
         ratio = f"{mine['cpu'] / other['cpu']:13.2f}" if mine and other and other["cpu"] else f"{'n/a':>13}"
