@@ -147,7 +147,8 @@ def password_verifier_challenge(attempt: Attempt, username: str, big_a: int, *, 
         if user.status == User.RESET_REQUIRED:
             raise PasswordResetRequiredException("Password reset required for the user")
         # A user without a verifier (no password yet) gets a challenge that no answer passes.
-        salt, verifier = (user.srp_salt, user.srp_verifier) if user.srp_verifier else _decoy(attempt.pool, username)
+        stored = user.srp_verifier  # decrypted on each access
+        salt, verifier = (user.srp_salt, stored) if stored else _decoy(attempt.pool, username)
         user_sub, user_id = str(user.sub), user.username
     b, big_b_hex = srp.server_challenge(verifier)
     proof = PendingProof(
@@ -186,9 +187,10 @@ def _names_user(pool: UserPool, username: str, proof: PendingProof, user: User) 
 
 
 def _signature_matches(attempt: Attempt, user: User, proof: PendingProof, raw_block: bytes, timestamp: str, signature: str) -> bool:
-    if not user.srp_verifier or user.srp_salt != proof.salt:
+    verifier = user.srp_verifier  # decrypted on each access
+    if not verifier or user.srp_salt != proof.salt:
         return False  # no verifier, or the password changed since the challenge
-    return _verifies(attempt, proof, user.srp_verifier, raw_block, timestamp, signature)
+    return _verifies(attempt, proof, verifier, raw_block, timestamp, signature)
 
 
 def _verifies(attempt: Attempt, proof: PendingProof, verifier_hex: str, raw_block: bytes, timestamp: str, signature: str) -> bool:
