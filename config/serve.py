@@ -45,6 +45,9 @@ def server() -> MPServer:
         blocking_threads=1,  # one request at a time per worker: one connection, no thread-safety questions
         websockets=False,
         respawn_failed_workers=True,
+        # A worker that got the terminal's Ctrl-C itself can hang in its own shutdown (seen with
+        # `make run`): past this many seconds the main process kills it instead of waiting forever.
+        workers_kill_timeout=10,
         log_level=LogLevels(os.environ.get("WEB_LOG_LEVEL", "info")),  # info says where it listens
         log_access=bool(os.environ.get("ACCESS_LOG")),
     )
