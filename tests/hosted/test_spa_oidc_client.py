@@ -93,7 +93,9 @@ def test_oidc_client_ts_signs_in_with_code_and_pkce(idp, base, page, oidc_librar
         page.fill("input[name=username]", "alice")
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
-        page.wait_for_function("() => document.getElementById('status').textContent !== 'starting'")
+        # The hosted page is still shown until the redirect lands: #status may not exist yet.
+        page.wait_for_function("() => { const s = document.getElementById('status');"
+                               " return s !== null && s.textContent !== 'starting'; }")
         assert page.locator("#status").inner_text() == "signed in as alice"
         assert page.evaluate("() => document.body.dataset.scope") == "openid email"
         screenshot(page, "hosted-spa-signed-in")

@@ -70,6 +70,13 @@ def test_backends_agree():
     assert srp.backend() == "gmpy2"
 
 
+@pytest.mark.parametrize("exponent", [0, 1, 2, 63, 64, 2**255, 2**256 - 1, 2**256, 2**300 + 12345, "random"])
+def test_table_powers_of_g_match_pow(exponent):
+    """g^e from the fixed-base table (256-bit exponents) or GMP beyond it: Python's pow's numbers."""
+    exponent = int.from_bytes(hashlib.sha256(b"e").digest(), "big") if exponent == "random" else exponent
+    assert srp._g_pow(exponent) == pow(srp.G, exponent, srp.N)
+
+
 def test_wrong_password_fails():
     claim = server_round(sdk_client(password="Wrong#Horse1"))
     assert srp.verify_claim(**{**claim, "verifier_hex": srp.make_verifier(claim["name"], USER, PASSWORD)[1]}) is False

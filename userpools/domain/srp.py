@@ -25,6 +25,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -74,6 +75,56 @@ def _python_powmod(base: int, exponent: int, modulus: int) -> int:
 
 
 _powmod: Callable[[int, int, int], int] = _gmp_powmod if gmpy2 is not None else _python_powmod
+
+
+class _FixedBase:
+    """g^e mod N by a table made once: g^(d·2^(6i)) for every 6-bit digit d at every position i
+    of a 256-bit exponent, so g^e is one modular multiplication per digit of e (at most 43)
+    instead of GMP's ~300 squarings and multiplications: about four times cheaper for the
+    exponents the server raises g to (its secret b, and x when a password is set). The table
+    (2,752 numbers, ~1 MB) is made on first use, in ~10 ms. Like GMP's powmod, its running time
+    depends on the exponent's digits; the exponents here are fresh or hashed and used once."""
+
+    WINDOW = 6
+    BITS = 256
+
+    def __init__(self) -> None:
+        self._rows: list[list] = []
+        self._lock = threading.Lock()
+
+    def _table(self) -> list[list]:
+        if not self._rows:
+            with self._lock:
+                if not self._rows:
+                    modulus, base, rows = gmpy2.mpz(N), gmpy2.mpz(G), []
+                    for _ in range(-(-self.BITS // self.WINDOW)):
+                        row = [gmpy2.mpz(1)]
+                        for _ in range((1 << self.WINDOW) - 1):
+                            row.append(row[-1] * base % modulus)
+                        rows.append(row)
+                        base = row[-1] * base % modulus
+                    self._rows = rows
+        return self._rows
+
+    def power(self, exponent: int) -> int:
+        rows, modulus, mask = self._table(), gmpy2.mpz(N), (1 << self.WINDOW) - 1
+        result = gmpy2.mpz(1)
+        for row in rows:
+            digit = exponent & mask
+            if digit:
+                result = result * row[digit] % modulus
+            exponent >>= self.WINDOW
+        return int(result)
+
+
+_fixed_base = _FixedBase()
+
+
+def _g_pow(exponent: int) -> int:
+    """g^exponent mod N: from the table for the server's 256-bit exponents when GMP is in use."""
+    if _powmod is _gmp_powmod and 0 <= exponent < 1 << _FixedBase.BITS:
+        return _fixed_base.power(exponent)
+    return _powmod(G, exponent, N)
 
 
 def backend() -> str:
@@ -148,7 +199,7 @@ def make_salt() -> str:
 
 def verifier_for(salt_hex: str, name: str, username: str, password: str) -> str:
     """v = g^x mod N as hex, for a given salt."""
-    return f"{_powmod(G, _x(salt_hex, name, username, password), N):x}"
+    return f"{_g_pow(_x(salt_hex, name, username, password)):x}"
 
 
 def make_verifier(name: str, username: str, password: str) -> tuple[str, str]:
@@ -163,7 +214,7 @@ def server_challenge(verifier_hex: str) -> tuple[int, str]:
     verifier = int(verifier_hex, 16)
     while True:
         b = secrets.randbits(EPHEMERAL_BITS)
-        big_b = (K * verifier + _powmod(G, b, N)) % N
+        big_b = (K * verifier + _g_pow(b)) % N
         if b and big_b:
             return b, f"{big_b:x}"
 
