@@ -68,7 +68,7 @@ def _locked_user_sql(alias: str) -> str:
     users, connection = columns(User, alias), connections[alias]
     # NO KEY: it still serialises writers, but lets others insert rows that reference the user.
     lock = connection.ops.for_update_sql(no_key=True) if connection.features.has_select_for_update else ""
-    return f"SELECT {users.select_list} FROM {users.table} WHERE {users.column('id')} = %s {lock}"
+    return f"SELECT {users.select_list}, {_groups_of_user(alias)} FROM {users.table} WHERE {users.column('id')} = %s {lock}"
 
 
 @cache
@@ -153,12 +153,16 @@ def user_by_name(pool_id: str, username_key: str, *, with_attributes: bool) -> U
 
 def locked_user(pk: int) -> User:
     """The user's row, locked until the transaction ends where the database locks rows (SQLite
-    locks the whole database at the first write instead). Call inside `transaction.atomic()`."""
+    locks the whole database at the first write instead), with its groups read ahead (`groups_of`:
+    a sign-in that passes issues tokens next). Call inside `transaction.atomic()`."""
     alias = router.db_for_write(User)
     row = _one_row(alias, _locked_user_sql(alias), [pk])
     if row is None:
         raise User.DoesNotExist(pk)
-    return columns(User, alias).instance(row)
+    users = columns(User, alias)
+    user = users.instance(row)
+    user.read_groups = [GroupInfo(*fields) for fields in _json_rows(row[users.width])]
+    return user
 
 
 def refresh_token(token_hash: str) -> RefreshToken | None:

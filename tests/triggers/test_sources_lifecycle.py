@@ -334,6 +334,18 @@ def test_post_authentication_handler_writing_back_through_the_api(idp, unsigned_
     assert shown["custom:last_client"] == client_id[:20]
 
 
+def test_groups_a_post_authentication_handler_adds_are_in_that_sign_ins_tokens(idp, unsigned_idp, sdk_environment):
+    """The sign-in reads the user's groups with its locked row; a handler that changes them is
+    heard: the tokens it then issues carry the new group."""
+    require_postgresql()
+    pool_id, client_id = pool_with(idp, PostAuthentication=arn("add_to_members"))
+    idp.create_group(UserPoolId=pool_id, GroupName="members")
+    confirmed_user(idp, pool_id, "ora")
+    tokens = sign_in(unsigned_idp, client_id, "ora")
+    for name in ("AccessToken", "IdToken"):
+        assert jwt.decode(tokens[name], options={"verify_signature": False})["cognito:groups"] == ["members"]
+
+
 def test_admin_confirm_sign_up_passes_client_metadata_to_post_confirmation(idp, unsigned_idp):
     """Issue 8: AdminConfirmSignUp's ClientMetadata reaches the PostConfirmation event's clientMetadata."""
     pool_id, client_id = pool_with(idp, PostConfirmation=arn("record"))
