@@ -23,6 +23,7 @@ def password_matches(user: User | None, password: str) -> bool:
         check_password(password, _dummy_hash())
         return False
     matches = check_password(password, user.password, setter=lambda raw: passwords.adopt(user, raw))
-    if matches and not user.srp_verifier:  # a foreign hash that was current already, or an old import
+    # A foreign hash that was current already, or an old import (the sealed text tells, undecrypted).
+    if matches and not user.srp_verifier_sealed:
         passwords.adopt(user, password)
     return matches
