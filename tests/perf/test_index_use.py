@@ -75,6 +75,7 @@ def test_hot_paths_use_indexes(big_pool):
         public.respond_to_auth_challenge(ClientId=client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=responses)
 
     calls["USER_SRP_AUTH"] = selects(srp_sign_in)
+    calls["DescribeUserPool"] = selects(lambda: admin.describe_user_pool(UserPoolId=pool_id))  # the bounded user count
     listings = {}
     for name, expression in (("ListUsers", ""), ("ListUsers email", 'email ^= "user00"'), ("ListUsers username", 'username ^= "user0"'),
                              ("ListUsers status", 'cognito:user_status = "CONFIRMED"')):

@@ -23,6 +23,32 @@ def test_create_and_describe_pool_has_aws_defaults(idp):
     assert described["CreationDate"].year >= 2024
 
 
+def test_estimated_number_of_users_is_exact_for_small_pools_and_kept_for_large_ones(idp, monkeypatch):
+    from django.core.cache import cache
+
+    from userpools.services import pools
+
+    pool_id = idp.create_user_pool(PoolName="count")["UserPool"]["Id"]
+
+    def add_user(name):
+        idp.admin_create_user(UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS")
+
+    def estimated():
+        return idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]["EstimatedNumberOfUsers"]
+
+    monkeypatch.setattr(pools, "EXACT_COUNT_UP_TO", 2)
+    cache.delete(f"pool-user-count:{pool_id}")
+    add_user("u1")
+    add_user("u2")
+    assert estimated() == 2  # exact, every time
+    add_user("u3")
+    assert estimated() == 3  # above the bound: counted once, then kept
+    add_user("u4")
+    assert estimated() == 3
+    cache.delete(f"pool-user-count:{pool_id}")  # as when the kept count expires
+    assert estimated() == 4
+
+
 def test_create_pool_keeps_configuration_faithfully(idp):
     created = idp.create_user_pool(
         PoolName="cfg",

@@ -6,6 +6,7 @@ import secrets
 import string
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from core import pagination
@@ -13,7 +14,7 @@ from core.errors import InvalidParameterException, ResourceNotFoundException
 from userpools import config_cache
 from userpools.domain import schema
 from userpools.models import UserPool, UserPoolDomain
-from userpools.services import tags
+from userpools.services import limits, tags
 
 _ID_ALPHABET = string.ascii_letters + string.digits
 
@@ -157,6 +158,29 @@ def delete_pool(pool_id: str) -> None:
     pool.delete()
 
 
+# EstimatedNumberOfUsers is exact up to this many users (counting them is a bounded index scan);
+# above it, a count kept in the shared cache for a few minutes: counting a million users costs the
+# database ~100 ms, too much for every DescribeUserPool.
+EXACT_COUNT_UP_TO = 10_000
+KEPT_COUNT_SECONDS = 300
+
+
+def estimated_users(pool: UserPool) -> int:
+    """Cognito's EstimatedNumberOfUsers."""
+    counted = pool.users.all()[: EXACT_COUNT_UP_TO + 1].count()
+    if counted <= EXACT_COUNT_UP_TO:
+        return counted
+    key = f"pool-user-count:{pool.pk}"
+    try:
+        kept = cache.get(key)
+    except limits.CACHE_DOWN:  # counting again is slower, not wrong
+        return pool.users.count()
+    if kept is None:
+        kept = pool.users.count()
+        cache.set(key, kept, KEPT_COUNT_SECONDS)
+    return kept
+
+
 def describe_pool(pool: UserPool) -> dict:
     """A UserPoolType for DescribeUserPool and CreateUserPool."""
     description = dict(pool.config)  # the pool is this call's own copy (config_cache hands out copies)
@@ -166,7 +190,7 @@ def describe_pool(pool: UserPool) -> dict:
         Arn=pool.arn,
         CreationDate=pool.created,
         LastModifiedDate=pool.modified,
-        EstimatedNumberOfUsers=pool.users.count(),
+        EstimatedNumberOfUsers=estimated_users(pool),
         UserPoolTags=dict(pool.tags),
     )
     description.setdefault("LambdaConfig", {})
