@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "core.request_context.request_context",  # a request id for logs and x-amzn-RequestId, the start time for metrics
     "triggers.records.flush_after_view",  # runs once every layer below is done
     "django.middleware.security.SecurityMiddleware",
+    "awsapi.fronts.root.straight_to_endpoint",  # `/` (the AWS endpoint) needs none of the layers below
     "whitenoise.middleware.WhiteNoiseMiddleware",  # the admin's and Swagger UI's static files, under the production server too
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,28 +1,15 @@
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
-from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from awsapi.fronts import json11, query
-from core import cors
+from awsapi.fronts.root import aws_endpoint
 from identitypools import wellknown as identity_wellknown
 from ops import views as ops
 from userpools import wellknown
 from userpools.api import import_upload
 
-
-@csrf_exempt
-@cors.allow_browsers("POST")
-def aws_endpoint(request: HttpRequest) -> HttpResponse:
-    """`POST /`: a form-encoded body is the query protocol (IAM, STS); anything else AWS JSON 1.1."""
-    if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
-        return query.endpoint(request)
-    return json11.endpoint(request)
-
-
 urlpatterns = [
-    path("", aws_endpoint, name="aws-endpoint"),
+    path("", aws_endpoint, name="aws-endpoint"),  # reached through awsapi.fronts.root.straight_to_endpoint
     path("admin/", admin.site.urls),
     path("healthz", ops.healthz, name="healthz"),
     path("readyz", ops.readyz, name="readyz"),
