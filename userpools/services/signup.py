@@ -81,7 +81,7 @@ def sign_up(params: dict) -> SignUpResult:
     values.update(lifecycle.verified_flags(decision, values))
     attributes.lock_sign_in_values(pool, values)
     status = User.CONFIRMED if decision.auto_confirm else User.UNCONFIRMED
-    user = users.insert_user(pool, username, sub, password, status=status, taken_message="User already exists")
+    user = users.insert_user(pool, username, sub, password, status=status, taken_message="User already exists", savepoint=False)
     attributes.claim_unique_values(pool, user, values)
     attributes.write_new(user, values)
     target = None if decision.auto_confirm else code_attribute(pool, values)

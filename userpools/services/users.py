@@ -137,10 +137,13 @@ def _temporary_password(pool: UserPool, given: str | None) -> str:
     return password_policy.generate_password(policy)
 
 
-def insert_user(pool: UserPool, username: str, sub: uuid.UUID, password: str, *, status: str, taken_message: str) -> User:
-    """A new user row; the unique (pool, username_key) constraint decides between concurrent creates."""
+def insert_user(pool: UserPool, username: str, sub: uuid.UUID, password: str, *, status: str, taken_message: str,
+                savepoint: bool = True) -> User:
+    """A new user row; the unique (pool, username_key) constraint decides between concurrent creates.
+    Without `savepoint` a taken name leaves the caller's transaction unusable: for callers that
+    go no further after UsernameExistsException (a savepoint and its release are two round trips)."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             return User.objects.create(
                 pool=pool,
                 username=username,
