@@ -46,6 +46,7 @@ from config.wsgi import application  # noqa: E402
 
 BASE = "http://127.0.0.1:8000"
 PASSWORD = "Bench-Passw0rd!"
+SRP_A = f"{2**2000 + 12345:x}"  # any A below the group's prime and not 0 modulo it will do
 
 
 class _Body:
@@ -109,8 +110,8 @@ def requests_to_replay() -> dict[str, dict]:
     recorder = Recorder()
     admin, public = recorder.client(True), recorder.client(False)
     pool_id = admin.create_user_pool(PoolName=f"inprocess-{uuid.uuid4().hex[:6]}")["UserPool"]["Id"]
-    client_id = admin.create_user_pool_client(UserPoolId=pool_id, ClientName="bench",
-                                              ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+    flows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+    client_id = admin.create_user_pool_client(UserPoolId=pool_id, ClientName="bench", ExplicitAuthFlows=flows)["UserPoolClient"]["ClientId"]
     for name in ("alice", "bob"):
         public.sign_up(ClientId=client_id, Username=name, Password=PASSWORD, UserAttributes=[{"Name": "email", "Value": f"{name}@example.com"}])
         admin.admin_confirm_sign_up(UserPoolId=pool_id, Username=name)
@@ -123,6 +124,11 @@ def requests_to_replay() -> dict[str, dict]:
         "InitiateAuth REFRESH_TOKEN_AUTH": lambda: public.initiate_auth(
             ClientId=client_id, AuthFlow="REFRESH_TOKEN_AUTH", AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]}),
         "ListUsers (2 users)": lambda: admin.list_users(UserPoolId=pool_id, Limit=60),
+        # The first SRP call (a fresh b and B each time the same A comes); the answer cannot be replayed.
+        "InitiateAuth USER_SRP_AUTH": lambda: public.initiate_auth(
+            ClientId=client_id, AuthFlow="USER_SRP_AUTH", AuthParameters={"USERNAME": "bob", "SRP_A": SRP_A}),
+        "InitiateAuth USER_PASSWORD_AUTH": lambda: public.initiate_auth(
+            ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "bob", "PASSWORD": PASSWORD}),
     }
     kept = {}
     for name, call in calls.items():

@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import inprocess  # noqa: E402  (sets up Django)
 from django.conf import settings  # noqa: E402
+from django.contrib.auth.hashers import get_hasher  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 
@@ -48,6 +49,16 @@ def per_call(kept: dict, count: int) -> float:
     return (instructions() - before) / count
 
 
+def hash_verify(count: int) -> float:
+    """One Argon2id verify with the production parameters: what a password sign-in cannot go below."""
+    hasher = get_hasher("default")
+    encoded = hasher.encode(inprocess.PASSWORD, hasher.salt())
+    before = instructions()
+    for _ in range(count):
+        hasher.verify(inprocess.PASSWORD, encoded)
+    return (instructions() - before) / count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=20, help="calls per operation")
@@ -56,6 +67,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("bootstrap", stdout=io.StringIO())
     rows = {name: per_call(kept, args.requests) for name, kept in inprocess.requests_to_replay().items()}
+    rows["Argon2id verify alone"] = hash_verify(args.requests)
     database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(f"\n{args.requests} calls per row, in process, under callgrind; {database}, cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}")
     print(f"{'operation':34} {'instructions per call':>22}")

@@ -6,7 +6,8 @@
 Starts our server (config/serve.py, as bench/compare.py does), makes a 10-user pool with createusers,
 and measures in both pools: USER_PASSWORD_AUTH and USER_SRP_AUTH for users spread over the pool,
 GetUser, AdminGetUser, ListUsers without a filter, with a username prefix and with an exact
-email, and keyset paging (`--pages` pages of 60 from the start; 0 pages to the end). Prints
+email, and keyset paging (`--pages` pages from the start; 0 pages to the end), pages of 10 users
+in both pools (the small pool's whole), so that rows compare like for like. Prints
 ops/s, p50/p99 and server CPU ms per request per pool, and big/small ratios of p50 and CPU.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ import srp_timing  # noqa: E402
 from compare import FLOWS, clients, measure  # noqa: E402
 
 PASSWORD = "Passw0rd!"  # createusers' default
+PAGE = 10  # users per ListUsers page: a full page in both pools, so the rows compare like for like
 
 
 def pool_rows(endpoint: str, key: tuple[str, str], pid: int, pool_id: str, size: int, srp_every: int, args) -> dict[str, dict]:
@@ -50,20 +52,20 @@ def pool_rows(endpoint: str, key: tuple[str, str], pid: int, pool_id: str, size:
         "USER_PASSWORD_AUTH": measure(pid, args.requests, args.threads, sign_in),
         "GetUser": measure(pid, args.requests, args.threads, lambda i: public.get_user(AccessToken=tokens[i]["AccessToken"])),
         "AdminGetUser": measure(pid, args.requests, args.threads, lambda i: admin.admin_get_user(UserPoolId=pool_id, Username=picks[i])),
-        "ListUsers (60)": measure(pid, args.requests, args.threads, lambda i: admin.list_users(UserPoolId=pool_id, Limit=60)),
-        "ListUsers username ^= (60)": measure(pid, args.requests, args.threads, lambda i: admin.list_users(
-            UserPoolId=pool_id, Limit=60, Filter=f'username ^= "{prefix}"')),
+        f"ListUsers ({PAGE})": measure(pid, args.requests, args.threads, lambda i: admin.list_users(UserPoolId=pool_id, Limit=PAGE)),
+        f"ListUsers username ^= ({PAGE})": measure(pid, args.requests, args.threads, lambda i: admin.list_users(
+            UserPoolId=pool_id, Limit=PAGE, Filter=f'username ^= "{prefix}"')),
         "ListUsers email = ": measure(pid, args.requests, args.threads, lambda i: admin.list_users(
             UserPoolId=pool_id, Filter=f'email = "{picks[i]}@example.com"')),
     }
     if srp_timing.available:
         rows["USER_SRP_AUTH (both calls)"] = measure(pid, args.requests, args.threads, srp_sign_in)
     token: list[str | None] = [None]
-    pages = args.pages or (size + 59) // 60
+    pages = args.pages or (size + PAGE - 1) // PAGE  # past the last page, paging starts again (the small pool has one)
 
     def next_page(i: int) -> None:
         extra = {"PaginationToken": token[0]} if token[0] else {}
-        token[0] = admin.list_users(UserPoolId=pool_id, Limit=60, **extra).get("PaginationToken")
+        token[0] = admin.list_users(UserPoolId=pool_id, Limit=PAGE, **extra).get("PaginationToken")
 
     rows[f"ListUsers paging ({'to the end' if not args.pages else f'{pages} pages'})"] = measure(pid, pages, 1, next_page)
     admin.delete_user_pool_client(UserPoolId=pool_id, ClientId=client_id)
