@@ -136,6 +136,19 @@ def test_every_way_of_setting_a_password_derives_the_verifier(idp, unsigned_idp,
     assert error(excinfo) == INCORRECT
 
 
+def test_a_user_without_a_verifier_gets_one_at_a_password_sign_in_and_keeps_the_hash(idp, unsigned_idp, pool_id):
+    """As createusers' users (and old imports) are: a current hash, no SRP verifier. The password
+    sign-in derives the verifier only; hashing the password again would double its cost."""
+    client_id = make_client(idp, pool_id, ExplicitAuthFlows=[*SRP_FLOWS, "ALLOW_USER_PASSWORD_AUTH"])["ClientId"]
+    make_user(idp, pool_id)
+    User.objects.filter(pool_id=pool_id).update(srp_salt="", srp_verifier_sealed="")
+    hashed = User.objects.get(pool_id=pool_id).password
+    unsigned_idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": "alice", "PASSWORD": PASSWORD})
+    user = User.objects.get(pool_id=pool_id)
+    assert user.password == hashed and user.srp_verifier == srp.verifier_for(user.srp_salt, srp.pool_name(pool_id), "alice", PASSWORD)
+    assert "AuthenticationResult" in sdk(unsigned_idp, pool_id, client_id).authenticate_user()
+
+
 # --- wrong answers -------------------------------------------------------------------------
 
 def test_wrong_password_is_refused_and_counted(idp, unsigned_idp, pool_id, client_id):

@@ -25,5 +25,5 @@ def password_matches(user: User | None, password: str) -> bool:
     matches = check_password(password, user.password, setter=lambda raw: passwords.adopt(user, raw))
     # A foreign hash that was current already, or an old import (the sealed text tells, undecrypted).
     if matches and not user.srp_verifier_sealed:
-        passwords.adopt(user, password)
+        passwords.adopt(user, password, hash_is_current=True)
     return matches
