@@ -137,6 +137,19 @@ def requests_to_replay() -> dict[str, dict]:
     return kept
 
 
+def prepared_requests() -> dict[str, dict]:
+    """The database migrated and bootstrapped, and one kept request per operation."""
+    call_command("migrate", verbosity=0)
+    call_command("bootstrap", stdout=io.StringIO())
+    return requests_to_replay()
+
+
+def backends() -> str:
+    """The database and the cache the figures were made on, for the table's heading."""
+    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"{database}, cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}"
+
+
 def measure(kept: dict, count: int) -> dict:
     for _ in range(20):  # warm the per-process caches
         _call(kept)
@@ -158,12 +171,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=400)
     args = parser.parse_args()
-    call_command("migrate", verbosity=0)
-    call_command("bootstrap", stdout=io.StringIO())
-    rows = {name: measure(kept, args.requests) for name, kept in requests_to_replay().items()}
+    rows = {name: measure(kept, args.requests) for name, kept in prepared_requests().items()}
     baseline = rows["DescribeUserPool (baseline)"]["cpu"]
-    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    print(f"\n{args.requests} calls per row, in process; {database}, cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}")
+    print(f"\n{args.requests} calls per row, in process; {backends()}")
     print(f"{'operation':34} {'ops/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'CPU ms':>7} {'x base':>7}")
     for name, row in rows.items():
         print(f"{name:34} {row['ops']:8.1f} {row['p50']:7.2f} {row['p99']:7.2f} {row['cpu']:7.2f} {row['cpu'] / baseline:7.2f}")

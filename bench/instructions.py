@@ -15,7 +15,6 @@ PostgreSQL's or Redis's. Compare two checkouts by running it in each.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import re
 import subprocess
@@ -24,9 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import inprocess  # noqa: E402  (sets up Django)
-from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import get_hasher  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 
 
 def instructions() -> int:
@@ -64,12 +61,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20, help="calls per operation")
     args = parser.parse_args()
     instructions()  # fail at once outside valgrind
-    call_command("migrate", verbosity=0)
-    call_command("bootstrap", stdout=io.StringIO())
-    rows = {name: per_call(kept, args.requests) for name, kept in inprocess.requests_to_replay().items()}
+    rows = {name: per_call(kept, args.requests) for name, kept in inprocess.prepared_requests().items()}
     rows["Argon2id verify alone"] = hash_verify(args.requests)
-    database = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    print(f"\n{args.requests} calls per row, in process, under callgrind; {database}, cache {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}")
+    print(f"\n{args.requests} calls per row, in process, under callgrind; {inprocess.backends()}")
     print(f"{'operation':34} {'instructions per call':>22}")
     for name, count in rows.items():
         print(f"{name:34} {count / 1e6:20.2f} M")
