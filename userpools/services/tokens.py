@@ -258,7 +258,7 @@ _SIGNATURE_VERIFIED_SIZE = 4096
 _signature_verified_lock = threading.Lock()
 
 
-def _signed_claims(token: str) -> tuple[dict[str, Any], str] | None:
+def signed_claims(token: str) -> tuple[dict[str, Any], str] | None:
     """The claims of a token signed by a published key of ours, and that key's pool id; None otherwise."""
     seen = _signature_verified.get(token)
     kid = seen[0] if seen is not None else _kid(token)
@@ -281,7 +281,7 @@ def _signed_claims(token: str) -> tuple[dict[str, Any], str] | None:
 def _verified_claims(token: str, token_use: str) -> tuple[dict[str, Any], UserPoolClient]:
     """The claims of a token we signed with a published key, and the app client (with its pool)
     it was issued to; raises Cognito's errors."""
-    signed = _signed_claims(token)
+    signed = signed_claims(token)
     if signed is None:
         raise NotAuthorizedException(f"Invalid {token_use.capitalize()} Token")
     return _checked(*signed, token_use)
