@@ -39,17 +39,17 @@ def _signed_in(access_token: str) -> tuple[User, UserPoolClient]:
     return bearer.user, bearer.client
 
 
-def _readable(client: UserPoolClient | None) -> set[str] | None:
-    names = set((client.config.get("ReadAttributes") or []) if client else [])
-    return names or None
+def _readable(client: UserPoolClient) -> set[str] | None:
+    """The attributes the client may read; None when it names none (then all)."""
+    return set(client.config.get("ReadAttributes") or []) or None
 
 
-def _writable(client: UserPoolClient | None) -> set[str] | None:
-    names = set((client.config.get("WriteAttributes") or []) if client else [])
-    return names or None
+def _writable(client: UserPoolClient) -> set[str] | None:
+    """The attributes the client may write; None when it names none (then all)."""
+    return set(client.config.get("WriteAttributes") or []) or None
 
 
-def _check_writable(client: UserPoolClient | None, names: list[str]) -> None:
+def _check_writable(client: UserPoolClient, names: list[str]) -> None:
     """Only attributes the client may write; the verification flags only an administrator may set."""
     writable = _writable(client)
     for name in names:
@@ -92,7 +92,7 @@ def update_user_attributes(access_token: str, updates: list[dict], client_metada
     user = User.objects.select_for_update(no_key=True).select_related("pool").get(pk=user.pk)
     values, deletions = _changes(user, updates)
     _check_writable(client, [*values, *deletions])
-    sent = attribute_updates.apply(user, values, client_id=client.client_id if client else None, client_metadata=client_metadata)
+    sent = attribute_updates.apply(user, values, client_id=client.client_id, client_metadata=client_metadata)
     if deletions:
         attributes.delete(user, deletions)
     user.save(update_fields=["modified"])
