@@ -5,7 +5,8 @@ calls Django from one thread, so it serves one request at a time and holds at mo
 connection (two without Redis: the shared cache's), kept for DB_CONN_MAX_AGE and health-checked
 before reuse. The HTTP side costs ~0.2 ms less CPU per request than gunicorn's sync workers
 (bench/README.md). The worker count follows the CPUs (WEB_CONCURRENCY overrides it); a worker
-that dies is started again. Each worker keeps its Prometheus values in files under
+that dies is started again, and one held by a request for longer than WEB_REQUEST_TIMEOUT_SECONDS
+ends itself (core/watchdog.py). Each worker keeps its Prometheus values in files under
 PROMETHEUS_MULTIPROC_DIR, summed at every scrape.
 """
 from __future__ import annotations
@@ -18,6 +19,8 @@ import tempfile
 from granian.constants import Interfaces
 from granian.log import LogLevels
 from granian.server import MPServer
+
+from core import watchdog
 
 
 def _metrics_dir() -> tuple[str, bool]:
@@ -55,6 +58,7 @@ def server() -> MPServer:
 
 def main() -> None:
     metrics_dir, own = _metrics_dir()
+    os.environ[watchdog.ENV_MARK] = "1"  # the workers inherit it: each ends a request that overruns (core/watchdog.py)
     try:
         server().serve()
     finally:

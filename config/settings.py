@@ -37,6 +37,9 @@ if TLS_PROXY_HEADER:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [PUBLIC_URL])
 # Cookies only over TLS once the public URL is https.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PUBLIC_URL.startswith("https://")
+# A web worker (config.serve) held by one request for longer than this ends itself and is replaced
+# (core/watchdog.py); 0 turns that off.
+WEB_REQUEST_TIMEOUT_SECONDS = env_int("WEB_REQUEST_TIMEOUT_SECONDS", 60)
 # Failed sign-ins allowed per source IP and window, against password spraying.
 SIGN_IN_IP_FAILURE_LIMIT = env_int("SIGN_IN_IP_FAILURE_LIMIT", 100)
 SIGN_IN_IP_WINDOW_SECONDS = env_int("SIGN_IN_IP_WINDOW_SECONDS", 300)
