@@ -37,6 +37,8 @@ if TLS_PROXY_HEADER:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [PUBLIC_URL])
 # Cookies only over TLS once the public URL is https.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PUBLIC_URL.startswith("https://")
+# When set, /metrics answers only a scraper that presents it as a bearer token.
+METRICS_BEARER_TOKEN = env_str("METRICS_BEARER_TOKEN", "")
 # A web worker (config.serve) held by one request for longer than this ends itself and is replaced
 # (core/watchdog.py); 0 turns that off.
 WEB_REQUEST_TIMEOUT_SECONDS = env_int("WEB_REQUEST_TIMEOUT_SECONDS", 60)

@@ -2,8 +2,10 @@
 Redis answer too) and /metrics (Prometheus). They bypass the AWS pipeline: no signature, no audit."""
 from __future__ import annotations
 
+import hmac
 import os
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
@@ -27,9 +29,23 @@ def readyz(request: HttpRequest) -> HttpResponse:
     return JsonResponse(body, status=503 if failed else 200)
 
 
+def _scraper_allowed(request: HttpRequest) -> bool:
+    """With METRICS_BEARER_TOKEN set, only a scraper that presents it (Prometheus'
+    `authorization` or `bearer_token` scrape settings); without it, anyone who can reach /metrics."""
+    token = settings.METRICS_BEARER_TOKEN
+    if not token:
+        return True
+    given = request.headers.get("Authorization", "")
+    return given.startswith("Bearer ") and hmac.compare_digest(given[len("Bearer "):].encode(), token.encode())
+
+
 @require_GET
 def metrics(request: HttpRequest) -> HttpResponse:
     """Prometheus' text format: every worker's counters (multiprocess mode) and the queue depth."""
+    if not _scraper_allowed(request):
+        response = JsonResponse({"message": "A valid bearer token is required to read the metrics."}, status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
