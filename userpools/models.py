@@ -350,6 +350,8 @@ class AuthorizationCode(models.Model):
     auth_time = models.DateTimeField()
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # The sign-in its redemption started (RefreshToken.origin_jti): revoked if the code comes again.
+    origin_jti = models.CharField(max_length=64, blank=True, default="")
 
 
 class HostedSession(models.Model):

@@ -49,6 +49,29 @@ def test_code_flow_with_pkce_gives_tokens_of_the_granted_scopes(idp, base):
     assert again.status_code == 400 and again.json() == {"error": "invalid_grant"}
 
 
+def test_a_replayed_code_revokes_the_tokens_it_gave(idp, base):
+    """RFC 6749 4.1.2: the code may have been stolen, and either use may be the thief's."""
+    pool_id = hosted_pool(idp)
+    client = oauth_client(idp, pool_id)
+    make_user(idp, pool_id)
+    code = callback_params(Browser(base).sign_in(pool_id, client["ClientId"]))["code"]
+    form = {"grant_type": "authorization_code", "client_id": client["ClientId"], "code": code, "redirect_uri": CALLBACK}
+    issued = _token(base, pool_id, form).json()
+
+    def user_info():
+        return requests.get(f"{base}/{pool_id}/oauth2/userInfo", headers={"Authorization": f"Bearer {issued['access_token']}"}, timeout=10)
+
+    assert user_info().status_code == 200
+    assert _token(base, pool_id, form).json() == {"error": "invalid_grant"}
+    assert user_info().status_code == 401
+    refreshed = _token(base, pool_id, {"grant_type": "refresh_token", "client_id": client["ClientId"], "refresh_token": issued["refresh_token"]})
+    assert refreshed.status_code == 400 and refreshed.json() == {"error": "invalid_grant"}
+    # Another user's sign-in through the same client is untouched.
+    make_user(idp, pool_id, "bob", email="bob@example.com")
+    other = callback_params(Browser(base).sign_in(pool_id, client["ClientId"], username="bob"))["code"]
+    assert _token(base, pool_id, {**form, "code": other}).status_code == 200
+
+
 def test_a_code_redeemed_twice_at_once_gives_tokens_once(idp, base):
     require_postgresql()
     pool_id = hosted_pool(idp)

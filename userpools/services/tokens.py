@@ -133,15 +133,16 @@ def _hash(refresh_token: str) -> str:
 def issue_tokens(
     user: User, client: UserPoolClient, *, auth_time: datetime | None = None, with_refresh: bool = True,
     source: str = "TokenGeneration_Authentication", client_metadata: dict[str, str] | None = None,
-    grant: OAuthGrant | None = None,
+    grant: OAuthGrant | None = None, origin_jti: str | None = None,
 ) -> dict:
     """The AuthenticationResult of a completed sign-in: access and ID tokens, and a new
     refresh token (stored hashed) unless `with_refresh` is False. `source` and `client_metadata`
     are what the pre token generation trigger is told about this sign-in; `grant` the scopes and
-    nonce of an OAuth sign-in (the refresh token keeps the scopes)."""
+    nonce of an OAuth sign-in (the refresh token keeps the scopes); `origin_jti` the sign-in's id
+    when the caller has named it already (a new one otherwise)."""
     now = timezone.now()
     auth_time = auth_time or now
-    origin_jti = str(uuid.uuid4())
+    origin_jti = origin_jti or str(uuid.uuid4())
     result = _signed_tokens(user, client, origin_jti, auth_time, now, source, client_metadata, grant)
     if with_refresh:
         refresh_token = secrets.token_urlsafe(96)

@@ -13,7 +13,7 @@ from authlib.oauth2.rfc7636.challenge import compare_plain_code_challenge, compa
 from django.utils import timezone
 
 from core.errors import InvalidGrantError
-from userpools.models import AuthorizationCode, User, UserPoolClient
+from userpools.models import AuthorizationCode, RefreshToken, User, UserPoolClient
 from userpools.services.oauth.requests import AuthorizationRequest
 
 CODE_SECONDS = 300
@@ -39,13 +39,19 @@ def issue_code(request: AuthorizationRequest, user: User, auth_time: datetime) -
     return code
 
 
-def redeem(client: UserPoolClient, code: str, redirect_uri: str, code_verifier: str) -> AuthorizationCode:
-    """The code's grant, used up now; invalid_grant when it is unknown, used, expired, of another
-    client, for another redirect URI, or the PKCE verifier does not match."""
+def redeem(client: UserPoolClient, code: str, redirect_uri: str, code_verifier: str, origin_jti: str) -> AuthorizationCode:
+    """The code's grant, used up now by the sign-in `origin_jti` (the tokens about to be issued);
+    invalid_grant when it is unknown, used, expired, of another client, for another redirect URI,
+    or the PKCE verifier does not match. A used code presented again revokes what it gave."""
     now = timezone.now()
-    won = AuthorizationCode.objects.filter(code_hash=_hash(code), used_at__isnull=True, expires_at__gt=now).update(used_at=now)
-    row = AuthorizationCode.objects.select_related("user__pool").filter(code_hash=_hash(code)).first() if won else None
-    if row is None or row.client_id != client.client_id or row.redirect_uri != redirect_uri:
+    code_hash = _hash(code)
+    won = AuthorizationCode.objects.filter(code_hash=code_hash, used_at__isnull=True, expires_at__gt=now).update(
+        used_at=now, origin_jti=origin_jti)
+    row = AuthorizationCode.objects.select_related("user__pool").filter(code_hash=code_hash).first() if won else None
+    if row is None:
+        _revoke_if_replayed(code_hash)
+        raise InvalidGrantError("invalid_grant")
+    if row.client_id != client.client_id or row.redirect_uri != redirect_uri:
         raise InvalidGrantError("invalid_grant")
     if row.code_challenge:
         verify = _VERIFIERS[row.code_challenge_method]
@@ -54,3 +60,14 @@ def redeem(client: UserPoolClient, code: str, redirect_uri: str, code_verifier: 
     if not row.user.enabled:
         raise InvalidGrantError("invalid_grant")
     return row
+
+
+def _revoke_if_replayed(code_hash: str) -> None:
+    """A code that was redeemed already may have been stolen, and either use may be the thief's:
+    RFC 6749 (4.1.2) asks to revoke the tokens it gave. Their refresh token is revoked, and the
+    access and ID tokens of that sign-in with it (tokens._revoked). A replay that races the first
+    redemption's refresh token INSERT can miss it; dead codes are deleted soon after they expire."""
+    origin_jti = (AuthorizationCode.objects.filter(code_hash=code_hash, used_at__isnull=False)
+                  .values_list("origin_jti", flat=True).first())
+    if origin_jti:
+        RefreshToken.objects.filter(origin_jti=origin_jti, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -3,6 +3,7 @@ authentication and the `authorization_code`, `refresh_token` and `client_credent
 with RFC 6749's errors; and the tokens of the implicit flow, which `/oauth2/authorize` hands out."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from authlib.oauth2.rfc6749.util import list_to_scope, scope_to_list
@@ -85,9 +86,10 @@ def _authorization_code(client: UserPoolClient, form: dict[str, str]) -> dict:
     _require_oauth_flow(client, "code")
     code = _required(form, "code")
     redirect_uri = _required(form, "redirect_uri")
-    grant = codes.redeem(client, code, redirect_uri, form.get("code_verifier", ""))
+    origin_jti = str(uuid.uuid4())  # the sign-in the code starts: a replay of the code revokes it
+    grant = codes.redeem(client, code, redirect_uri, form.get("code_verifier", ""), origin_jti)
     issued = tokens.issue_tokens(grant.user, client, auth_time=grant.auth_time, source=HOSTED_SOURCE,
-                                 grant=tokens.OAuthGrant(scope=grant.scope, nonce=grant.nonce))
+                                 grant=tokens.OAuthGrant(scope=grant.scope, nonce=grant.nonce), origin_jti=origin_jti)
     return _oauth_response(issued, grant.scope)
 
 
