@@ -326,7 +326,9 @@ def test_post_authentication_handler_writing_back_through_the_api(idp, unsigned_
     idp.add_custom_attributes(UserPoolId=pool_id, CustomAttributes=[{"Name": "last_client", "AttributeDataType": "String"}])
     idp.admin_create_user(UserPoolId=pool_id, Username="ned", MessageAction="SUPPRESS")
     idp.admin_set_user_password(UserPoolId=pool_id, Username="ned", Password=PASSWORD, Permanent=True)
-    assert "AccessToken" in sign_in(unsigned_idp, client_id, "ned")
+    first = sign_in(unsigned_idp, client_id, "ned")
+    # The handler ran before the tokens were made: they carry what it wrote.
+    assert jwt.decode(first["IdToken"], options={"verify_signature": False})["custom:last_client"] == client_id[:20]
     with pytest.raises(ClientError):
         sign_in(unsigned_idp, client_id, "ned", "Wrong#Pass1")
     assert "AccessToken" in sign_in(unsigned_idp, client_id, "ned")  # this one also clears the failure count
