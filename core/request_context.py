@@ -1,7 +1,8 @@
 """What one HTTP request carries through every layer without being passed: its id and start time.
 
 The middleware gives each request an id (a UUID, as AWS's x-amzn-RequestId), returns it in that
-header, and puts it on every log line written while the request runs (`RequestIdFilter`); the AWS
+header, and puts it on every log line written while the request runs (`RequestIdFilter`),
+Django's line for a 4xx/5xx answer included (logged here, before the id is dropped); the AWS
 pipeline uses the same id for its audit record and the query protocol's RequestId element.
 `JsonFormatter` renders log records as one JSON object per line (LOG_FORMAT=json).
 """
@@ -16,6 +17,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.log import log_response
 
 REQUEST_ID_HEADER = "x-amzn-RequestId"
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -43,6 +45,8 @@ def request_context(get_response: Callable[[HttpRequest], HttpResponse]) -> Call
             response = get_response(request)
             if REQUEST_ID_HEADER not in response:
                 response[REQUEST_ID_HEADER] = _request_id.get()
+            if response.status_code >= 400:  # as Django's handler would, but while the id is still set
+                log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request)
             return response
         finally:
             _request_id.reset(id_token)

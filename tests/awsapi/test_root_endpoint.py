@@ -25,3 +25,25 @@ def test_other_paths_still_pass_every_layer(live_server):
     response = requests.get(live_server.url + "/admin/login/", timeout=10)
     assert response.status_code == 200
     assert response.headers["X-Frame-Options"] == "DENY" and "csrftoken" in response.cookies
+
+
+def test_the_log_line_of_an_error_answer_carries_its_request_id(client):
+    """Django logs each 4xx/5xx answer; that line, like every other, names the request."""
+    import logging
+
+    from core.request_context import RequestIdFilter
+
+    seen: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.addFilter(RequestIdFilter())
+    handler.emit = seen.append
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        response = client.post("/", data=json.dumps({"ClientId": "nope", "AuthFlow": "USER_PASSWORD_AUTH"}),
+                               content_type="application/x-amz-json-1.1",
+                               headers={"X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth"})
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 400
+    assert [(record.levelname, record.request_id) for record in seen] == [("WARNING", response["x-amzn-RequestId"])]
