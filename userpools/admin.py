@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -58,7 +59,7 @@ class UserPoolAdmin(CreatedThroughApiAdmin):
 
     def delete_view(self, request, object_id, extra_context=None):
         """Django's confirmation page, then DeleteUserPool (refused while deletion protection is on)."""
-        pool = self.get_object(request, object_id)
+        pool = self.get_object(request, unquote(object_id))  # the admin's URLs quote keys ("_" is "_5F")
         if request.method != "POST" or pool is None:
             return super().delete_view(request, object_id, extra_context)
         if not self.has_delete_permission(request, pool):
@@ -67,7 +68,7 @@ class UserPoolAdmin(CreatedThroughApiAdmin):
             console.run(request, "DeleteUserPool", {"UserPoolId": pool.id}, lambda: pools.delete_pool(pool.id))
         except ServiceError as exc:
             self.message_user(request, f"DeleteUserPool refused: {exc.message}", messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:userpools_userpool_change", args=[pool.id]))
+            return HttpResponseRedirect(reverse("admin:userpools_userpool_change", args=[quote(pool.id)]))
         self.message_user(request, f"Deleted the pool {pool}.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:userpools_userpool_changelist"))
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from botocore.exceptions import ClientError
+from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
@@ -254,7 +255,7 @@ def test_pool_pages_show_settings_in_sections_and_user_counts(admin_client, idp,
     with django_assert_max_num_queries(8):
         listing = admin_client.get(reverse("admin:userpools_userpool_changelist")).content.decode()
     assert '<td class="field-user_count">2</td>' in listing and '<td class="field-user_count">0</td>' in listing
-    page = admin_client.get(reverse("admin:userpools_userpool_change", args=[pool["id"]])).content.decode()
+    page = admin_client.get(reverse("admin:userpools_userpool_change", args=[quote(pool["id"])])).content.decode()
     for section in ("Sign-in", "Password policy", "Multi-factor authentication and devices", "Verification and messages", "Triggers"):
         assert f">{section}</h2>" in page
     assert "MinimumLength" in page and "CONFIRMED: 2" in page and "UsernameAttributes" in page
@@ -291,10 +292,10 @@ def test_actions_refuse_a_selection_too_large_for_one_request(admin_client, idp,
 
 
 def test_pool_deletion_runs_delete_user_pool_and_respects_its_protection(admin_client, idp, pool):
-    page = admin_client.get(reverse("admin:userpools_userpool_change", args=[pool["id"]])).content.decode()
+    page = admin_client.get(reverse("admin:userpools_userpool_change", args=[quote(pool["id"])])).content.decode()
     assert 'name="name"' not in page  # a pool's name is set when it is created, as on Cognito
     idp.update_user_pool(UserPoolId=pool["id"], DeletionProtection="ACTIVE", AutoVerifiedAttributes=["email"])
-    delete = reverse("admin:userpools_userpool_delete", args=[pool["id"]])
+    delete = reverse("admin:userpools_userpool_delete", args=[quote(pool["id"])])
     refused = admin_client.post(delete, {"post": "yes"}, follow=True).content.decode()
     assert "DeleteUserPool refused" in refused
     assert idp.describe_user_pool(UserPoolId=pool["id"])["UserPool"]["Id"] == pool["id"]
