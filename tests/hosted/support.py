@@ -37,7 +37,9 @@ def base(settings, live_server) -> str:
 
 def hosted_pool(idp, name: str = "hosted", **pool_args) -> str:
     pool_id = idp.create_user_pool(PoolName=name, **pool_args)["UserPool"]["Id"]
-    idp.create_user_pool_domain(UserPoolId=pool_id, Domain=f"login-{pool_id.split('_')[1].lower()}")
+    # Hex digits cannot spell the reserved words (aws, amazon, cognito) that a random pool id can.
+    unique = hashlib.sha256(pool_id.encode()).hexdigest()[:12]
+    idp.create_user_pool_domain(UserPoolId=pool_id, Domain=f"login-{unique}")
     return pool_id
 
 
