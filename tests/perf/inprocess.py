@@ -74,3 +74,22 @@ def statements(call) -> list[tuple[str, list]]:
         call()
     return sent
 
+
+def commits(call) -> int:
+    """How many transactions `call` commits on the default database (each costs BEGIN and COMMIT
+    round trips; a statement in autocommit costs neither)."""
+    made = 0
+    commit = connection.commit
+
+    def counted() -> None:
+        nonlocal made
+        made += 1
+        commit()
+
+    connection.commit = counted
+    try:
+        call()
+    finally:
+        del connection.commit  # the instance attribute goes; the method shows again
+    return made
+

@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -34,6 +35,7 @@ FREE_FAILURES = 4  # the fifth failure starts the first lock
 MAX_LOCK_SECONDS = 15 * 60
 QUIET_RESET = timedelta(minutes=15)
 LOCKED_MESSAGE = "Password attempts exceeded"
+Result = TypeVar("Result")
 
 
 def lock_seconds(failures: int) -> int:
@@ -62,8 +64,21 @@ def proven(user: User, proof: Callable[[User], bool], locked_error: ServiceError
     Attempts at one user are serialised here (others are not), so each sees every failure
     before it: the fifth wrong guess locks the user for all that follow.
     """
+    return _proven(user, proof, locked_error, None)[0]
+
+
+def proven_then(user: User, proof: Callable[[User], bool], step: Callable[[], Result]) -> tuple[bool, Result | None]:
+    """As `proven`; a passed proof's `step` (the sign-in's next step) then runs in the same
+    transaction, on the row still locked: one transaction where there were two. Only for a step
+    in which nothing else writes to the user: a trigger's handler calling our API would wait for
+    the lock held here."""
+    return _proven(user, proof, None, step)
+
+
+def _proven(user: User, proof: Callable[[User], bool], locked_error: ServiceError | None,
+            step: Callable[[], Result] | None) -> tuple[bool, Result | None]:
     now = clock.now()
-    ok = False
+    ok, result = False, None
     with transaction.atomic():
         fresh = hot_reads.locked_user(user.pk)
         locked = fresh.locked_until is not None and now < fresh.locked_until
@@ -78,9 +93,11 @@ def proven(user: User, proof: Callable[[User], bool], locked_error: ServiceError
             ok = proof(user)
             if not ok:
                 record_failure(user)
+            elif step is not None:
+                result = step()  # its error rolls back its writes; a passed proof wrote nothing
     if locked:
         raise locked_error or NotAuthorizedException(LOCKED_MESSAGE)
-    return ok
+    return ok, result
 
 
 def record_failure(user: User) -> None:

@@ -24,6 +24,7 @@ import hmac
 import json
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -40,7 +41,7 @@ from core.errors import (
 from userpools import hot_reads
 from userpools.domain import client_auth, srp
 from userpools.models import User, UserPool, UserPoolClient
-from userpools.services import devices, lookup
+from userpools.services import lookup
 from userpools.services.signin import clock, flows, lockout, throttle
 from userpools.services.signin.attempt import Attempt
 from userpools.services.signin.flows import INCORRECT
@@ -204,8 +205,9 @@ def _verifies(attempt: Attempt, proof: PendingProof, verifier_hex: str, raw_bloc
         return False
 
 
-def prove(attempt: Attempt) -> User:
-    """The user a PASSWORD_VERIFIER answer proves, or Cognito's error (counting failures)."""
+def _claimed_user(attempt: Attempt) -> tuple[User, Callable[[User], bool]]:
+    """The user a PASSWORD_VERIFIER answer claims to be, and the check of its signature; Cognito's
+    error (counting failures) when it cannot be that user's answer."""
     responses = attempt.parameters
     username = required_response(responses, "USERNAME")
     block_text = required_response(responses, "PASSWORD_CLAIM_SECRET_BLOCK")
@@ -241,14 +243,17 @@ def prove(attempt: Attempt) -> User:
     lockout.refuse_if_locked(user)
     if user.status == User.RESET_REQUIRED:
         raise PasswordResetRequiredException("Password reset required for the user")
-    if not lockout.proven(user, lambda fresh: _signature_matches(attempt, fresh, proof, raw_block, timestamp, signature)):
-        throttle.record_failure(source_ip)
-        raise NotAuthorizedException(INCORRECT)
-    flows.refuse_after_proof(user)
+    return user, lambda fresh: _signature_matches(attempt, fresh, proof, raw_block, timestamp, signature)
+
+
+def prove(attempt: Attempt) -> User:
+    """The user a PASSWORD_VERIFIER answer proves, or Cognito's error (counting failures)."""
+    user, signature_matches = _claimed_user(attempt)
+    flows.check_proof(attempt, user, signature_matches)
     return user
 
 
 def password_verifier_answer(attempt: Attempt) -> dict:
     """RespondToAuthChallenge / AdminRespondToAuthChallenge with PASSWORD_VERIFIER."""
-    user = prove(attempt)
-    return flows.first_factor_passed(user, attempt, clock.now(), devices.first_factor_progress(attempt.parameters))
+    user, signature_matches = _claimed_user(attempt)
+    return flows.proof_then_next_step(attempt, user, signature_matches)
