@@ -90,13 +90,14 @@ class _FixedBase:
 
     def __init__(self) -> None:
         self._rows: list[list] = []
+        self._modulus = gmpy2.mpz(N) if gmpy2 is not None else N
         self._lock = threading.Lock()
 
     def _table(self) -> list[list]:
         if not self._rows:
             with self._lock:
                 if not self._rows:
-                    modulus, base, rows = gmpy2.mpz(N), gmpy2.mpz(G), []
+                    modulus, base, rows = self._modulus, gmpy2.mpz(G), []
                     for _ in range(-(-self.BITS // self.WINDOW)):
                         row = [gmpy2.mpz(1)]
                         for _ in range((1 << self.WINDOW) - 1):
@@ -107,7 +108,7 @@ class _FixedBase:
         return self._rows
 
     def power(self, exponent: int) -> int:
-        rows, modulus, mask = self._table(), gmpy2.mpz(N), (1 << self.WINDOW) - 1
+        rows, modulus, mask = self._table(), self._modulus, (1 << self.WINDOW) - 1
         result = gmpy2.mpz(1)
         for row in rows:
             digit = exponent & mask
