@@ -161,7 +161,7 @@ def locked_user(pk: int) -> User:
         raise User.DoesNotExist(pk)
     users = columns(User, alias)
     user = users.instance(row)
-    user.read_groups = [GroupInfo(*fields) for fields in _json_rows(row[users.width])]
+    user.remember_groups([GroupInfo(*fields) for fields in _json_rows(row[users.width])])
     return user
 
 
@@ -175,7 +175,7 @@ def refresh_token(token_hash: str) -> RefreshToken | None:
     users = columns(User, alias)
     user = users.instance(row)
     user.remember_attributes(_json_rows(row[users.width]))
-    user.read_groups = [GroupInfo(*fields) for fields in _json_rows(row[users.width + 1])]
+    user.remember_groups([GroupInfo(*fields) for fields in _json_rows(row[users.width + 1])])
     token = columns(RefreshToken, alias).instance(row[users.width + 2:])
     token.user = user
     return token
@@ -183,8 +183,9 @@ def refresh_token(token_hash: str) -> RefreshToken | None:
 
 def groups_of(user: User) -> list[GroupInfo]:
     """The user's groups as token claims need them (unordered); read ahead with a refresh token."""
-    if hasattr(user, "read_groups"):
-        return user.read_groups
+    read_ahead = user.groups_read_ahead()
+    if read_ahead is not None:
+        return read_ahead
     alias = router.db_for_read(Group)
     with connections[alias].cursor() as cursor:
         cursor.execute(_groups_sql(alias), [user.pk])

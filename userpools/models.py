@@ -117,19 +117,29 @@ class User(models.Model):
         # .all() so that a prefetch (lookup.find_user) is used instead of a query.
         return {row.name: row.value for row in sorted(self.attributes.all(), key=lambda row: row.id)}
 
+    # --- read ahead (hot_reads): what a call reads with the user's row, in the same statement ---
+
     def remember_attributes(self, rows: Iterable[tuple[int, str, str]]) -> None:
-        """Keep the user's attribute rows, (id, name, value), read ahead with it (hot_reads), so
-        `attribute_values()` reads no more; `forget_attributes` drops them once they change."""
+        """Keep the user's attribute rows, (id, name, value), so `attribute_values()` reads no more."""
         self._read_attributes = {name: value for _, name, value in sorted(rows)}
 
-    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
-        self.__dict__.pop("_read_attributes", None)  # as Django drops prefetched rows
-        super().refresh_from_db(*args, **kwargs)
+    def remember_groups(self, groups: list) -> None:
+        """Keep the user's groups (`claims.GroupInfo`), as the tokens' claims need them."""
+        self._read_groups = groups
 
-    def forget_attributes(self) -> None:
-        """Drop attribute rows read ahead: they changed."""
+    def groups_read_ahead(self) -> list | None:
+        return self.__dict__.get("_read_groups")
+
+    def forget_read_ahead(self) -> None:
+        """Drop the attributes and groups read with the user: they changed, or may have (a
+        trigger's handler may write them through the API)."""
         self.__dict__.pop("_read_attributes", None)
+        self.__dict__.pop("_read_groups", None)
         getattr(self, "_prefetched_objects_cache", {}).pop("attributes", None)
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        self.forget_read_ahead()  # as Django drops prefetched rows
+        super().refresh_from_db(*args, **kwargs)
 
 
 class UserAttribute(models.Model):

@@ -105,8 +105,7 @@ def post_authentication(user: User, *, client_id: str, new_device_used: bool = F
     runner.invoke(user.pool, "PostAuthentication_Authentication", request, user_name=user.username, client_id=client_id)
     # Its handler may have changed the user's groups or attributes through the API (in another
     # process): the tokens read them anew.
-    user.__dict__.pop("read_groups", None)
-    user.forget_attributes()
+    user.forget_read_ahead()
 
 
 # --- TokenGeneration ------------------------------------------------------------------------------

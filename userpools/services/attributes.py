@@ -41,14 +41,9 @@ def check_required(pool: UserPool, values: dict[str, str]) -> None:
     attribute_values.check_required(pool_schema(pool), values)
 
 
-def _forget_read(user: User) -> None:
-    """Drop attribute rows read ahead (`lookup.find_user(with_attributes=True)`): they changed."""
-    user.forget_attributes()
-
-
 def write(user: User, values: dict[str, str]) -> None:
     """Insert or update attribute rows (one query per changed attribute)."""
-    _forget_read(user)
+    user.forget_read_ahead()
     existing = {row.name: row for row in user.attributes.filter(name__in=list(values))}
     for name, value in values.items():
         row = existing.get(name)
@@ -61,13 +56,13 @@ def write(user: User, values: dict[str, str]) -> None:
 
 def write_new(user: User, values: dict[str, str]) -> None:
     """The attribute rows of a user just created (it has none yet): one INSERT for all."""
-    _forget_read(user)
+    user.forget_read_ahead()
     UserAttribute.objects.bulk_create([UserAttribute(user=user, pool_id=user.pool_id, name=name, value=value) for name, value in values.items()])
 
 
 def remove(user: User, names: Iterable[str]) -> None:
     """Delete the user's attribute rows of these names."""
-    _forget_read(user)
+    user.forget_read_ahead()
     user.attributes.filter(name__in=list(names)).delete()
 
 
@@ -132,7 +127,7 @@ def _alias_active(name: str, values: dict[str, str]) -> bool:
 
 
 def _release_alias(user: User, name: str) -> None:
-    _forget_read(user)
+    user.forget_read_ahead()
     flag = VERIFIED_FLAG.get(name)
     if flag:
         user.attributes.filter(name=flag).update(value="false")

@@ -89,7 +89,7 @@ def _proven(user: User, proof: Callable[[User], bool], locked_error: ServiceErro
             # `user` was read included.
             for field in ("password", "srp_salt", "srp_verifier_sealed", "failed_sign_ins", "last_failed_sign_in", "locked_until"):
                 setattr(user, field, getattr(fresh, field))
-            user.read_groups = fresh.read_groups  # the tokens' groups, read with the row
+            user.remember_groups(fresh.groups_read_ahead() or [])  # the tokens' groups, read with the row
             ok = proof(user)
             if not ok:
                 record_failure(user)
