@@ -129,7 +129,7 @@ def _user(alias: str, by: str, params: list, *, with_refresh_state: bool = False
     user = made.instance(row)
     extra = row[made.width:]
     if with_refresh_state:
-        user.refresh_found, user.refresh_revoked = bool(extra[0]), bool(extra[1])
+        user.remember_session_revoked(bool(extra[1]) if extra[0] else None)
         extra = extra[2:]
     if with_attributes:
         user.remember_attributes(_json_rows(extra[0]))
@@ -137,8 +137,8 @@ def _user(alias: str, by: str, params: list, *, with_refresh_state: bool = False
 
 
 def user_by_sub(pool_id: str, sub: uuid.UUID, origin_jti: str | None) -> User | None:
-    """The pool's user with this sub, attributes read. With `origin_jti`, it also carries the state
-    of that sign-in's refresh token: `refresh_found`, and `refresh_revoked`."""
+    """The pool's user with this sub, attributes read. With `origin_jti`, it also carries whether
+    that sign-in's refresh token is revoked (`User.session_revoked_read_ahead`)."""
     alias = router.db_for_read(User)
     sub_value = User._meta.get_field("sub").get_db_prep_value(sub, connections[alias])
     if origin_jti is None:

@@ -130,11 +130,19 @@ class User(models.Model):
     def groups_read_ahead(self) -> list | None:
         return self.__dict__.get("_read_groups")
 
+    def remember_session_revoked(self, revoked: bool | None) -> None:
+        """Keep whether the sign-in of the token being checked is revoked (None: it has no refresh
+        token row to tell)."""
+        self._read_session_revoked = revoked
+
+    def session_revoked_read_ahead(self) -> bool | None:
+        return self.__dict__.get("_read_session_revoked")
+
     def forget_read_ahead(self) -> None:
-        """Drop the attributes and groups read with the user: they changed, or may have (a
-        trigger's handler may write them through the API)."""
-        self.__dict__.pop("_read_attributes", None)
-        self.__dict__.pop("_read_groups", None)
+        """Drop what was read with the user: it changed, or may have (a trigger's handler may
+        write to the user through the API)."""
+        for name in ("_read_attributes", "_read_groups", "_read_session_revoked"):
+            self.__dict__.pop(name, None)
         getattr(self, "_prefetched_objects_cache", {}).pop("attributes", None)
 
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:

@@ -290,8 +290,9 @@ def _verified_claims(token: str, token_use: str) -> tuple[dict[str, Any], UserPo
 
 def _revoked(user: User, claims: dict[str, Any]) -> bool:
     """Whether the token is revoked; `user` carries its refresh token's state (hot_reads.user_by_sub)."""
-    if getattr(user, "refresh_found", False):  # end_sessions revokes every row, so the row alone decides
-        return user.refresh_revoked
+    revoked = user.session_revoked_read_ahead()
+    if revoked is not None:  # end_sessions revokes every row, so the row alone decides
+        return revoked
     if user.tokens_valid_after is None:
         return False
     # No refresh token to consult: compare times. The jti carries the issue time to the
