@@ -24,6 +24,9 @@ def test_authorize_shows_an_error_page_for_an_unknown_client_or_callback(idp, ba
     assert unknown.status_code == 400 and "invalid client_id" in unknown.text
     elsewhere = _authorize(base, pool_id, response_type="code", client_id=client["ClientId"], redirect_uri="http://localhost:9799/callback/")
     assert elsewhere.status_code == 400 and "redirect_mismatch" in elsewhere.text  # matched exactly, not by prefix
+    other_pool = hosted_pool(idp, "other")
+    strangers = _authorize(base, other_pool, response_type="code", client_id=client["ClientId"], redirect_uri=CALLBACK)
+    assert strangers.status_code == 400 and "invalid client_id" in strangers.text  # a client of another pool
 
 
 def test_authorize_answers_404_for_a_pool_without_a_domain(idp, base):

@@ -13,6 +13,7 @@ from core.errors import (
     UnauthorizedClientError,
     UnsupportedResponseTypeError,
 )
+from userpools import config_cache
 from userpools.models import UserPool, UserPoolClient
 
 COGNITO_PROVIDER = "COGNITO"
@@ -67,8 +68,8 @@ def offers_cognito(client: UserPoolClient) -> bool:
 
 def client_of(pool: UserPool, client_id: str) -> UserPoolClient:
     """The app client of this pool that `client_id` names, or UnsafeRequest."""
-    client = UserPoolClient.objects.select_related("pool").filter(pk=client_id, pool=pool).first() if client_id else None
-    if client is None:
+    client = config_cache.client(client_id) if client_id else None
+    if client is None or client.pool_id != pool.pk:
         raise UnsafeRequest("invalid client_id")
     return client
 
