@@ -57,6 +57,12 @@ def config_key_for(trigger_source: str) -> str:
     return "PreTokenGeneration" if prefix == "TokenGeneration" else prefix
 
 
+def any_configured(pool: Any) -> bool:
+    """Whether the pool's LambdaConfig names anything at all (even only a KMSKeyID): the coarse
+    test for "this pool runs no triggers" (`pool` needs `config`)."""
+    return bool((pool.config or {}).get("LambdaConfig"))
+
+
 def configured_function(pool: Any, config_key: str) -> Function | None:
     """The function a pool's LambdaConfig names for `config_key`, or None (`pool` needs `id` and `config`)."""
     lambda_config = (pool.config or {}).get("LambdaConfig") or {}

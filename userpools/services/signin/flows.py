@@ -17,6 +17,7 @@ from core.errors import (
     UserNotConfirmedException,
     UserNotFoundException,
 )
+from triggers import runner
 from userpools.domain import client_auth, password_policy
 from userpools.events import lifecycle
 from userpools.models import User, UserPoolClient
@@ -91,16 +92,17 @@ def proof_then_next_step(attempt: Attempt, user: User, proof: Callable[[User], b
     triggers, nothing else writes to the user meanwhile, so both run in one transaction on the
     locked row: two round trips (COMMIT, BEGIN) fewer per sign-in."""
     progress = devices.first_factor_progress(attempt.parameters)
-    if (attempt.pool.config or {}).get("LambdaConfig"):
-        check_proof(attempt, user, proof)
-        return first_factor_passed(user, attempt, clock.now(), progress)
 
     def next_step() -> dict:
         refuse_after_proof(user)
         return first_factor_passed(user, attempt, clock.now(), progress)
 
-    passed, step = lockout.proven_then(user, proof, next_step)
-    if not passed or step is None:
+    if runner.any_configured(attempt.pool):
+        if not lockout.proven(user, proof):
+            _refuse_wrong_proof(attempt)
+        return next_step()
+    step = lockout.proven_then(user, proof, next_step)
+    if step is None:
         _refuse_wrong_proof(attempt)
     return step
 

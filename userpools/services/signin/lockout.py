@@ -64,21 +64,21 @@ def proven(user: User, proof: Callable[[User], bool], locked_error: ServiceError
     Attempts at one user are serialised here (others are not), so each sees every failure
     before it: the fifth wrong guess locks the user for all that follow.
     """
-    return _proven(user, proof, locked_error, None)[0]
+    return _proven(user, proof, locked_error, lambda: True) is not None
 
 
-def proven_then(user: User, proof: Callable[[User], bool], step: Callable[[], Result]) -> tuple[bool, Result | None]:
-    """As `proven`; a passed proof's `step` (the sign-in's next step) then runs in the same
-    transaction, on the row still locked: one transaction where there were two. Only for a step
-    in which nothing else writes to the user: a trigger's handler calling our API would wait for
-    the lock held here."""
+def proven_then(user: User, proof: Callable[[User], bool], step: Callable[[], Result]) -> Result | None:
+    """As `proven`, but a passed proof's `step` (the sign-in's next step) then runs in the same
+    transaction, on the row still locked: one transaction where there were two. Its result, or
+    None when the proof failed. Only for a step in which nothing else writes to the user: a
+    trigger's handler calling our API would wait for the lock held here."""
     return _proven(user, proof, None, step)
 
 
 def _proven(user: User, proof: Callable[[User], bool], locked_error: ServiceError | None,
-            step: Callable[[], Result] | None) -> tuple[bool, Result | None]:
+            step: Callable[[], Result]) -> Result | None:
     now = clock.now()
-    ok, result = False, None
+    result = None
     with transaction.atomic():
         fresh = hot_reads.locked_user(user.pk)
         locked = fresh.locked_until is not None and now < fresh.locked_until
@@ -90,14 +90,13 @@ def _proven(user: User, proof: Callable[[User], bool], locked_error: ServiceErro
             for field in ("password", "srp_salt", "srp_verifier_sealed", "failed_sign_ins", "last_failed_sign_in", "locked_until"):
                 setattr(user, field, getattr(fresh, field))
             user.remember_groups(fresh.groups_read_ahead() or [])  # the tokens' groups, read with the row
-            ok = proof(user)
-            if not ok:
+            if not proof(user):
                 record_failure(user)
-            elif step is not None:
+            else:
                 result = step()  # its error rolls back its writes; a passed proof wrote nothing
     if locked:
         raise locked_error or NotAuthorizedException(LOCKED_MESSAGE)
-    return ok, result
+    return result
 
 
 def record_failure(user: User) -> None:
