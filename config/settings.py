@@ -147,6 +147,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "core.postgresql"  # Django's, health-checked by a poll (core/postgresql/base.py)
+# The hot statements (core/postgresql/base.py) stay prepared on each connection; off behind a
+# connection pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 # runserver serves every HTTP connection on a thread of its own, and a connection kept per thread
 # piles up (86 idle PostgreSQL connections once): it closes each connection after its request.
 if sys.argv[1:2] == ["runserver"]:

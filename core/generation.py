@@ -11,7 +11,9 @@ While the shared cache is down (Redis unreachable), every read of a token gives 
 matches nothing, so each call reads the database: slower, never stale. Within one HTTP request the
 tokens are read once, all together (one round trip to the shared cache, however many caches the
 request consults): `connect_request_signals` turns that memo on for each request. Outside requests
-(workers, commands, tests) every read goes to the cache.
+(workers, commands, tests) every read goes to the cache. A call that knows early which other key
+it will read (a sign-in's failure count per address) can have it fetched in that same round trip
+(`read_along`, then `value_read_along`).
 """
 from __future__ import annotations
 
@@ -29,14 +31,17 @@ T = TypeVar("T")
 _local = threading.local()
 _keys: list[str] = []  # of every Generation, read together once per request
 _UNAVAILABLE = "unavailable:"  # a token read while the shared cache was down: it matches nothing
+_NOT_READ = object()
 
 
 def _request_started(**_: Any) -> None:
     _local.memo = {}
+    _local.along = {}
 
 
 def _request_finished(**_: Any) -> None:
     _local.memo = None
+    _local.along = None
 
 
 def connect_request_signals() -> None:
@@ -49,6 +54,22 @@ def connect_request_signals() -> None:
 
 def _memo() -> dict[str, str] | None:
     return getattr(_local, "memo", None)
+
+
+def read_along(key: str) -> None:
+    """Have this request's one read of the generations fetch the shared-cache `key` as well; a
+    no-op outside a request or once the generations were read."""
+    along, memo = getattr(_local, "along", None), _memo()
+    if along is not None and memo is not None and not memo:
+        along[key] = _NOT_READ
+
+
+def value_read_along(key: str) -> Any:
+    """`key`'s value as fetched with the generations (once: a second call reads the cache), or
+    read now when it was not."""
+    along = getattr(_local, "along", None)
+    value = along.pop(key, _NOT_READ) if along else _NOT_READ
+    return cache.get(key) if value is _NOT_READ else value
 
 
 def _uncommitted() -> set[str]:
@@ -79,7 +100,10 @@ class Generation:
         memo = _memo()
         if memo is not None:
             if not memo:
-                memo.update(cache.get_many(_keys))
+                along = getattr(_local, "along", None) or {}
+                found = cache.get_many([*_keys, *along])
+                memo.update((key, found[key]) for key in _keys if key in found)
+                along.update((key, found.get(key)) for key in along)
             token = memo.get(self.key)
             if token is not None:
                 return token

@@ -70,9 +70,17 @@ class Columns(Generic[M]):
             if not plain or type(value) not in _PASSED_AS_IS:
                 value = field.get_db_prep_save(field.pre_save(instance, True), connection)
             values.append(value)
-        with connection.cursor() as cursor:
+        with statement_cursor(self.alias) as cursor:
             cursor.execute(self.insert_sql, values)
         instance._state.adding, instance._state.db = False, self.alias
+
+
+def statement_cursor(alias: str) -> Any:
+    """A cursor for statements made once here and run on every call: kept prepared by the server
+    where the backend can (core.postgresql's `prepared_cursor`), the usual cursor elsewhere."""
+    connection = connections[alias]
+    prepared = getattr(connection, "prepared_cursor", None)
+    return prepared() if prepared is not None else connection.cursor()
 
 
 @cache

@@ -15,7 +15,7 @@ from functools import cache
 
 from django.db import connections, router
 
-from core.prepared import columns
+from core.prepared import columns, statement_cursor
 from userpools.domain.claims import GroupInfo
 from userpools.models import Group, GroupMembership, RefreshToken, User, UserAttribute
 
@@ -97,7 +97,7 @@ def _groups_sql(alias: str) -> str:
 
 
 def _one_row(alias: str, sql: str, params: list) -> tuple | None:
-    with connections[alias].cursor() as cursor:
+    with statement_cursor(alias) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
@@ -113,7 +113,7 @@ def read_attributes(users: list[User]) -> None:
         return
     alias = users[0]._state.db or router.db_for_read(UserAttribute)
     rows: dict[int, list[tuple[int, str, str]]] = {user.pk: [] for user in users}
-    with connections[alias].cursor() as cursor:
+    with statement_cursor(alias) as cursor:
         cursor.execute(_attributes_of_users_sql(alias, len(rows)), list(rows))
         for user_id, *row in cursor.fetchall():
             rows[user_id].append(tuple(row))
@@ -187,6 +187,6 @@ def groups_of(user: User) -> list[GroupInfo]:
     if read_ahead is not None:
         return read_ahead
     alias = router.db_for_read(Group)
-    with connections[alias].cursor() as cursor:
+    with statement_cursor(alias) as cursor:
         cursor.execute(_groups_sql(alias), [user.pk])
         return [GroupInfo(name, role_arn, precedence) for name, role_arn, precedence in cursor.fetchall()]

@@ -8,16 +8,57 @@ check first polls the socket without waiting. Only a readable (or broken) connec
 Django's `SELECT 1`, which closes it when it fails; a connection with nothing to read is used as
 it is. What no poll can see (a host gone without a word) a `SELECT 1` would only find by timing
 out too; the request's own query fails the same way and Django drops the connection after it.
+
+`prepared_cursor` serves the few statements made once in code (core.prepared, userpools.hot_reads)
+and run on every call: the server binds their parameters and keeps each one prepared on the
+connection, so it is parsed and planned once, and psycopg dumps the parameters in C instead of
+quoting each into the text. Django turns prepared statements off for everything else, for the
+sake of connection poolers; DB_PREPARED_STATEMENTS=false does so for these too.
 """
 from __future__ import annotations
 
 import select
 
+from django.conf import settings
 from django.db.backends.postgresql import base
+from psycopg.pq import Format
+
+
+class PreparedCursor(base.ServerBindingCursor):
+    """A cursor whose every statement the server binds and keeps prepared (psycopg names and reuses it)."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+# psycopg prepares a statement once it has run this many times; Django turns that off (None). So
+# high a threshold leaves every other statement unprepared, as Django has it, while a statement
+# executed with prepare=True (PreparedCursor) is prepared at once.
+_ONLY_WHEN_ASKED = 2**31
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     health_check_done: bool  # Django's, set in connect() and reset as each request starts
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        if settings.DB_PREPARED_STATEMENTS and connection.prepare_threshold is None:
+            connection.prepare_threshold = _ONLY_WHEN_ASKED
+        return connection
+
+    def prepared_cursor(self):
+        """A cursor as `cursor()` gives (health check, wrappers, query logging), for statements
+        worth keeping prepared; the usual one when DB_PREPARED_STATEMENTS is off."""
+        if not settings.DB_PREPARED_STATEMENTS:
+            return self.cursor()
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            cursor = PreparedCursor(self.connection)
+            # As create_cursor does: the connection's timestamp loader unless it disagrees.
+            if self.timezone != self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, Format.TEXT).timezone:
+                base.register_tzloader(self.timezone, cursor)
+            return self._prepare_cursor(cursor)
 
     def close_if_health_check_failed(self) -> None:
         if self.connection is None or not self.health_check_enabled or self.health_check_done or self.pool:

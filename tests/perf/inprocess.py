@@ -13,6 +13,7 @@ from botocore import UNSIGNED
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 
@@ -93,3 +94,31 @@ def commits(call) -> int:
         del connection.commit  # the instance attribute goes; the method shows again
     return made
 
+
+
+def cache_reads(call) -> int:
+    """How many reads of the shared cache (each a Redis round trip in production) `call` makes:
+    `get` and `get_many` calls, a backend's own nested calls left out."""
+    backend = type(caches["default"])
+    made, depth = 0, 0
+    originals = {name: getattr(backend, name) for name in ("get", "get_many")}
+
+    def counting(original):
+        def read(self, *args, **kwargs):
+            nonlocal made, depth
+            made += depth == 0
+            depth += 1
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                depth -= 1
+        return read
+
+    for name, original in originals.items():
+        setattr(backend, name, counting(original))
+    try:
+        call()
+    finally:
+        for name, original in originals.items():
+            setattr(backend, name, original)
+    return made

@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from pycognito import aws_srp
 
-from tests.perf.inprocess import client, commits, statements
+from tests.perf.inprocess import cache_reads, client, commits, statements
 
 PASSWORD = "Perf-Passw0rd!"
 FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
@@ -102,6 +102,18 @@ def srp_sign_in(world) -> None:
     responses = srp.process_challenge(challenge["ChallengeParameters"], params)
     result = public.respond_to_auth_challenge(ClientId=world["client_id"], ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=responses)
     assert "AuthenticationResult" in result
+
+
+def test_a_sign_in_reads_the_shared_cache_once_per_call(world):
+    """The generations of the per-process caches and the source address's failure count come in
+    one read (one Redis round trip); two before."""
+    def sign_in():
+        world["public"].initiate_auth(ClientId=world["client_id"], AuthFlow="USER_PASSWORD_AUTH",
+                                      AuthParameters={"USERNAME": "bob", "PASSWORD": PASSWORD})
+
+    sign_in()
+    assert cache_reads(sign_in) == 1
+    assert cache_reads(lambda: srp_sign_in(world)) == 2  # the challenge and the answer, one each
 
 
 def test_srp_sign_in_both_calls(world):

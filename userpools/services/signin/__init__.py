@@ -12,7 +12,7 @@ from userpools.domain import client_auth
 from userpools.models import UserPool, UserPoolClient
 from userpools.services import lookup
 from userpools.services.pools import get_pool
-from userpools.services.signin import challenges, custom_auth, flows, srp_flow
+from userpools.services.signin import challenges, custom_auth, flows, srp_flow, throttle
 from userpools.services.signin.attempt import Attempt, Flow
 
 __all__ = ["hosted_respond", "hosted_sign_in", "initiate_auth", "respond_to_auth_challenge"]
@@ -63,6 +63,7 @@ def _pool_and_client(params: dict, *, admin: bool) -> tuple[UserPool, UserPoolCl
 
 def initiate_auth(params: dict, *, admin: bool, source_ip: str | None) -> dict:
     """InitiateAuth / AdminInitiateAuth: the response members (challenge or AuthenticationResult)."""
+    throttle.read_ahead(None if admin else source_ip)
     pool, client = _pool_and_client(params, admin=admin)
     name = params["AuthFlow"]
     if name not in (_PUBLIC_ONLY if admin else _ADMIN_ONLY):  # accepted by this API, implemented or not
@@ -77,6 +78,7 @@ def initiate_auth(params: dict, *, admin: bool, source_ip: str | None) -> dict:
 
 def respond_to_auth_challenge(params: dict, *, admin: bool, source_ip: str | None) -> dict:
     """RespondToAuthChallenge / AdminRespondToAuthChallenge."""
+    throttle.read_ahead(None if admin else source_ip)
     pool, client = _pool_and_client(params, admin=admin)
     name = params["ChallengeName"]
     attempt = Attempt(pool=pool, client=client, parameters=params.get("ChallengeResponses") or {}, admin=admin,
