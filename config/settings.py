@@ -99,6 +99,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.request_context.request_context",  # a request id for logs and x-amzn-RequestId, the start time for metrics
     "triggers.records.flush_after_view",  # runs once every layer below is done
+    "core.generation.answer_once_changes_settled",  # a change answers once every process sees it
     "django.middleware.security.SecurityMiddleware",
     "awsapi.fronts.root.straight_to_endpoint",  # `/` (the AWS endpoint) needs none of the layers below
     "whitenoise.middleware.WhiteNoiseMiddleware",  # the admin's and Swagger UI's static files, under the production server too
@@ -163,6 +164,9 @@ REDIS_CONNECT_TIMEOUT_SECONDS = float(env_str("REDIS_CONNECT_TIMEOUT_SECONDS", "
 REDIS_SOCKET_TIMEOUT_SECONDS = float(env_str("REDIS_SOCKET_TIMEOUT_SECONDS", "2"))
 # After a Redis error a process treats the cache as down this long before trying it again.
 REDIS_RETRY_AFTER_SECONDS = float(env_str("REDIS_RETRY_AFTER_SECONDS", "2"))
+# How long a web worker reuses the cache generations it read (core/generation.py); a change to a
+# pool, app client, signing key or IAM entity waits as long before it returns. 0: read per request.
+GENERATION_REUSE_MS = env_int("GENERATION_REUSE_MS", 20)
 _REDIS_SOCKET_OPTIONS = {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS, "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS}
 if REDIS_URL:
     # core.cache answers a Redis fault as InternalErrorException (HTTP 500) instead of a traceback.

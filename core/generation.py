@@ -8,35 +8,54 @@ value read before the commit can never outlive it. A `ProcessCache` holds the va
 dictionary that is never filled from a transaction's own uncommitted change.
 
 While the shared cache is down (Redis unreachable), every read of a token gives a fresh one that
-matches nothing, so each call reads the database: slower, never stale. Within one HTTP request the
-tokens are read once, all together (one round trip to the shared cache, however many caches the
-request consults): `connect_request_signals` turns that memo on for each request. Outside requests
-(workers, commands, tests) every read goes to the cache. A call that knows early which other key
-it will read (a sign-in's failure count per address) can have it fetched in that same round trip
-(`read_along`, then `value_read_along`).
+matches nothing, so each call reads the database: slower, never stale. Outside requests (workers,
+commands, tests) every read goes to the cache.
+
+In requests (`connect_request_signals`) the tokens are read all together, in one round trip
+however many caches a request consults, and a thread reuses what it read for the next
+GENERATION_REUSE_MS milliseconds: most requests then make no round trip for them at all. So that
+no request starting after a change has returned can see what the change replaced, the change
+waits that long after its commit's bump before it answers (`answer_once_changes_settled`, a
+middleware; outside requests the bump itself waits): by then every process's earlier read has
+expired. A request running while a change is made may see either side of it, as before.
+
+A call that knows early which other key it will read (a sign-in's failure count per address) can
+have it fetched in the same round trip when the tokens are read (`read_along`, then
+`value_read_along`).
 """
 from __future__ import annotations
 
 import pickle
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 T = TypeVar("T")
 _local = threading.local()
-_keys: list[str] = []  # of every Generation, read together once per request
+_keys: list[str] = []  # of every Generation, read together
 _UNAVAILABLE = "unavailable:"  # a token read while the shared cache was down: it matches nothing
 _NOT_READ = object()
 
 
+def _reuse_seconds() -> float:
+    return settings.GENERATION_REUSE_MS / 1000
+
+
 def _request_started(**_: Any) -> None:
-    _local.memo = {}
+    kept: dict[str, str] | None = getattr(_local, "kept", None)
+    expired = time.monotonic() >= getattr(_local, "read_at", 0.0) + _reuse_seconds()
+    if kept is None or expired or any(token.startswith(_UNAVAILABLE) for token in kept.values()):
+        kept = _local.kept = {}  # read again at the request's first use
+    _local.memo = kept
     _local.along = {}
+    _local.answer_after = None
 
 
 def _request_finished(**_: Any) -> None:
@@ -45,7 +64,7 @@ def _request_finished(**_: Any) -> None:
 
 
 def connect_request_signals() -> None:
-    """Read the generations once per request (call from an AppConfig.ready())."""
+    """Read the generations at most once per request, and reuse them (call from an AppConfig.ready())."""
     from django.core.signals import request_finished, request_started
 
     request_started.connect(_request_started, dispatch_uid="core-generation-request-started")
@@ -101,6 +120,7 @@ class Generation:
         if memo is not None:
             if not memo:
                 along = getattr(_local, "along", None) or {}
+                _local.read_at = time.monotonic()  # before the read: what it finds is that old at most
                 found = cache.get_many([*_keys, *along])
                 memo.update((key, found[key]) for key in _keys if key in found)
                 along.update((key, found.get(key)) for key in along)
@@ -131,11 +151,13 @@ class Generation:
             transaction.on_commit(self._bump_committed)
         else:
             _uncommitted().clear()
+            _outlast_reuse()
 
     def _bump_committed(self) -> None:
         token = uuid.uuid4().hex
         cache.set(self.key, token, None)
         self._remember(token)
+        _outlast_reuse()
 
     def may_store(self, token: str) -> bool:
         """Whether a value read now may be kept under `token`: not when this thread's own
@@ -145,6 +167,33 @@ class Generation:
         if not transaction.get_connection().in_atomic_block:
             return True
         return token not in _uncommitted()
+
+
+def _outlast_reuse() -> None:
+    """Wait until every token another process read before the bump has expired (see the module
+    doc): in a request, before it answers (however many bumps it made); elsewhere, now."""
+    seconds = _reuse_seconds()
+    if seconds <= 0:
+        return
+    if _memo() is not None:
+        _local.answer_after = time.monotonic() + seconds
+    else:
+        time.sleep(seconds)
+
+
+def answer_once_changes_settled(get_response: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Middleware: a request that bumped a generation answers only once the tokens every other
+    process read before the bump have expired."""
+
+    def middleware(request: Any) -> Any:
+        response = get_response(request)
+        answer_after = getattr(_local, "answer_after", None)
+        if answer_after is not None:
+            _local.answer_after = None
+            time.sleep(max(0.0, answer_after - time.monotonic()))
+        return response
+
+    return middleware
 
 
 class ProcessCache(Generic[T]):

@@ -16,6 +16,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 # Suites share the cache; only the throttle's own tests should ever meet the per-IP limit.
 SIGN_IN_IP_FAILURE_LIMIT = 10_000
+# Fixtures change pools and IAM entities thousands of times, and each change outside a request waits
+# out the window (core/generation.py); its own tests set the window they need.
+GENERATION_REUSE_MS = 2
 # Without Redis the suite keeps a local-memory cache: it runs in one process, and the shared
 # database cache (config/settings.py) has a connection of its own that test transactions
 # cannot roll back. Tests of several processes start real servers with the real settings.
