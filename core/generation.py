@@ -123,7 +123,8 @@ class Generation:
                 _local.read_at = time.monotonic()  # before the read: what it finds is that old at most
                 found = cache.get_many([*_keys, *along])
                 memo.update((key, found[key]) for key in _keys if key in found)
-                along.update((key, found.get(key)) for key in along)
+                for key in along:
+                    along[key] = found.get(key)
             token = memo.get(self.key)
             if token is not None:
                 return token

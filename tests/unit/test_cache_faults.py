@@ -5,8 +5,16 @@ import time
 
 import pytest
 
+from core import cache as core_cache
 from core.cache import UNAVAILABLE, FailFastRedisCache
 from core.errors import InternalErrorException
+
+
+@pytest.fixture(autouse=True)
+def redis_taken_for_up_again():
+    """The failure below makes this process take Redis for down (core.cache): not the tests after it."""
+    yield
+    core_cache._down_until = 0.0
 
 
 @pytest.mark.parametrize("operation", [

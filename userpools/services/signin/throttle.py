@@ -34,9 +34,9 @@ def _key(source_ip: str) -> str:
 
 
 def read_ahead(source_ip: str | None) -> None:
-    """Fetch the address's failure count with the request's first read of the shared cache
-    (core.generation.read_along), so that `refuse_if_throttled` costs no round trip of its own.
-    Call before the call's pool or client is looked up."""
+    """Fetch the address's failure count with the cache generations, when this request reads them
+    (core.generation.read_along; a worker reuses them for a few milliseconds otherwise), so that
+    `refuse_if_throttled` costs no round trip of its own. Call before the pool or client is looked up."""
     if source_ip:
         generation.read_along(_key(source_ip))
 
