@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from audit import errors
+from audit import errors, write_behind
 from audit.identity import admin_site_identity, identity_of, is_read_only
 from audit.models import Event
 from audit.resources import resources_of
@@ -25,11 +25,12 @@ _TOKEN_SALT = "audit.lookup-events"
 
 
 def store(record: CallRecord) -> Event:
-    """Write one call as an event, in the caller's transaction.
+    """Write one call as an event: in the caller's transaction when there is one, else (a read,
+    a sign-in, a refusal: nothing commits with it) queued for the process's writer (write_behind).
 
-    A failed insert propagates, so the pipeline fails (and rolls back) a change it could not
-    record. Only a refusal written inside a transaction takes a savepoint (two more round trips),
-    so its failed insert does not poison that transaction.
+    A failed insert in a transaction propagates, so the pipeline fails (and rolls back) a change
+    it could not record. Only a refusal written inside a transaction takes a savepoint (two more
+    round trips), so its failed insert does not poison that transaction.
     """
     if record.admin_account:
         who = admin_site_identity(record.admin_account, settings.ACCOUNT_ID)
@@ -61,7 +62,9 @@ def store(record: CallRecord) -> Event:
         request_id=record.request_id,
         additional_event_data=record.additional_event_data,
     )
-    if record.error_code and connection.in_atomic_block:
+    if not connection.in_atomic_block and write_behind.enabled():
+        write_behind.writer.add(event)  # it commits with nothing else: written within a window
+    elif record.error_code and connection.in_atomic_block:
         with transaction.atomic():  # a refusal's failed insert must not poison the caller's transaction
             event.insert()
     else:  # a success's record fails with its change; outside a transaction the insert is its own
@@ -139,7 +142,9 @@ def make_lookup(attributes: list[dict], start: datetime | None, end: datetime | 
 
 
 def lookup(query: Lookup, next_token: str | None) -> Page:
-    """Newest first, keyset-paginated on (event_time, event_id): O(page) per call at any size."""
+    """Newest first, keyset-paginated on (event_time, event_id): O(page) per call at any size.
+    Every call that returned before this one is in it (write_behind.settle)."""
+    write_behind.settle()
     events: QuerySet[Event] = Event.objects.all()
     if query.attribute is not None:
         key, value = query.attribute

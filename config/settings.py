@@ -60,6 +60,9 @@ CODE_GUESS_LOCKOUT_SECONDS = env_int("CODE_GUESS_LOCKOUT_SECONDS", 900)
 HIDDEN_USER_MIN_RESPONSE_MS = env_int("HIDDEN_USER_MIN_RESPONSE_MS", 150)
 # How long the audit trail keeps events (`manage.py pruneaudit` deletes older ones).
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 90)
+# A record no change commits with (a read's, a sign-in's, a refusal's) is queued and written by the
+# process's writer thread, batched, within this window (audit/write_behind.py). 0: one INSERT per call.
+AUDIT_WRITE_BEHIND_MS = env_int("AUDIT_WRITE_BEHIND_MS", 20)
 # How far a SigV4 X-Amz-Date may be from our clock.
 SIGV4_MAX_SKEW_SECONDS = env_int("SIGV4_MAX_SKEW_SECONDS", 15 * 60)
 # How far a user-pool token's iat/nbf may lie ahead of our clock, and its exp beyond the

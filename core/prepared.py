@@ -63,6 +63,20 @@ class Columns(Generic[M]):
     def insert(self, instance: M) -> None:
         """Write `instance` as a new row: the values `save()` would write (auto_now_add included),
         without signals, and without reading back an auto-increment key."""
+        values = self._values(instance)
+        with statement_cursor(self.alias) as cursor:
+            cursor.execute(self.insert_sql, values)
+        instance._state.adding, instance._state.db = False, self.alias
+
+    def insert_many(self, instances: Sequence[M]) -> None:
+        """`insert` for each of `instances`, by one executemany (psycopg pipelines the rows)."""
+        rows = [self._values(instance) for instance in instances]
+        with statement_cursor(self.alias) as cursor:
+            cursor.executemany(self.insert_sql, rows)
+        for instance in instances:
+            instance._state.adding, instance._state.db = False, self.alias
+
+    def _values(self, instance: M) -> list[Any]:
         connection = connections[self.alias]
         values = []
         for field, plain in zip(self._written, self._plain, strict=True):
@@ -70,9 +84,7 @@ class Columns(Generic[M]):
             if not plain or type(value) not in _PASSED_AS_IS:
                 value = field.get_db_prep_save(field.pre_save(instance, True), connection)
             values.append(value)
-        with statement_cursor(self.alias) as cursor:
-            cursor.execute(self.insert_sql, values)
-        instance._state.adding, instance._state.db = False, self.alias
+        return values
 
 
 def statement_cursor(alias: str) -> Any:
@@ -93,3 +105,10 @@ def insert(instance: models.Model) -> None:
     """Write a new `instance` by its model's prepared INSERT, on the database it is written to."""
     model: Any = type(instance)  # `Any`: mypy's view of type(...) is not Hashable, as functools.cache needs
     columns(model, router.db_for_write(model)).insert(instance)
+
+
+def insert_many(instances: Sequence[models.Model]) -> None:
+    """`insert` for new instances of one model, in one executemany."""
+    if instances:
+        model: Any = type(instances[0])
+        columns(model, router.db_for_write(model)).insert_many(instances)

@@ -19,6 +19,9 @@ SIGN_IN_IP_FAILURE_LIMIT = 10_000
 # Fixtures change pools and IAM entities thousands of times, and each change outside a request waits
 # out the window (core/generation.py); its own tests set the window they need.
 GENERATION_REUSE_MS = 2
+# Tests read the trail right after a call, in transactions the writer thread cannot see; the
+# write-behind's own tests (tests/audit/test_write_behind.py) turn it on.
+AUDIT_WRITE_BEHIND_MS = 0
 # Without Redis the suite keeps a local-memory cache: it runs in one process, and the shared
 # database cache (config/settings.py) has a connection of its own that test transactions
 # cannot roll back. Tests of several processes start real servers with the real settings.
