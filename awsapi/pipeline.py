@@ -26,7 +26,7 @@ their record is written right after the handler returns or fails. So do those it
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -60,12 +60,13 @@ class SignedRequest:
 
     @classmethod
     def of(cls, request: HttpRequest) -> SignedRequest:
+        headers = lowercase_headers(request.META)
         return cls(
-            authorization=request.headers.get("Authorization"),
+            authorization=headers.get("authorization"),
             method=request.method or "POST",
             path=request.path,
             query_string=request.META.get("QUERY_STRING", ""),
-            headers={name.lower(): value for name, value in request.headers.items()},
+            headers=headers,
             body=request.body,
         )
 
@@ -93,13 +94,28 @@ class Caller:
     def of(cls, request: HttpRequest) -> Caller:
         signed = SignedRequest.of(request)
         return cls(
-            source_ip=client_ip(request.META), signed=signed, access_key_id=signed.access_key_id, user_agent=user_agent(request)
+            source_ip=client_ip(request.META), signed=signed, access_key_id=signed.access_key_id, user_agent=signed.headers.get("user-agent")
         )
 
 
 def user_agent(request: HttpRequest) -> str | None:
     """The HTTP User-Agent, as the audit trail's `userAgent`."""
-    return request.headers.get("User-Agent")
+    return request.META.get("HTTP_USER_AGENT")
+
+
+def lowercase_headers(meta: Mapping[str, str]) -> dict[str, str]:
+    """The request's headers by lower-case name, read from the WSGI environ in one pass (what
+    `request.headers` holds, without building that case-insensitive mapping on every call)."""
+    headers = {}
+    for key, value in meta.items():
+        if key.startswith("HTTP_"):
+            headers[key[5:].replace("_", "-").lower()] = value
+        elif key in _UNPREFIXED_HEADERS:
+            headers[_UNPREFIXED_HEADERS[key]] = value
+    return headers
+
+
+_UNPREFIXED_HEADERS = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
 
 
 def run(op: Operation, members: dict | Callable[[], dict], caller: Caller) -> dict:

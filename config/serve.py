@@ -1,9 +1,9 @@
 """The web server for `make run` and production: `python -m config.serve`.
 
 granian (HTTP in Rust, with keep-alive) runs Django's WSGI app in worker processes. Each worker
-calls Django from one thread, so it serves one request at a time and holds at most one database
-connection (two without Redis: the shared cache's), kept for DB_CONN_MAX_AGE and health-checked
-before reuse. The HTTP side costs ~0.2 ms less CPU per request than gunicorn's sync workers
+calls Django from one thread, so it serves one request at a time and holds at most two database
+connections, its requests' and its audit writer's (three without Redis: the shared cache's), kept
+for DB_CONN_MAX_AGE and health-checked before reuse. The HTTP side costs ~0.2 ms less CPU per request than gunicorn's sync workers
 (bench/README.md). The worker count follows the CPUs (WEB_CONCURRENCY overrides it); a worker
 that dies is started again, and one held by a request for longer than WEB_REQUEST_TIMEOUT_SECONDS
 ends itself (core/watchdog.py). Each worker keeps its Prometheus values in files under

@@ -29,12 +29,12 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     except errors.ServiceError as exc:
         return render_error(exc)
     except Exception:  # our own fault: log it, never show a traceback
-        log.exception("Unhandled error in %s", request.headers.get("X-Amz-Target"))
+        log.exception("Unhandled error in %s", request.META.get("HTTP_X_AMZ_TARGET"))
         return render_error(errors.InternalErrorException())
 
 
 def dispatch(request: HttpRequest) -> dict:
-    target = request.headers.get("X-Amz-Target", "")
+    target = request.META.get("HTTP_X_AMZ_TARGET", "")
     prefix, _, name = target.rpartition(".")  # prefixes may hold dots (com.amazonaws.cloudtrail...)
     op = registry.find(prefix, name)
     if op is None:

@@ -47,7 +47,7 @@ def endpoint(request: HttpRequest) -> HttpResponse:
 
 def _service(request: HttpRequest) -> AwsService:
     """The service the credential scope names; unsigned calls can only mean STS."""
-    header = request.headers.get("Authorization")
+    header = request.META.get("HTTP_AUTHORIZATION")
     action = request.POST.get("Action", "")
     if not header:
         service = registry.REGISTRY.service_for_signing_name("sts")
