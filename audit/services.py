@@ -62,12 +62,15 @@ def store(record: CallRecord) -> Event:
         request_id=record.request_id,
         additional_event_data=record.additional_event_data,
     )
-    if not connection.in_atomic_block and write_behind.enabled():
-        write_behind.writer.add(event)  # it commits with nothing else: written within a window
-    elif record.error_code and connection.in_atomic_block:
+    if not connection.in_atomic_block:
+        if write_behind.enabled():
+            write_behind.writer.add(event)  # it commits with nothing else: written within a window
+        else:
+            event.insert()
+    elif record.error_code:
         with transaction.atomic():  # a refusal's failed insert must not poison the caller's transaction
             event.insert()
-    else:  # a success's record fails with its change; outside a transaction the insert is its own
+    else:  # a success's record fails with its change
         event.insert()
     return event
 

@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import statistics
-import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -29,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare  # noqa: E402
 import servers  # noqa: E402
 
+SECRET_KEY = "ab-bench-secret-key-not-for-production-0000000000"
 OPERATIONS = [
     ("USER_PASSWORD_AUTH", compare.Side.sign_in),  # first: the later rows use its tokens
     ("REFRESH_TOKEN_AUTH", compare.Side.refresh),
@@ -49,23 +47,6 @@ def _own_urls(name: str, redis_db: int) -> tuple[str, str]:
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, "", "")), urlunsplit((redis.scheme, redis.netloc, f"/{redis_db}", "", ""))
 
 
-@contextmanager
-def served(checkout: Path, port: int, workers: int, database: str, redis: str) -> Iterator[subprocess.Popen]:
-    """`checkout` migrated, bootstrapped and served by its own config/serve.py."""
-    env = dict(servers.our_env(port), DATABASE_URL=database, REDIS_URL=redis)
-    python = str(servers.BIN / "python")
-    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=checkout, env=env, check=True)
-    subprocess.run([python, "manage.py", "bootstrap"], cwd=checkout, env=env, check=True, stdout=subprocess.DEVNULL)
-    env.update(WEB_CONCURRENCY=str(workers), WEB_LOG_LEVEL="warning")
-    process = subprocess.Popen([python, "-m", "config.serve"], cwd=checkout, env=env)
-    try:
-        servers._wait_until_up(f"http://127.0.0.1:{port}/", process)
-        yield process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(30)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("before", type=Path, help="the other checkout (its .venv may be a link to this one's)")
@@ -81,7 +62,10 @@ def main() -> None:
         sides = []
         for offset, (label, checkout) in enumerate((("before", args.before.resolve()), ("after", servers.ROOT))):
             port = args.port + offset
-            process = stack.enter_context(served(checkout, port, args.workers, *_own_urls(f"ab_{label}", 11 + offset)))
+            database, redis = _own_urls(f"ab_{label}", 11 + offset)
+            # One SECRET_KEY for both: each checkout's var/ has its own, and a database kept from an
+            # earlier run with another checkout holds secrets only the key of that run decrypts.
+            process = stack.enter_context(servers.ours(port, args.workers, checkout, DATABASE_URL=database, REDIS_URL=redis, SECRET_KEY=SECRET_KEY))
             env = servers.our_env(port)
             key = (env["ROOT_ACCESS_KEY_ID"], env["ROOT_SECRET_ACCESS_KEY"])
             sides.append((label, compare.Side(f"http://127.0.0.1:{port}", key, process.pid, args.requests, args.threads)))

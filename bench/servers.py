@@ -75,14 +75,15 @@ def our_env(port: int) -> dict[str, str]:
 
 
 @contextmanager
-def ours(port: int, workers: int):
-    """The web server serving this checkout as `make run` does (migrated and bootstrapped first)."""
-    env = our_env(port)
+def ours(port: int, workers: int, checkout: Path = ROOT, **settings: str):
+    """The web server serving `checkout` (this one unless named) as `make run` does (migrated and
+    bootstrapped first), with `settings` over the environment's (DATABASE_URL=..., say)."""
+    env = dict(our_env(port), **settings)
     python = str(BIN / "python")
-    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([python, "manage.py", "bootstrap"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=checkout, env=env, check=True)
+    subprocess.run([python, "manage.py", "bootstrap"], cwd=checkout, env=env, check=True, stdout=subprocess.DEVNULL)
     env.update(WEB_CONCURRENCY=str(workers), WEB_LOG_LEVEL="warning")
-    process = subprocess.Popen([python, "-m", "config.serve"], cwd=ROOT, env=env)
+    process = subprocess.Popen([python, "-m", "config.serve"], cwd=checkout, env=env)
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/", process)
         yield process
