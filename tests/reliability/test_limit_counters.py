@@ -2,6 +2,7 @@
 cache increment in place; with any other backend (a database cache reads then writes) the counts
 are database rows bumped by an UPDATE, so concurrent requests lose none."""
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +14,12 @@ from userpools.models import LimitCounter
 from userpools.services import limits
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def one_window(monkeypatch):
+    """The clock stands still: a run that crossed a window's edge would count in two windows."""
+    monkeypatch.setattr(limits, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))
 
 
 @pytest.fixture
