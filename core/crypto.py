@@ -24,8 +24,15 @@ def encrypt(plaintext: str) -> str:
 
 
 def decrypt(ciphertext: str) -> str:
+    return _decrypted(settings.ENCRYPTION_KEY, ciphertext)
+
+
+@functools.lru_cache(maxsize=512)
+def _decrypted(key_material: str, ciphertext: str) -> str:
+    """Memoized: a ciphertext always opens to the same text, and the keys that sign every call (an
+    access key's secret, an app client's) are read from cached rows on every request."""
     try:
-        return _fernet(settings.ENCRYPTION_KEY).decrypt(ciphertext.encode()).decode()
+        return _fernet(key_material).decrypt(ciphertext.encode()).decode()
     except InvalidToken:
         raise RuntimeError("A stored secret cannot be decrypted: was ENCRYPTION_KEY/SECRET_KEY changed?") from None
 

@@ -4,6 +4,7 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-re
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -12,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, quote
 
 ALGORITHM = "AWS4-HMAC-SHA256"
+_AMZ_DATE = re.compile(r"[0-9]{8}T[0-9]{6}Z", re.ASCII)
 _AUTH_PART = re.compile(r"\s*(Credential|SignedHeaders|Signature)\s*=\s*([^,\s]*)\s*")
 
 
@@ -171,7 +173,9 @@ def canonical_request(
     )
 
 
+@functools.lru_cache(maxsize=256)
 def signing_key(secret: str, date: str, region: str, service: str) -> bytes:
+    """Memoized: a key signs with the same derived key all day (four HMACs saved per call)."""
     key = _hmac(f"AWS4{secret}".encode(), date)
     key = _hmac(key, region)
     key = _hmac(key, service)
@@ -191,7 +195,10 @@ def parse_amz_date(value: str | None) -> datetime:
     if not value:
         raise SignatureError("incomplete", "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
     try:
-        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        if not _AMZ_DATE.fullmatch(value):
+            raise ValueError(value)
+        return datetime(int(value[:4]), int(value[4:6]), int(value[6:8]),  # strptime costs ~5x this
+                        int(value[9:11]), int(value[11:13]), int(value[13:15]), tzinfo=UTC)
     except ValueError:
         raise SignatureError("incomplete", f"X-Amz-Date must be in ISO 8601 basic format, got '{value}'.") from None
 

@@ -134,3 +134,14 @@ def test_canonical_uri_is_botocores():
 def test_a_signature_for_another_path_still_fails():
     with pytest.raises(sigv4.SignatureError):
         _verify(_botocore_signed(path="/api/v1/users/dave@example.com"), path="/api/v1/users/eve@example.com")
+
+
+@pytest.mark.parametrize("value", ["20150830T123600", "2015-08-30T12:36:00Z", "20151330T123600Z", "20150830T246000Z", "２0150830T123600Z", ""])
+def test_amz_date_must_be_iso8601_basic(value):
+    with pytest.raises(sigv4.SignatureError) as excinfo:
+        sigv4.parse_amz_date(value)
+    assert excinfo.value.kind == "incomplete"
+
+
+def test_amz_date_parses_to_utc():
+    assert sigv4.parse_amz_date("20150830T123600Z") == datetime(2015, 8, 30, 12, 36, tzinfo=UTC)
