@@ -21,12 +21,30 @@ _signing_keys: ProcessCache[SigningKey] = ProcessCache(GENERATION, copies=False)
 
 def pool(pool_id: str) -> UserPool | None:
     """The pool (a private copy the caller may change), or None."""
-    return _pools.get(pool_id, lambda: UserPool.objects.filter(pk=pool_id).first())
+    return _pools.get(pool_id, lambda: _load_pool(pool_id))
+
+
+def pool_to_read(pool_id: str) -> UserPool | None:
+    """The pool shared by this process's readers (never to be changed: changes lock a row of their own), or None."""
+    return _pools.get_shared(pool_id, lambda: _load_pool(pool_id))
 
 
 def client(client_id: str) -> UserPoolClient | None:
     """The app client with its pool loaded (a private copy), or None."""
-    return _clients.get(client_id, lambda: UserPoolClient.objects.select_related("pool").filter(client_id=client_id).first())
+    return _clients.get(client_id, lambda: _load_client(client_id))
+
+
+def client_to_read(client_id: str) -> UserPoolClient | None:
+    """The app client with its pool, shared by this process's readers (never to be changed), or None."""
+    return _clients.get_shared(client_id, lambda: _load_client(client_id))
+
+
+def _load_pool(pool_id: str) -> UserPool | None:
+    return UserPool.objects.filter(pk=pool_id).first()
+
+
+def _load_client(client_id: str) -> UserPoolClient | None:
+    return UserPoolClient.objects.select_related("pool").filter(client_id=client_id).first()
 
 
 def current_signing_key(pool_id: str) -> SigningKey | None:

@@ -6,9 +6,10 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
+from core.errors import ResourceNotFoundException
 from userpools import config_cache
 from userpools.models import UserPool
-from userpools.services.pools import get_pool
+from userpools.services.pools import get_pool, get_pool_to_read
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,3 +51,22 @@ def test_callers_get_copies(pool):
     mine.name = "scribbled"
     assert get_pool(pool.pk).name == "before"
     assert get_pool(pool.pk).config.get("Policies") != {"changed": True}
+
+
+def test_readers_share_one_copy_that_follows_changes(pool):
+    shared = get_pool_to_read(pool.pk)
+    assert get_pool_to_read(pool.pk) is shared  # no copy per read
+    assert get_pool(pool.pk) is not shared  # a caller that may change it gets its own
+    pool.name = "renamed"
+    pool.save()
+    assert get_pool_to_read(pool.pk).name == "renamed"
+    assert shared.name == "before"  # the old copy was replaced, not changed under a reader
+
+
+def test_a_miss_hands_the_loaded_value_to_readers_only(pool):
+    config_cache._pools.clear()  # noqa: SLF001
+    mine = get_pool(pool.pk)  # loaded on a miss: a copy all the same
+    mine.name = "scribbled"
+    assert get_pool_to_read(pool.pk).name == "before"
+    with pytest.raises(ResourceNotFoundException):
+        get_pool_to_read("us-east-1_Missing")

@@ -46,8 +46,16 @@ _SET_BY_MFA_CONFIG = ("SmsMfaConfiguration", "SoftwareTokenMfaConfiguration", "E
 
 
 def get_pool(pool_id: str) -> UserPool:
-    """A user pool by id, or ResourceNotFoundException."""
-    pool = config_cache.pool(pool_id)
+    """A user pool by id (a private copy), or ResourceNotFoundException."""
+    return _found(pool_id, config_cache.pool(pool_id))
+
+
+def get_pool_to_read(pool_id: str) -> UserPool:
+    """`get_pool` for a read that changes nothing: the process's shared copy, never to be changed."""
+    return _found(pool_id, config_cache.pool_to_read(pool_id))
+
+
+def _found(pool_id: str, pool: UserPool | None) -> UserPool:
     if pool is None:
         raise ResourceNotFoundException(f"User pool {pool_id} does not exist.")
     return pool

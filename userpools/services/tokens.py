@@ -221,7 +221,7 @@ def _issuing_client(claims: dict[str, Any], pool_id: str, token_use: str) -> Use
     client_id = claims.get("client_id" if token_use == "access" else "aud")
     if not isinstance(client_id, str):
         return None
-    client = config_cache.client(client_id)
+    client = config_cache.client_to_read(client_id)  # bearers only read it (and its pool)
     return client if client is not None and client.pool_id == pool_id else None
 
 

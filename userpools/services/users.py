@@ -31,7 +31,7 @@ from userpools.services import (
     tokens,
 )
 from userpools.services.listing import list_users  # noqa: F401  (part of this module's interface)
-from userpools.services.pools import get_pool
+from userpools.services.pools import get_pool, get_pool_to_read
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _PHONE = re.compile(r"\+[0-9]+")
@@ -49,7 +49,7 @@ def _kind_of(value: str) -> str | None:
 
 def get_user(pool_id: str, username: str) -> User:
     """AdminGetUser's user (UserNotFoundException when there is none)."""
-    return lookup.require_user(get_pool(pool_id), username, with_attributes=True)  # describe_user reads them
+    return lookup.require_user(get_pool_to_read(pool_id), username, with_attributes=True)  # describe_user reads them
 
 
 def _touch(user: User) -> None:
