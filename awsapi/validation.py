@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 import math
+import re
+import warnings
 from typing import Any
 
 import regex
@@ -109,7 +111,7 @@ def _value(shape, value: Any, path: str, problems: list[str]) -> None:
                 f"{_show(shape, value)} at '{path}' failed to satisfy constraint: "
                 f"Member must satisfy regular expression pattern: {pattern}"
             )
-        elif _FORBIDDEN_CHARS.search(value):
+        elif _has_forbidden_chars(value):
             problems.append(
                 f"{_show(shape, value)} at '{path}' failed to satisfy constraint: "
                 "Member must not contain NUL or unpaired surrogate characters"
@@ -142,8 +144,20 @@ def _bounds(shape, value: Any, size: int, path: str, problems: list[str], what: 
         problems.append(f"{_show(shape, value)} at '{path}' failed to satisfy constraint: Member must {what} less than or equal to {meta['max']}")
 
 
+def _has_forbidden_chars(value: str) -> bool:
+    return "\x00" in value if value.isascii() else _FORBIDDEN_CHARS.search(value) is not None
+
+
 @functools.lru_cache(maxsize=1024)
 def _compiled(pattern: str):
+    """The pattern compiled by `re` where it can be (~5x faster on a kilobyte token), else by
+    `regex`, which knows the \\p{...} classes of the models' Java patterns."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # "possible nested set": read as `regex` V0 reads it
+            return re.compile(pattern)
+    except re.error:
+        pass
     try:
         return regex.compile(pattern)
     except regex.error:
