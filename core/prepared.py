@@ -23,10 +23,12 @@ class Columns(Generic[M]):
     """A model's concrete columns on one database: as a SELECT list, as an INSERT, and the
     instance a row of them makes."""
 
-    def __init__(self, model: type[M], alias: str):
+    def __init__(self, model: type[M], alias: str, only: tuple[str, ...] | None = None):
         connection = connections[alias]
         quote = connection.ops.quote_name
         fields = model._meta.concrete_fields
+        if only is not None:  # a SELECT list of these fields only: its instances defer the others (no INSERT)
+            fields = [field for field in fields if field.attname in only or field.name in only]
         self.model, self.alias, self.width = model, alias, len(fields)
         self.table = quote(model._meta.db_table)
         self.select_list = ", ".join(f"{self.table}.{quote(field.column)}" for field in fields)
@@ -49,10 +51,11 @@ class Columns(Generic[M]):
         """A column of this model's table, qualified and quoted."""
         return f"{self.table}.{connections[self.alias].ops.quote_name(self.model._meta.get_field(name).column)}"
 
-    def instance(self, row: Sequence[Any]) -> M:
-        """The instance made from the first `width` values of `row` (the SELECT list's)."""
+    def instance(self, row: Sequence[Any], connection: Any = None) -> M:
+        """The instance made from the first `width` values of `row` (the SELECT list's);
+        `connection`, this alias's, saves looking it up again for each row of many."""
         values = list(row[: self.width])
-        connection = connections[self.alias]
+        connection = connection or connections[self.alias]
         for position, column, converters in self._converters:
             value = values[position]
             for converter in converters:
@@ -96,9 +99,9 @@ def statement_cursor(alias: str) -> Any:
 
 
 @cache
-def columns(model: type[M], alias: str) -> Columns[M]:
-    """The model's `Columns` on that database, made once."""
-    return Columns(model, alias)
+def columns(model: type[M], alias: str, only: tuple[str, ...] | None = None) -> Columns[M]:
+    """The model's `Columns` on that database (or some of them: `only`), made once."""
+    return Columns(model, alias, only)
 
 
 def insert(instance: models.Model) -> None:

@@ -1,6 +1,6 @@
 """Hand-written SQL for the reads of the hottest calls: a user by token or by name (GetUser,
-AdminGetUser, sign-in) with its attributes, the attributes of a page of users, a refresh token's
-row, a user's groups.
+AdminGetUser, sign-in) with its attributes, a page of users (unfiltered ListUsers) with theirs,
+the attributes of a page of users, a refresh token's row, a user's groups.
 
 Each statement is made once per database from the models' metadata (core.prepared), so it follows
 their columns. A user comes with its attributes in the same statement, aggregated as JSON (one
@@ -89,6 +89,15 @@ def _attributes_of_users_sql(alias: str, count: int) -> str:
 
 
 @cache
+def _page_sql(alias: str, listed: tuple[str, ...], after: bool) -> str:
+    """A page of a pool's users in id order, their listed fields and attributes (ListUsers unfiltered)."""
+    users = columns(User, alias, listed)
+    where = f"WHERE {users.column('pool')} = %s" + (f" AND {users.column('id')} > %s" if after else "")
+    return (f"SELECT {users.select_list}, {_attributes_of_user(alias)} FROM {users.table} {where} "
+            f"ORDER BY {users.column('id')} LIMIT %s")
+
+
+@cache
 def _groups_sql(alias: str) -> str:
     groups, memberships = columns(Group, alias), columns(GroupMembership, alias)
     return (f"SELECT {groups.column('name')}, {groups.column('role_arn')}, {groups.column('precedence')} "
@@ -119,6 +128,23 @@ def read_attributes(users: list[User]) -> None:
             rows[user_id].append(tuple(row))
     for user in users:
         user.remember_attributes(rows[user.pk])
+
+
+def users_page(pool_id: str, listed: tuple[str, ...], after_id: int | None, count: int) -> list[User]:
+    """Up to `count` of the pool's users after `after_id` in id order, with only the `listed`
+    fields (the others load on access) and their attributes read: one statement."""
+    alias = router.db_for_read(User)
+    params = [pool_id, *([] if after_id is None else [after_id]), count]
+    with statement_cursor(alias) as cursor:
+        cursor.execute(_page_sql(alias, listed, after_id is not None), params)
+        rows = cursor.fetchall()
+    made, connection = columns(User, alias, listed), connections[alias]
+    users = []
+    for row in rows:
+        user = made.instance(row, connection)
+        user.remember_attributes(_json_rows(row[made.width]))
+        users.append(user)
+    return users
 
 
 def _user(alias: str, by: str, params: list, *, with_refresh_state: bool = False, with_attributes: bool = True) -> User | None:

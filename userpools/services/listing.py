@@ -32,7 +32,7 @@ from userpools import hot_reads
 from userpools.domain import filters
 from userpools.models import User, UserAttribute, UserPool
 from userpools.services import attributes
-from userpools.services.pools import get_pool
+from userpools.services.pools import get_pool_to_read
 
 DEFAULT_LIMIT = 60
 
@@ -198,12 +198,15 @@ def list_users(
 ) -> tuple[list[User], str | None]:
     """One page of the pool's users matching the filter (with the fields a UserType shows; the
     others load on access), and the token of the next page."""
-    pool = get_pool(pool_id)
+    pool = get_pool_to_read(pool_id)
     wanted = filters.parse(filter_expression)
     check_attribute_names(pool, attributes_to_get)
     limit = limit or DEFAULT_LIMIT
     kind = _token_kind(pool, filter_expression)
     last = pagination.read_token(kind, pagination_token)
+    if wanted is None:  # the common listing: users and attributes in one prepared statement
+        page = hot_reads.users_page(pool.pk, _LISTED, last, limit + 1)
+        return page[:limit], (pagination.make_token(kind, page[limit - 1].pk) if len(page) > limit else None)
     plan = _plan(pool, wanted)
     rows = plan.rows.filter(plan.after(last)) if last is not None else plan.rows
     page = list(rows[: limit + 1])
