@@ -18,7 +18,9 @@ sake of connection poolers; DB_PREPARED_STATEMENTS=false does so for these too.
 from __future__ import annotations
 
 import select
+from datetime import UTC
 
+import psycopg
 from django.conf import settings
 from django.db.backends.postgresql import base
 from psycopg.pq import Format
@@ -30,6 +32,9 @@ class PreparedCursor(base.ServerBindingCursor):
     def execute(self, query, params=None, *, prepare=None, binary=None):
         return super().execute(query, params, prepare=True, binary=binary)
 
+
+# psycopg's own timestamptz loader (its C one with psycopg[binary]), as no connection Django made overrides it.
+_PSYCOPG_TIMESTAMPTZ = psycopg.adapters.get_loader(base.TIMESTAMPTZ_OID, Format.TEXT)
 
 # psycopg prepares a statement once it has run this many times; Django turns that off (None). So
 # high a threshold leaves every other statement unprepared, as Django has it, while a statement
@@ -58,6 +63,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
             # As create_cursor does: the connection's timestamp loader unless it disagrees.
             if self.timezone != self.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, Format.TEXT).timezone:
                 base.register_tzloader(self.timezone, cursor)
+            elif self.timezone == UTC and self.connection.info.parameter_status("TimeZone") == "UTC":
+                # Django's loader subclasses psycopg's pure-Python one to set the tzinfo; in a UTC
+                # session psycopg's own (C) loader gives the very same values, ~12x faster.
+                cursor.adapters.register_loader(base.TIMESTAMPTZ_OID, _PSYCOPG_TIMESTAMPTZ)
             return self._prepare_cursor(cursor)
 
     def close_if_health_check_failed(self) -> None:

@@ -49,3 +49,19 @@ def test_the_user_read_and_the_audit_insert_are_prepared():
 def test_nothing_is_prepared_when_turned_off():
     _pool_calls()
     assert _prepared() == []
+
+
+def test_prepared_reads_give_the_timestamps_the_orm_gives():
+    """Their cursors load timestamptz with psycopg's own loader in a UTC session: the same values."""
+    from userpools import hot_reads
+    from userpools.models import User
+
+    _pool_calls()
+    made = User.objects.get(username="alice")
+    read = hot_reads.user_by_name(made.pool_id, made.username_key, with_attributes=False)
+    assert (read.created, read.modified) == (made.created, made.modified)
+    assert read.created.tzinfo is made.created.tzinfo
+    with connection.prepared_cursor() as cursor:
+        assert cursor.adapters.get_loader(1184, 0).__module__.startswith("psycopg_binary")  # timestamptz, text
+        cursor.execute("SELECT %s::timestamptz", ["2020-02-29 23:59:59.123456+05:30"])
+        assert cursor.fetchone()[0].isoformat() == "2020-02-29T18:29:59.123456+00:00"

@@ -66,8 +66,9 @@ def require_user(pool: UserPool, username: str, *, lock: bool = False, with_attr
 
 
 def client_by_id(client_id: str) -> UserPoolClient:
-    """An app client by id alone, as the unauthenticated APIs name it."""
-    client = config_cache.client(client_id)
+    """An app client by id alone, as the unauthenticated APIs name it: the process's shared copy
+    (with its pool), which sign-up, sign-in and recovery only read."""
+    client = config_cache.client_to_read(client_id)
     if client is None:
         raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
     return client

@@ -11,7 +11,7 @@ from core.errors import InvalidParameterException, ResourceNotFoundException
 from userpools.domain import client_auth
 from userpools.models import UserPool, UserPoolClient
 from userpools.services import lookup
-from userpools.services.pools import get_pool
+from userpools.services.pools import get_pool_to_read
 from userpools.services.signin import challenges, custom_auth, flows, srp_flow, throttle
 from userpools.services.signin.attempt import Attempt, Flow
 
@@ -52,7 +52,7 @@ _FIRST_FACTOR_ANSWERS: dict[str, Flow] = {
 
 def _pool_and_client(params: dict, *, admin: bool) -> tuple[UserPool, UserPoolClient]:
     if admin:
-        pool = get_pool(params["UserPoolId"])
+        pool = get_pool_to_read(params["UserPoolId"])
         client = lookup.client_by_id(params["ClientId"])
         if client.pool_id != pool.id:
             raise ResourceNotFoundException(f"User pool client {client.client_id} does not exist.")
