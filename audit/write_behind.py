@@ -11,8 +11,9 @@ What this trades, and what it keeps:
 - A process killed outright (SIGKILL, power loss) loses what it queued in its last window. A clean
   exit writes the queue first (atexit, and multiprocessing's finalizers for a web worker).
 - LookupEvents returns every call that returned before it, from any process: it writes this
-  process's queue and then waits two windows, by when every other process has written what it
-  queued before (`settle`).
+  process's queue and then waits two windows and SETTLE_MARGIN_SECONDS, by when every other
+  process has written what it queued before (`settle`). The margin covers a loaded machine's late
+  thread wake-ups; each writer opens its connection when it starts, not in its first batch.
 - A write that fails is retried row by row: a row the database refuses (a duplicate key, say) is
   logged and dropped, and the rest are written. While the database is unreachable the rows stay
   queued (at most MAX_QUEUED, oldest dropped first and logged) and are tried again each second.
@@ -35,6 +36,7 @@ from core import prepared
 log = logging.getLogger(__name__)
 MAX_QUEUED = 10_000
 RETRY_SECONDS = 1.0
+SETTLE_MARGIN_SECONDS = 0.25
 
 
 def window_seconds() -> float:
@@ -110,6 +112,7 @@ class Writer:
         multiprocessing.util.Finalize(self, self.write_queued, exitpriority=10)
 
     def _run(self) -> None:
+        self._connect()
         while True:
             with self._lock:
                 while not self._queue:
@@ -117,6 +120,17 @@ class Writer:
             time.sleep(window_seconds())  # let the window's records gather
             if not self.write_queued():
                 time.sleep(RETRY_SECONDS)
+
+
+    def _connect(self) -> None:
+        """Open this thread's connection and make the INSERT before the first batch needs them
+        (a cold start took longer than a window on a loaded machine); a failure waits for the batch."""
+        alias = router.db_for_write(Event)
+        try:
+            connections[alias].ensure_connection()
+            prepared.columns(Event, alias)
+        except DatabaseError:
+            log.warning("The audit writer could not connect yet; it will when it writes", exc_info=True)
 
 
 writer = Writer()
@@ -127,4 +141,4 @@ def settle() -> None:
     of calls made before now (each writes its queue within a window; two leave it room)."""
     if enabled():
         writer.write_queued()
-        time.sleep(2 * window_seconds())
+        time.sleep(2 * window_seconds() + SETTLE_MARGIN_SECONDS)
