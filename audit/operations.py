@@ -14,6 +14,9 @@ CLOUDTRAIL = AwsService(
     event_source="cloudtrail.amazonaws.com",
     target_prefix="com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101",
     precheck=api.precheck,
+    # No transaction around it: on SQLite one holds the write lock while LookupEvents waits for
+    # the other processes' audit writers (audit.write_behind.settle), which need that lock.
+    reads_only=frozenset({"LookupEvents"}),
 )
 
 OPERATIONS: dict[str, Handler] = {

@@ -10,10 +10,11 @@ executemany's rows: one round trip for all of them).
 What this trades, and what it keeps:
 - A process killed outright (SIGKILL, power loss) loses what it queued in its last window. A clean
   exit writes the queue first (atexit, and multiprocessing's finalizers for a web worker).
-- LookupEvents returns every call that returned before it, from any process: it writes this
-  process's queue and then waits two windows and SETTLE_MARGIN_SECONDS, by when every other
-  process has written what it queued before (`settle`). The margin covers a loaded machine's late
-  thread wake-ups; each writer opens its connection when it starts, not in its first batch.
+- LookupEvents returns every call that returned before it, from any process (`settle`): it has
+  this process's thread write its queue now, and waits two windows and SETTLE_MARGIN_SECONDS, by
+  when every other process has written what it queued before. The margin covers a loaded
+  machine's late thread wake-ups. Rows are written only on the writer's own connection (or at
+  exit): a request's connection may be in a transaction that later rolls back, and the rows with it.
 - A write that fails is retried row by row: a row the database refuses (a duplicate key, say) is
   logged and dropped, and the rest are written. While the database is unreachable the rows stay
   queued (at most MAX_QUEUED, oldest dropped first and logged) and are tried again each second.
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 MAX_QUEUED = 10_000
 RETRY_SECONDS = 1.0
 SETTLE_MARGIN_SECONDS = 0.25
+FLUSH_TIMEOUT_SECONDS = 2.0
 
 
 def window_seconds() -> float:
@@ -52,9 +54,13 @@ class Writer:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._queued_some = threading.Condition(self._lock)
-        self._writing = threading.Lock()  # one batch at a time: the thread's, settle's or exit's
+        self._queued_some = threading.Condition(self._lock)  # add -> the thread
+        self._hurry = threading.Condition(self._lock)  # flush -> the thread: write now, not at the window's end
+        self._wrote = threading.Condition(self._lock)  # the thread -> flush
+        self._writing = threading.Lock()  # one batch at a time: the thread's or exit's
         self._queue: list[Event] = []
+        self._added = self._written = 0  # records this process queued / wrote (or dropped as refused)
+        self._hurried = False
         self._pid: int | None = None
 
     def add(self, event: Event) -> None:
@@ -62,30 +68,47 @@ class Writer:
             if self._pid != os.getpid():  # first use in this process (a forked worker starts empty)
                 self._start()
             self._queue.append(event)
+            self._added += 1
             if len(self._queue) > MAX_QUEUED:
                 del self._queue[0]
                 log.error("Audit queue full: dropped the oldest record")
             self._queued_some.notify()
 
     def write_queued(self) -> bool:
-        """Write what is queued now; False if the database could not be reached (rows kept)."""
+        """Write what is queued now, on this thread's connection; False if the database could not
+        be reached (rows kept). Only the writer's thread and the process's exit call it: a request's
+        connection may be in a transaction that is yet to roll back, and the rows with it."""
         with self._writing:
             with self._lock:
                 batch, self._queue = self._queue, []
-            if not batch:
-                return True
-            alias = router.db_for_write(Event)
-            try:
-                if connections[alias].vendor == "postgresql":  # pipelined rows commit together at its sync
-                    prepared.insert_many(batch)
-                else:
-                    with transaction.atomic(using=alias):  # one commit, not one per row
+                through = self._added
+            if batch:
+                alias = router.db_for_write(Event)
+                try:
+                    if connections[alias].vendor == "postgresql":  # pipelined rows commit together at its sync
                         prepared.insert_many(batch)
-                written = True
-            except DatabaseError:
-                written = self._write_one_by_one(batch, alias)
-            connections[alias].close_if_unusable_or_obsolete()  # as a request's end would (CONN_MAX_AGE)
-            return written
+                    else:
+                        with transaction.atomic(using=alias):  # one commit, not one per row
+                            prepared.insert_many(batch)
+                except DatabaseError:
+                    if not self._write_one_by_one(batch, alias):
+                        return False
+            with self._lock:
+                self._written = max(self._written, through)
+                self._wrote.notify_all()
+            return True
+
+    def flush(self, timeout: float) -> bool:
+        """Have the writer's thread write what this process queued before now, and wait for it
+        (at most `timeout`: False if the database could not be reached in that time)."""
+        with self._lock:
+            if self._pid != os.getpid():
+                return True  # this process has queued nothing
+            target = self._added
+            if self._queue:
+                self._hurried = True
+                self._hurry.notify()
+            return self._wrote.wait_for(lambda: self._written >= target, timeout)
 
     def _write_one_by_one(self, batch: list[Event], alias: str) -> bool:
         connections[alias].close_if_unusable_or_obsolete()
@@ -105,27 +128,34 @@ class Writer:
         return True
 
     def _start(self) -> None:
-        self._pid, self._queue = os.getpid(), []
+        self._pid, self._queue, self._added, self._written, self._hurried = os.getpid(), [], 0, 0, False
         threading.Thread(target=self._run, name="audit-writer", daemon=True).start()
         atexit.register(self.write_queued)
         # A multiprocessing child (a web worker) leaves by os._exit, which skips atexit but runs these.
         multiprocessing.util.Finalize(self, self.write_queued, exitpriority=10)
 
     def _run(self) -> None:
-        self._connect()
+        alias = router.db_for_write(Event)
+        self._connect(alias)
         while True:
             with self._lock:
                 while not self._queue:
                     self._queued_some.wait()
-            time.sleep(window_seconds())  # let the window's records gather
-            if not self.write_queued():
+                if not self._hurried:
+                    self._hurry.wait(window_seconds())  # let the window's records gather
+                self._hurried = False
+            try:
+                written = self.write_queued()
+            except Exception:  # a defect, not the database: log it, and keep the thread for the next batch
+                log.exception("The audit writer failed on a batch")
+                written = False
+            connections[alias].close_if_unusable_or_obsolete()  # as a request's end would (CONN_MAX_AGE)
+            if not written:
                 time.sleep(RETRY_SECONDS)
 
-
-    def _connect(self) -> None:
+    def _connect(self, alias: str) -> None:
         """Open this thread's connection and make the INSERT before the first batch needs them
         (a cold start took longer than a window on a loaded machine); a failure waits for the batch."""
-        alias = router.db_for_write(Event)
         try:
             connections[alias].ensure_connection()
             prepared.columns(Event, alias)
@@ -137,8 +167,10 @@ writer = Writer()
 
 
 def settle() -> None:
-    """Before reading the trail: this process's queue written, and every other process's records
-    of calls made before now (each writes its queue within a window; two leave it room)."""
+    """Before reading the trail: this process's records of calls made before now written by its
+    thread, and every other process's (each writes its queue within a window; two leave it room).
+    Never call it in a transaction: on SQLite that holds the write lock the other writers need."""
     if enabled():
-        writer.write_queued()
-        time.sleep(2 * window_seconds() + SETTLE_MARGIN_SECONDS)
+        until = time.monotonic() + 2 * window_seconds() + SETTLE_MARGIN_SECONDS
+        writer.flush(FLUSH_TIMEOUT_SECONDS)
+        time.sleep(max(0.0, until - time.monotonic()))

@@ -77,6 +77,16 @@ def test_lookup_events_returns_the_calls_made_just_before_it(live_server):
     assert {trail(event)["requestParameters"]["UserPoolId"] for event in found["Events"]} == {pool_id}
 
 
+def test_a_flush_has_the_writer_thread_write_at_once_not_at_the_windows_end(settings):
+    settings.AUDIT_WRITE_BEHIND_MS = 10_000
+    write_behind.writer.add(_event("Early"))
+    asked = time.monotonic()
+    assert write_behind.writer.flush(5)
+    assert time.monotonic() - asked < 2
+    assert _names() == ["Early"]
+    assert not write_behind.writer._queue
+
+
 def _event(name: str, event_id: uuid.UUID | None = None) -> Event:
     from django.utils import timezone
 
