@@ -217,38 +217,35 @@ class ProcessCache(Generic[T]):
 
     def get(self, key: Hashable, load: Callable[[], T | None]) -> T | None:
         """A copy of the value the caller may change (with `copies`), loading it on a miss."""
-        entry = self._entry(key, load)
-        if entry is None or not self.copies:
-            return None if entry is None else entry[1]
-        return pickle.loads(entry[1])
+        return self._read(key, load, shared=False)
 
     def get_shared(self, key: Hashable, load: Callable[[], T | None]) -> T | None:
         """The value shared by every caller in this process: never to be changed."""
-        entry = self._entry(key, load)
-        if entry is None or not self.copies:
-            return None if entry is None else entry[1]
+        return self._read(key, load, shared=True)
+
+    def _read(self, key: Hashable, load: Callable[[], T | None], shared: bool) -> T | None:
+        token = self.generation.current()
+        entry = self._entries.get(key)
+        if entry is None or entry[0] != token:
+            value = load()
+            if value is not None:  # pickled before the caller can change it; shared, it is the shared copy
+                self._store(key, [token, pickle.dumps(value) if self.copies else value, value if shared else None])
+            return value
+        if not self.copies:
+            return entry[1]
+        if not shared:
+            return pickle.loads(entry[1])
         if entry[2] is None:
             entry[2] = pickle.loads(entry[1])  # a race makes two alike copies: harmless
         return entry[2]
 
-    def _entry(self, key: Hashable, load: Callable[[], T | None]) -> list[Any] | None:
-        token = self.generation.current()
-        entry = self._entries.get(key)
-        if entry is not None and entry[0] == token:
-            return entry
-        value = load()
-        if value is None:
-            return None
-        entry = [token, pickle.dumps(value) if self.copies else value, None]
-        if self.generation.may_store(token):
+    def _store(self, key: Hashable, entry: list[Any]) -> None:
+        if self.generation.may_store(entry[0]):
             with self._lock:
                 self._entries[key] = entry
                 self._entries.move_to_end(key)
                 while len(self._entries) > self.size:
                     self._entries.popitem(last=False)
-        if self.copies:
-            entry[2] = value  # the loaded value itself serves as this entry's shared copy
-        return entry
 
     def clear(self) -> None:
         with self._lock:

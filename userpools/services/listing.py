@@ -158,10 +158,9 @@ def _attribute_plan(pool: UserPool, wanted: filters.UserFilter) -> _Plan:
 _LISTED = ("id", "pool_id", "username", "username_key", "sub", "status", "enabled", "created", "modified")
 
 
-def _plan(pool: UserPool, wanted: filters.UserFilter | None) -> _Plan:
+def _plan(pool: UserPool, wanted: filters.UserFilter) -> _Plan:
+    """How a filtered listing reads (the unfiltered one is `hot_reads.users_page`)."""
     users = User.objects.filter(pool=pool).only(*_LISTED)
-    if wanted is None:
-        return _by_id(users)
     if wanted.attribute == "cognito:user_status":
         return _status_plan(users, wanted)
     if wanted.attribute == "status":

@@ -16,6 +16,7 @@ from core.errors import (
     UserNotFoundException,
 )
 from userpools import config_cache, hot_reads
+from userpools.domain import client_auth
 from userpools.domain.claims import ADMIN_SCOPE
 from userpools.models import User, UserPool, UserPoolClient
 from userpools.services import attributes, tokens
@@ -71,6 +72,13 @@ def client_by_id(client_id: str) -> UserPoolClient:
     client = config_cache.client_to_read(client_id)
     if client is None:
         raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
+    return client
+
+
+def client_with_secret_hash(params: dict) -> UserPoolClient:
+    """The app client a public call names (ClientId), its SecretHash of the Username checked."""
+    client = client_by_id(params["ClientId"])
+    client_auth.check_secret_hash(client, params["Username"], params.get("SecretHash"))
     return client
 
 

@@ -63,19 +63,13 @@ def recovery_contact(pool: UserPool, user: User, *, auto_verified_only: bool = F
     return None
 
 
-def _client(params: dict) -> UserPoolClient:
-    client = lookup.client_by_id(params["ClientId"])
-    client_auth.check_secret_hash(client, params["Username"], params.get("SecretHash"))
-    return client
-
-
 def forgot_password(params: dict, *, source_ip: str | None = None) -> dict:
     """ForgotPassword: a reset code to the user's verified contact; CodeDeliveryDetails.
 
     Requests are limited per user and per source address (limits.py). A client that hides which
     users exist gets a simulated delivery for anyone who would otherwise be revealed, in the same
     time (hidden_users.py)."""
-    client = _client(params)
+    client = lookup.client_with_secret_hash(params)
     hide = client_auth.prevents_user_existence_errors(client)
     with hidden_users.no_sooner(hide):
         return _forgot_password(client, params, hide, source_ip)
@@ -120,7 +114,7 @@ def _migrated_for_reset(client, params: dict) -> User | None:
 def confirm_forgot_password(params: dict) -> None:
     """ConfirmForgotPassword: the code sets the new password, the user CONFIRMED, and ends
     every session the old password opened."""
-    client = _client(params)
+    client = lookup.client_with_secret_hash(params)
     hide = client_auth.prevents_user_existence_errors(client)
     with hidden_users.no_sooner(hide):
         _confirm_forgot_password(client, params, hide)

@@ -34,12 +34,6 @@ class SignUpResult:
     code_delivery: dict | None
 
 
-def _client(params: dict) -> UserPoolClient:
-    client = lookup.client_by_id(params["ClientId"])
-    client_auth.check_secret_hash(client, params["Username"], params.get("SecretHash"))
-    return client
-
-
 def _check_writable(client: UserPoolClient, values: dict[str, str]) -> None:
     allowed = client.config.get("WriteAttributes")
     for name in values:
@@ -61,7 +55,7 @@ def code_attribute(pool: UserPool, values: dict[str, str]) -> str | None:
 @transaction.atomic(savepoint=False)
 def sign_up(params: dict) -> SignUpResult:
     """SignUp. ValidationData and ClientMetadata are accepted for triggers (none run yet)."""
-    client = _client(params)
+    client = lookup.client_with_secret_hash(params)
     pool = client.pool
     if (pool.config.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly"):
         raise NotAuthorizedException("SignUp is not permitted for this user pool")
@@ -112,7 +106,7 @@ def confirm_sign_up(params: dict) -> None:
     which users exist answers an unknown name, and a user with nothing to confirm, as a phantom
     whose code is wrong (hidden_users.py), in the same time.
     """
-    client = _client(params)
+    client = lookup.client_with_secret_hash(params)
     hide = client_auth.prevents_user_existence_errors(client)
     with hidden_users.no_sooner(hide):
         _confirm_sign_up(client, params, hide)
@@ -147,7 +141,7 @@ def resend_confirmation_code(params: dict, *, source_ip: str | None = None) -> d
     """ResendConfirmationCode: a new sign-up code replaces the old one. Requests are limited per
     user and per source address (limits.py); a client that hides which users exist gets a
     simulated delivery for anyone who would otherwise be revealed, in the same time."""
-    client = _client(params)
+    client = lookup.client_with_secret_hash(params)
     hide = client_auth.prevents_user_existence_errors(client)
     with hidden_users.no_sooner(hide):
         return _resend_confirmation_code(client, params, hide, source_ip)
