@@ -37,8 +37,8 @@ class Columns(Generic[M]):
         # Fields whose text or flag goes to the database as it is: the prep calls of ~20 columns were
         # a third of an audit INSERT's CPU (every call writes one).
         self._plain = [type(field) in _PLAIN_FIELDS for field in self._written]
-        self.insert_sql = (f"INSERT INTO {self.table} ({', '.join(quote(field.column) for field in self._written)}) "
-                           f"VALUES ({', '.join(['%s'] * len(self._written))})")
+        self._insert_sql = (f"INSERT INTO {self.table} ({', '.join(quote(field.column) for field in self._written)}) "
+                            f"VALUES ({', '.join(['%s'] * len(self._written))})") if only is None else None
         self.attnames = [field.attname for field in fields]
         self._converters = []  # (position, column expression, converters), as the SQL compiler finds them
         for position, field in enumerate(fields):
@@ -63,19 +63,24 @@ class Columns(Generic[M]):
             values[position] = value
         return self.model.from_db(self.alias, self.attnames, values)
 
+    def insert_sql(self) -> str:
+        if self._insert_sql is None:
+            raise TypeError(f"{self.model.__name__}'s columns made with `only` cannot write a whole row")
+        return self._insert_sql
+
     def insert(self, instance: M) -> None:
         """Write `instance` as a new row: the values `save()` would write (auto_now_add included),
         without signals, and without reading back an auto-increment key."""
         values = self._values(instance)
         with statement_cursor(self.alias) as cursor:
-            cursor.execute(self.insert_sql, values)
+            cursor.execute(self.insert_sql(), values)
         instance._state.adding, instance._state.db = False, self.alias
 
     def insert_many(self, instances: Sequence[M]) -> None:
         """`insert` for each of `instances`, by one executemany (psycopg pipelines the rows)."""
         rows = [self._values(instance) for instance in instances]
         with statement_cursor(self.alias) as cursor:
-            cursor.executemany(self.insert_sql, rows)
+            cursor.executemany(self.insert_sql(), rows)
         for instance in instances:
             instance._state.adding, instance._state.db = False, self.alias
 

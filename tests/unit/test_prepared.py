@@ -43,3 +43,14 @@ def test_a_value_of_another_type_still_goes_through_the_fields_conversion():
     event.insert()
     row = _row(event.event_id)
     assert (row["source_ip"], row["read_only"]) == ("12345", True)
+
+
+def test_columns_of_some_fields_read_but_never_write_a_partial_row():
+    from django.db import connection
+
+    from core.prepared import columns
+
+    some = columns(Event, connection.alias, ("event_id", "event_name"))
+    with pytest.raises(TypeError):
+        some.insert(_event())
+    assert not Event.objects.exists()
