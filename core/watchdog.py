@@ -16,6 +16,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,13 @@ log = logging.getLogger(__name__)
 ENV_MARK = "IDENTITY_ONE_REQUEST_PER_WORKER"  # set by config.serve for its workers
 _EXIT_STATUS = 70  # EX_SOFTWARE: the server sees a failed worker and starts another
 _current: tuple[float, str] | None = None  # (monotonic start, "METHOD /path") of the request being served
+_before_exit: list[Callable[[], object]] = []
+
+
+def before_exit(callback: Callable[[], object]) -> None:
+    """Have a worker that ends itself call `callback` first (to write what it holds in memory);
+    the callback bounds its own wait, as the stuck request may hold what it waits for."""
+    _before_exit.append(callback)
 
 
 def _request_started(environ: dict | None = None, **_: Any) -> None:
@@ -42,6 +50,11 @@ def _watch(limit: float, every: float) -> None:
         current = _current
         if current is not None and time.monotonic() - current[0] > limit:
             log.critical("%s has run for more than %s s: this worker stops, and the server starts a fresh one", current[1], limit)
+            for callback in _before_exit:
+                try:
+                    callback()
+                except Exception:
+                    log.exception("A before-exit callback failed")
             logging.shutdown()  # flush the line above before the process ends
             os._exit(_EXIT_STATUS)
 
