@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.admin.utils import quote
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -35,7 +36,7 @@ def _url(obj, page: str) -> str:
     meta = obj._meta
     if page == "changelist":
         return reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
-    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[quote(obj.pk)])  # "_40" would read as "@"
 
 
 @pytest.mark.parametrize("name", ["pool", "client", "user", "group", "server"])
