@@ -17,7 +17,7 @@ from django.db import connections, router
 
 from core.prepared import columns, statement_cursor
 from userpools.domain.claims import GroupInfo
-from userpools.models import Group, GroupMembership, RefreshToken, User, UserAttribute
+from userpools.models import Group, GroupMembership, RefreshToken, User, UserAttribute, UserPoolDomain
 
 _ATTRIBUTE_FIELDS = ("id", "name", "value")
 _GROUP_FIELDS = ("name", "role_arn", "precedence")
@@ -103,6 +103,26 @@ def _groups_sql(alias: str) -> str:
     return (f"SELECT {groups.column('name')}, {groups.column('role_arn')}, {groups.column('precedence')} "
             f"FROM {groups.table} JOIN {memberships.table} ON {memberships.column('group')} = {groups.column('id')} "
             f"WHERE {memberships.column('user')} = %s")
+
+
+@cache
+def _pool_extras_sql(alias: str) -> str:
+    """The pool's users counted up to a cap (a bounded index scan), and its domain with its config."""
+    users, domains = columns(User, alias), columns(UserPoolDomain, alias)
+    capped = f"SELECT 1 FROM {users.table} WHERE {users.column('pool')} = %s LIMIT %s"
+    of_pool = f"FROM {domains.table} WHERE {domains.column('pool')} = %s"
+    return (f"SELECT (SELECT count(*) FROM ({capped}) AS capped), "
+            f"(SELECT {domains.column('domain')} {of_pool}), (SELECT {domains.column('config')} {of_pool})")
+
+
+def pool_extras(pool_id: str, count_up_to: int) -> tuple[int, str | None, dict]:
+    """What DescribeUserPool adds to the cached pool, in one statement: how many users it has (at
+    most `count_up_to`), and its domain (None) with the domain's config."""
+    alias = router.db_for_read(User)
+    row = _one_row(alias, _pool_extras_sql(alias), [pool_id, count_up_to, pool_id, pool_id])
+    assert row is not None  # a SELECT of scalar subqueries always has its one row
+    counted, domain, config = row
+    return counted, domain, (json.loads(config) if isinstance(config, str) else config or {})
 
 
 def _one_row(alias: str, sql: str, params: list) -> tuple | None:

@@ -51,6 +51,14 @@ def test_admin_get_user_authenticates_and_decides_from_memory(world):
     assert len(sql) <= 2, sql  # user with its attributes, audit
 
 
+def test_describe_user_pool_reads_its_count_and_domain_in_one_statement(world):
+    world["admin"].create_user_pool_domain(UserPoolId=world["pool_id"], Domain="perf-login")
+    described = world["admin"].describe_user_pool(UserPoolId=world["pool_id"])["UserPool"]
+    assert described["EstimatedNumberOfUsers"] == 2 and described["Domain"] == "perf-login"
+    sql = queries(lambda: world["admin"].describe_user_pool(UserPoolId=world["pool_id"]))
+    assert len(sql) <= 2, sql  # users counted with the domain, audit
+
+
 def test_signed_call_by_an_iam_user_needs_no_query_to_authenticate_or_authorize(world):
     iam = client("iam")
     iam.create_user(UserName="operator")

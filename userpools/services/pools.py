@@ -11,9 +11,9 @@ from django.db import IntegrityError, transaction
 
 from core import pagination
 from core.errors import InvalidParameterException, ResourceNotFoundException
-from userpools import config_cache
+from userpools import config_cache, hot_reads
 from userpools.domain import schema
-from userpools.models import UserPool, UserPoolDomain
+from userpools.models import UserPool
 from userpools.services import limits, tags
 
 _ID_ALPHABET = string.ascii_letters + string.digits
@@ -173,9 +173,8 @@ EXACT_COUNT_UP_TO = 10_000
 KEPT_COUNT_SECONDS = 300
 
 
-def estimated_users(pool: UserPool) -> int:
-    """Cognito's EstimatedNumberOfUsers."""
-    counted = pool.users.all()[: EXACT_COUNT_UP_TO + 1].count()
+def _estimated_users(pool: UserPool, counted: int) -> int:
+    """Cognito's EstimatedNumberOfUsers, from the users counted up to EXACT_COUNT_UP_TO + 1."""
     if counted <= EXACT_COUNT_UP_TO:
         return counted
     key = f"pool-user-count:{pool.pk}"
@@ -191,6 +190,7 @@ def estimated_users(pool: UserPool) -> int:
 
 def describe_pool(pool: UserPool) -> dict:
     """A UserPoolType for DescribeUserPool and CreateUserPool."""
+    counted, domain, domain_config = hot_reads.pool_extras(pool.pk, EXACT_COUNT_UP_TO + 1)
     description = dict(pool.config)  # the pool is this call's own copy (config_cache hands out copies)
     description.update(
         Id=pool.id,
@@ -198,13 +198,12 @@ def describe_pool(pool: UserPool) -> dict:
         Arn=pool.arn,
         CreationDate=pool.created,
         LastModifiedDate=pool.modified,
-        EstimatedNumberOfUsers=estimated_users(pool),
+        EstimatedNumberOfUsers=_estimated_users(pool, counted),
         UserPoolTags=dict(pool.tags),
     )
     description.setdefault("LambdaConfig", {})
-    domain = UserPoolDomain.objects.filter(pool=pool).first()
     if domain is not None:
-        description["CustomDomain" if "CustomDomainConfig" in domain.config else "Domain"] = domain.domain
+        description["CustomDomain" if "CustomDomainConfig" in domain_config else "Domain"] = domain
     return description
 
 
