@@ -15,6 +15,7 @@ from iam.models import Principal, Role
 from iam.policy import policy_size
 from iam.services import documents, evaluation
 from iam.services.identity import ROLE, USER, Caller, Session
+from iam.services.keys import LAST_USED_GRANULARITY
 
 DEFAULT_ROLE_DURATION = 3600
 CHAINED_ROLE_MAX = 3600
@@ -190,8 +191,13 @@ def assume_role(
 
 
 def mark_role_used(role: Role) -> None:
-    """RoleLastUsed, as GetRole reports it."""
-    Role.objects.filter(pk=role.pk).update(last_used=datetime.now(UTC), last_used_region=settings.REGION)
+    """RoleLastUsed, as GetRole reports it: written at most once a minute (as an access key's
+    last use), so that credentials for a busy role cost no write per call."""
+    now = datetime.now(UTC)
+    if role.last_used is not None and now - role.last_used < LAST_USED_GRANULARITY and role.last_used_region == settings.REGION:
+        return
+    Role.objects.filter(pk=role.pk).update(last_used=now, last_used_region=settings.REGION)
+    role.last_used, role.last_used_region = now, settings.REGION
 
 
 def get_session_token(caller: Caller, duration: int | None = None) -> Credentials:

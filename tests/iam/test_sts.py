@@ -293,3 +293,26 @@ def test_a_trust_policy_naming_the_user_needs_no_identity_policy_but_a_boundary_
     with pytest.raises(ClientError) as excinfo:
         named.assume_role(RoleArn=by_name, RoleSessionName="sess")
     assert excinfo.value.response["Error"]["Message"].endswith("because no permissions boundary allows the sts:AssumeRole action")
+
+
+@pytest.mark.django_db
+def test_role_last_used_is_written_at_most_once_a_minute():
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from iam.models import Role
+
+    role = Role.objects.create(name="busy", path="/", assume_role_policy=trust({"AWS": ACCOUNT}))
+    sts_service.mark_role_used(role)
+    first = Role.objects.get(pk=role.pk).last_used
+    assert first is not None
+    reread = Role.objects.get(pk=role.pk)
+    with CaptureQueriesContext(connection) as again:
+        sts_service.mark_role_used(reread)
+    assert len(again.captured_queries) == 0
+    stale = Role.objects.get(pk=role.pk)
+    stale.last_used -= timedelta(minutes=2)
+    sts_service.mark_role_used(stale)
+    assert Role.objects.get(pk=role.pk).last_used > first
