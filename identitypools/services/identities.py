@@ -46,10 +46,13 @@ def _pairs(verified: list[VerifiedLogin]) -> list[tuple[str, str]]:
     return [(v.provider, v.subject) for v in verified if v.identity_id is None]
 
 
-def link(identity: Identity, pairs: Iterable[tuple[str, str]]) -> None:
-    """Link provider users to the identity; ResourceConflictException if one is another's."""
+def link(identity: Identity, pairs: Iterable[tuple[str, str]], owners: dict[tuple[str, str], str] | None = None) -> None:
+    """Link provider users to the identity; ResourceConflictException if one is another's.
+    `owners`: what `_owners` just found (a pair linked to this identity needs no second look)."""
     added = False
     for provider, subject in pairs:
+        if owners is not None and owners.get((provider, subject)) == identity.pk:
+            continue
         owner = Login.objects.filter(pool=identity.pool, provider=provider, subject=subject).values_list("identity_id", flat=True).first()
         if owner is None:
             try:
@@ -84,14 +87,16 @@ def identity_for_logins(pool: IdentityPool, verified: list[VerifiedLogin]) -> Id
         raise ResourceConflictException(_CONFLICT)
     pairs = _pairs(verified)
     for _attempt in range(3):
-        owners = set(_owners(pool, pairs).values()) | named
+        found = _owners(pool, pairs)
+        owners = set(found.values()) | named
         if len(owners) > 1:
             raise ResourceConflictException(_CONFLICT)
         if owners:
-            identity = Identity.objects.select_related("pool").filter(pk=owners.pop(), pool=pool).first()
+            identity = Identity.objects.filter(pk=owners.pop(), pool=pool).first()
             if identity is None:
                 raise ResourceNotFoundException("Identity not found.")
-            link(identity, pairs)
+            identity.pool = pool  # read already
+            link(identity, pairs, found)
             return identity
         created = _new_identity(pool, pairs)
         if created is not None:
