@@ -3,11 +3,16 @@ inline policies, access keys, OIDC providers, and the generation counter that in
 compiled policy sets."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth import models as auth_models
 from django.db import models
 
 from core import crypto
 from iam import ids
+
+# An access key's or a role's last use is written at most this often, so a busy one costs no write per call.
+LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 
 class Principal(models.Model):

@@ -110,17 +110,16 @@ def _pool_extras_sql(alias: str) -> str:
     """The pool's users counted up to a cap (a bounded index scan), and its domain with its config."""
     users, domains = columns(User, alias), columns(UserPoolDomain, alias)
     capped = f"SELECT 1 FROM {users.table} WHERE {users.column('pool')} = %s LIMIT %s"
-    of_pool = f"FROM {domains.table} WHERE {domains.column('pool')} = %s"
-    return (f"SELECT (SELECT count(*) FROM ({capped}) AS capped), "
-            f"(SELECT {domains.column('domain')} {of_pool}), (SELECT {domains.column('config')} {of_pool})")
+    return (f"SELECT (SELECT count(*) FROM ({capped}) AS capped), {domains.column('domain')}, {domains.column('config')} "
+            f"FROM (SELECT 1) AS one LEFT JOIN {domains.table} ON {domains.column('pool')} = %s")
 
 
 def pool_extras(pool_id: str, count_up_to: int) -> tuple[int, str | None, dict]:
     """What DescribeUserPool adds to the cached pool, in one statement: how many users it has (at
     most `count_up_to`), and its domain (None) with the domain's config."""
     alias = router.db_for_read(User)
-    row = _one_row(alias, _pool_extras_sql(alias), [pool_id, count_up_to, pool_id, pool_id])
-    assert row is not None  # a SELECT of scalar subqueries always has its one row
+    row = _one_row(alias, _pool_extras_sql(alias), [pool_id, count_up_to, pool_id])
+    assert row is not None  # one row always: the domain is LEFT JOINed
     counted, domain, config = row
     return counted, domain, (json.loads(config) if isinstance(config, str) else config or {})
 

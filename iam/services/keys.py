@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,13 +10,11 @@ from django.utils import timezone as djtz
 from core.generation import ProcessCache
 from iam import errors as iam_errors
 from iam import ids
-from iam.models import AccessKey, Principal
+from iam.models import LAST_USED_GRANULARITY, AccessKey, Principal
 from iam.services import authorization
 
 ROOT_NAME = "root"
 MAX_KEYS_PER_USER = 2
-# A key's last use is written at most this often, so a busy key costs no write per call.
-LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)

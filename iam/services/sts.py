@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.conf import settings
 
 from core import errors
 from iam import errors as iam_errors
 from iam import ids, session_tokens
-from iam.models import Principal, Role
+from iam.models import LAST_USED_GRANULARITY, Principal, Role
 from iam.policy import policy_size
 from iam.services import documents, evaluation
 from iam.services.identity import ROLE, USER, Caller, Session
@@ -189,15 +189,11 @@ def assume_role(
     return assumed
 
 
-# A role's last use is written at most this often (as an access key's: iam.services.keys).
-ROLE_LAST_USED_GRANULARITY = timedelta(minutes=1)
-
-
 def mark_role_used(role: Role) -> None:
     """RoleLastUsed, as GetRole reports it: written at most once a minute (as an access key's
     last use), so that credentials for a busy role cost no write per call."""
     now = datetime.now(UTC)
-    if role.last_used is not None and now - role.last_used < ROLE_LAST_USED_GRANULARITY and role.last_used_region == settings.REGION:
+    if role.last_used is not None and now - role.last_used < LAST_USED_GRANULARITY and role.last_used_region == settings.REGION:
         return
     Role.objects.filter(pk=role.pk).update(last_used=now, last_used_region=settings.REGION)
     role.last_used, role.last_used_region = now, settings.REGION
