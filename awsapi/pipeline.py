@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.db import transaction
@@ -49,29 +50,34 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SignedRequest:
-    """What SigV4 verification needs from an HTTP request."""
+    """What SigV4 verification needs from an HTTP request. The headers are gathered from the WSGI
+    environ only when a signature is checked: an unsigned call (GetUser, SignUp) never needs them."""
 
-    authorization: str | None
     method: str
     path: str
-    query_string: str
-    headers: dict[str, str]
+    meta: Mapping[str, str]  # the WSGI environ
     body: bytes
 
     @classmethod
     def of(cls, request: HttpRequest) -> SignedRequest:
-        headers = lowercase_headers(request.META)
-        return cls(
-            authorization=headers.get("authorization"),
-            method=request.method or "POST",
-            path=request.path,
-            query_string=request.META.get("QUERY_STRING", ""),
-            headers=headers,
-            body=request.body,
-        )
+        return cls(method=request.method or "POST", path=request.path, meta=request.META, body=request.body)
+
+    @property
+    def authorization(self) -> str | None:
+        return self.meta.get("HTTP_AUTHORIZATION")
+
+    @property
+    def query_string(self) -> str:
+        return self.meta.get("QUERY_STRING", "")
+
+    @cached_property
+    def headers(self) -> dict[str, str]:
+        return lowercase_headers(self.meta)
 
     @property
     def access_key_id(self) -> str | None:
+        if not self.authorization:
+            return None
         try:
             return sigv4.parse_authorization(self.authorization).access_key_id
         except sigv4.SignatureError:
@@ -94,7 +100,7 @@ class Caller:
     def of(cls, request: HttpRequest) -> Caller:
         signed = SignedRequest.of(request)
         return cls(
-            source_ip=client_ip(request.META), signed=signed, access_key_id=signed.access_key_id, user_agent=signed.headers.get("user-agent")
+            source_ip=client_ip(request.META), signed=signed, access_key_id=signed.access_key_id, user_agent=user_agent(request)
         )
 
 

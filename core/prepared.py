@@ -7,7 +7,8 @@ converters, then `Model.from_db`), so an instance read here is the one the ORM w
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, Generic, TypeVar
 
@@ -40,6 +41,9 @@ class Columns(Generic[M]):
         self._insert_sql = (f"INSERT INTO {self.table} ({', '.join(quote(field.column) for field in self._written)}) "
                             f"VALUES ({', '.join(['%s'] * len(self._written))})") if only is None else None
         self.attnames = [field.attname for field in fields]
+        # For COPY: each written field's name and default, and where the JSON fields are (sent as their text)
+        self._copied = [(field.attname, field.get_default) for field in self._written]
+        self._json_positions = [position for position, field in enumerate(self._written) if isinstance(field, models.JSONField)]
         self._converters = []  # (position, column expression, converters), as the SQL compiler finds them
         for position, field in enumerate(fields):
             column = field.get_col(model._meta.db_table)
@@ -83,6 +87,25 @@ class Columns(Generic[M]):
             cursor.executemany(self.insert_sql(), rows)
         for instance in instances:
             instance._state.adding, instance._state.db = False, self.alias
+
+    def copy(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Write new rows given as {attname: value} (a field left out takes its default) by one
+        COPY, on PostgreSQL. Per row it costs a fraction of an INSERT's binding and model instance
+        (the audit writer's batches: ~0.2 -> ~0.05 M instructions a row). The values must be what
+        the database takes as they are (aware datetimes, UUIDs, text, flags); JSON fields go as
+        their text."""
+        if self._insert_sql is None:
+            raise TypeError(f"{self.model.__name__}'s columns made with `only` cannot write a whole row")
+        connection = connections[self.alias]
+        names = ", ".join(connection.ops.quote_name(field.column) for field in self._written)
+        # psycopg's own cursor (Django's has no COPY), its errors raised as Django's
+        with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                values = [row[name] if name in row else default() for name, default in self._copied]
+                for position in self._json_positions:
+                    if values[position] is not None:
+                        values[position] = json.dumps(values[position])
+                copy.write_row(values)
 
     def _values(self, instance: M) -> list[Any]:
         connection = connections[self.alias]

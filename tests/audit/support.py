@@ -39,15 +39,7 @@ def trail(event: dict) -> dict:
 
 def stored(name: str, when: datetime, *, source: str = "test.amazonaws.com", arn: str | None = None, key: str | None = None) -> Event:
     """An event written straight through the service (times the pipeline could not give)."""
-    return services.store(
-        CallRecord(
-            request_id=str(uuid.uuid4()),
-            event_source=source,
-            event_name=name,
-            source_ip="192.0.2.1",
-            principal_arn=arn,
-            access_key_id=key,
-            request_parameters={},
-            event_time=when,
-        )
-    )
+    record = CallRecord(request_id=str(uuid.uuid4()), event_source=source, event_name=name, source_ip="192.0.2.1",
+                        principal_arn=arn, access_key_id=key, request_parameters={}, event_time=when)
+    services.store(record)
+    return Event.objects.get(request_id=record.request_id)

@@ -38,6 +38,24 @@ def test_insert_writes_the_row_save_would(overrides):
     assert not inserted._state.adding
 
 
+@pytest.mark.parametrize("overrides", [{}, {"read_only": False, "error_code": "NotAuthorizedException", "additional_event_data": {"sub": "x"}}])
+def test_copy_writes_the_rows_save_would(overrides):
+    from django.db import connection
+
+    from core import prepared
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    moment = timezone.now()
+    fields = {name: value for name, value in vars(_event(event_time=moment, **overrides)).items() if not name.startswith("_")}
+    del fields["event_type"]  # left out: it takes its default
+    copied, saved = dict(fields, event_id=uuid.uuid4()), _event(event_time=moment, **overrides)
+    prepared.columns(Event, "default").copy([copied, dict(fields, event_id=uuid.uuid4())])
+    saved.save()
+    assert _row(copied["event_id"]) == _row(saved.event_id)
+    assert Event.objects.count() == 3
+
+
 def test_a_value_of_another_type_still_goes_through_the_fields_conversion():
     event = _event(source_ip=12345, read_only=1)  # what save() would coerce: text and a flag
     event.insert()
