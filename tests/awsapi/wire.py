@@ -40,14 +40,25 @@ def encode(op: registry.Operation, params: dict) -> tuple[bytes, dict]:
 
 def post(op: registry.Operation, body: bytes, headers: dict, signed: bool = True):
     """POST `body` to `/`, signed for the operation's service unless `signed` is false."""
-    if signed:
-        request = AWSRequest(method="POST", url=URL, data=body, headers=headers)
-        credentials = Credentials(settings.ROOT_ACCESS_KEY_ID, settings.ROOT_SECRET_ACCESS_KEY)
-        SigV4Auth(credentials, op.service.signing_name, REGION).add_auth(request)
-        headers = dict(request.headers)
+    headers = sent_headers(op, body, headers, signed)
+    return Client().post("/", data=body, content_type=headers["Content-Type"], **meta_headers(headers))
+
+
+def sent_headers(op: registry.Operation, body: bytes, headers: dict, signed: bool = True) -> dict:
+    """`headers`, with botocore's SigV4 signature for the operation's service unless `signed` is false."""
+    if not signed:
+        return headers
+    request = AWSRequest(method="POST", url=URL, data=body, headers=headers)
+    credentials = Credentials(settings.ROOT_ACCESS_KEY_ID, settings.ROOT_SECRET_ACCESS_KEY)
+    SigV4Auth(credentials, op.service.signing_name, REGION).add_auth(request)
+    return dict(request.headers)
+
+
+def meta_headers(headers: dict) -> dict:
+    """The headers but Content-Type as WSGI environ entries (HTTP_...)."""
     extra = {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items() if name.lower() != "content-type"}
     extra["HTTP_HOST"] = "testserver"  # botocore signs the host without storing it in the headers
-    return Client().post("/", data=body, content_type=headers["Content-Type"], **extra)
+    return extra
 
 
 def call(op: registry.Operation, params: dict, signed: bool = True):
