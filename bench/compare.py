@@ -8,7 +8,10 @@ Both servers are started here: ours with config/serve.py (`--workers`, default 2
 moto with `moto_server` (requirements-dev.txt); each operation runs on ours, then at once on moto. Server CPU is utime + stime of the server's
 processes (the server's main process and workers) from /proc, read before and after each operation, so
 it leaves out the client, and for us PostgreSQL's and Redis's own CPU, which moto does not spend.
-CPU per request is much less sensitive to other load on the machine than ops/s and latency.
+CPU per request is much less sensitive to other load on the machine than ops/s and latency, but
+it still swings from one minute to the next here, so every figure is the median of `--rounds`
+interleaved rounds. The floor of SignUp and a password sign-in is one Argon2id run: printed alone
+and with as many at once as there are busy workers (the workers' runs share the memory bandwidth).
 The SRP row's latency is the two server round trips only (the client's SRP maths left out).
 """
 from __future__ import annotations
@@ -88,6 +91,7 @@ class Side:
         return measure(self.pid, self.count, self.threads, call)
 
     def sign_up(self) -> dict:
+        self.names = [f"user-{i}-{uuid.uuid4().hex[:6]}" for i in range(self.count)]  # new users each round
         row = self._measure(lambda i: self.public.sign_up(ClientId=self.client_id, Username=self.names[i], Password=PASSWORD))
         for name in self.names:  # confirmation is not under test
             self.admin.admin_confirm_sign_up(UserPoolId=self.pool_id, Username=name)
@@ -136,24 +140,46 @@ STEPS: list[tuple[str, Callable[[Side], dict | None]]] = [
 ]
 
 
-def run_interleaved(sides: list[Side]) -> dict[str, list[dict | None]]:
+def run_interleaved(sides: list[Side], rounds: int) -> dict[str, list[dict | None]]:
     """Each operation on every side, one side right after the other, so that a change in the
-    machine's speed during the run (seen here: 20 % within minutes) touches both sides of a ratio alike."""
-    return {name: [step(side) for side in sides] for name, step in STEPS}
+    machine's speed during the run (seen here: 20 % within minutes) touches both sides of a ratio
+    alike; all of it `rounds` times, each figure the median of its rounds (one round's CPU per
+    call swung by up to 30 % on this machine's virtual CPUs)."""
+    runs: dict[str, list[list[dict | None]]] = {name: [[] for _ in sides] for name, _ in STEPS}
+    for _ in range(rounds):
+        for name, step in STEPS:
+            for position, side in enumerate(sides):
+                runs[name][position].append(step(side))
+    return {name: [_median_row(rows) for rows in per_side] for name, per_side in runs.items()}
 
 
-def hash_cpu_ms() -> float:
-    """CPU ms of one Argon2id verify with our production parameters (the floor of a sign-in)."""
+def _median_row(rows: list[dict | None]) -> dict | None:
+    measured = [row for row in rows if row is not None]
+    return {key: statistics.median(row[key] for row in measured) for key in measured[0]} if measured else None
+
+
+def hash_cpu_ms(at_once: int = 1) -> float:
+    """CPU ms of one Argon2id verify with our production parameters (the floor of a sign-in), with
+    `at_once` verifies running together, as that many busy workers run them: they share the
+    memory bandwidth and caches, and each costs more CPU than one alone (~15 % here for two)."""
     from argon2 import PasswordHasher
 
     from core.hashers import TunedArgon2PasswordHasher as tuned
 
     hasher = PasswordHasher(time_cost=tuned.time_cost, memory_cost=tuned.memory_cost, parallelism=tuned.parallelism)
     encoded = hasher.hash(PASSWORD)
+
+    def verify_20() -> None:
+        for _ in range(20):
+            hasher.verify(encoded, PASSWORD)  # argon2-cffi lets go of the GIL: threads verify in parallel
+
+    threads = [threading.Thread(target=verify_20) for _ in range(at_once)]
     started = time.process_time()
-    for _ in range(20):
-        hasher.verify(encoded, PASSWORD)
-    return (time.process_time() - started) / 20 * 1000
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return (time.process_time() - started) / (20 * at_once) * 1000
 
 
 def main() -> None:
@@ -161,6 +187,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="calls per operation")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="web workers for our server")
+    parser.add_argument("--rounds", type=int, default=3, help="each figure is the median of this many interleaved rounds")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "9610")), help="ours; moto gets the next port")
     args = parser.parse_args()
     sys.path.insert(0, str(servers.ROOT))
@@ -170,12 +197,14 @@ def main() -> None:
         our_key = (env["ROOT_ACCESS_KEY_ID"], env["ROOT_SECRET_ACCESS_KEY"])
         sides = [Side(f"http://127.0.0.1:{args.port}", our_key, ours.pid, args.requests, args.threads),
                  Side(f"http://127.0.0.1:{args.port + 1}", ("testing", "testing"), moto.pid, args.requests, args.threads)]
-        rows = run_interleaved(sides)
+        rows = run_interleaved(sides, args.rounds)
 
     backend = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     print(f"\n{args.requests} calls per operation, {args.threads} client threads, {os.cpu_count()} cores; ours: granian -w {args.workers}, "
           f"{backend}{' + Redis' if os.environ.get('REDIS_URL') else ''}; moto_server")
-    print(f"Argon2id verify (our parameters): {hash_cpu_ms():.1f} ms CPU")
+    alone, together = hash_cpu_ms(), hash_cpu_ms(at_once=min(args.workers, os.cpu_count() or 1))
+    print(f"median of {args.rounds} rounds; Argon2id verify (our parameters): {alone:.1f} ms CPU alone, "
+          f"{together:.1f} ms each with {min(args.workers, os.cpu_count() or 1)} at once (as the busy workers run them)")
     columns = f"{'p50':>7} {'p99':>7} {'CPU ms':>7}"
     header = f"{'operation':32} {'ours ops/s':>10} {columns} | {'moto ops/s':>10} {columns} | {'CPU ours/moto':>13}"
     print(header)
@@ -185,6 +214,10 @@ def main() -> None:
         right = f"{other['ops']:10.1f} {other['p50']:7.1f} {other['p99']:7.1f} {other['cpu']:7.2f}" if other else f"{'n/a':>10} {'':7} {'':7} {'':7}"
         ratio = f"{mine['cpu'] / other['cpu']:13.2f}" if mine and other and other["cpu"] else f"{'n/a':>13}"
         print(f"{name:32} {left} | {right} | {ratio}")
+    for name in ("SignUp", "InitiateAuth USER_PASSWORD_AUTH"):  # each hashes once: what is left is ours
+        if rows[name][0]:
+            spent = rows[name][0]["cpu"]
+            print(f"{name}: {spent - together:+.2f} ms of CPU over the hash as the busy workers run it, {spent - alone:+.2f} over one alone")
 
 
 if __name__ == "__main__":
