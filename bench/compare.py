@@ -215,8 +215,9 @@ def main() -> None:
         ratio = f"{mine['cpu'] / other['cpu']:13.2f}" if mine and other and other["cpu"] else f"{'n/a':>13}"
         print(f"{name:32} {left} | {right} | {ratio}")
     for name in ("SignUp", "InitiateAuth USER_PASSWORD_AUTH"):  # each hashes once: what is left is ours
-        if rows[name][0]:
-            spent = rows[name][0]["cpu"]
+        mine = rows[name][0]
+        if mine:
+            spent = mine["cpu"]
             print(f"{name}: {spent - together:+.2f} ms of CPU over the hash as the busy workers run it, {spent - alone:+.2f} over one alone")
 
 

@@ -55,8 +55,16 @@ def sts_resource(operation: str, params: dict) -> str:
     return params.get("RoleArn") or "*"
 
 
-IAM = AwsService(model_name="iam", iam_prefix="iam", signing_name="iam", event_source="iam.amazonaws.com", resource=iam_resource)
-STS = AwsService(model_name="sts", iam_prefix="sts", signing_name="sts", event_source="sts.amazonaws.com", resource=sts_resource)
+IAM = AwsService(model_name="iam", iam_prefix="iam", signing_name="iam", event_source="iam.amazonaws.com", resource=iam_resource,
+                 reads_only=frozenset({
+                     "GetAccessKeyLastUsed", "GetAccountAuthorizationDetails", "GetGroup", "GetGroupPolicy", "GetOpenIDConnectProvider",
+                     "GetPolicy", "GetPolicyVersion", "GetRole", "GetRolePolicy", "GetUser", "GetUserPolicy", "ListAccessKeys",
+                     "ListAttachedGroupPolicies", "ListAttachedRolePolicies", "ListAttachedUserPolicies", "ListEntitiesForPolicy",
+                     "ListGroupPolicies", "ListGroups", "ListGroupsForUser", "ListOpenIDConnectProviders", "ListPolicies",
+                     "ListPolicyVersions", "ListRolePolicies", "ListRoleTags", "ListRoles", "ListUserPolicies", "ListUserTags", "ListUsers",
+                 }))
+STS = AwsService(model_name="sts", iam_prefix="sts", signing_name="sts", event_source="sts.amazonaws.com", resource=sts_resource,
+                 reads_only=frozenset({"GetCallerIdentity"}))
 
 IAM_OPERATIONS: dict[str, Handler] = {
     # Users

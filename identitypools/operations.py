@@ -22,6 +22,10 @@ COGNITO_IDENTITY = AwsService(
     event_source="cognito-identity.amazonaws.com",
     target_prefix="AWSCognitoIdentityService",
     resource=resource,
+    reads_only=frozenset({
+        "DescribeIdentity", "DescribeIdentityPool", "GetIdentityPoolRoles", "GetPrincipalTagAttributeMap", "ListIdentities",
+        "ListIdentityPools", "ListTagsForResource", "LookupDeveloperIdentity",
+    }),
 )
 
 OPERATIONS: dict[str, Handler] = {

@@ -48,3 +48,38 @@ def pool_id(idp):
 
 def error_code(excinfo) -> str:
     return excinfo.value.response["Error"]["Code"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def reads_only_operations_write_nothing():
+    """Every operation a service lists in `reads_only` runs outside a transaction (awsapi.pipeline),
+    so a write in one would commit on its own: throughout the suite, such a handler's INSERT,
+    UPDATE or DELETE fails the test that made it."""
+    import dataclasses
+
+    from awsapi import registry
+
+    kept = dict(registry.REGISTRY._operations)
+    for key, op in kept.items():
+        if op.name in op.service.reads_only:
+            registry.REGISTRY._operations[key] = dataclasses.replace(op, handler=_refusing_writes(op.name, op.handler))
+    yield
+    registry.REGISTRY._operations.update(kept)
+
+
+def _refusing_writes(name, handler):
+    from contextlib import ExitStack
+
+    from django.db import connections
+
+    def refuse(execute, sql, params, many, context):
+        assert sql.lstrip()[:6].upper() not in ("INSERT", "UPDATE", "DELETE"), f"{name} is listed in reads_only but wrote: {sql[:200]}"
+        return execute(sql, params, many, context)
+
+    def guarded(params, context):
+        with ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(refuse))
+            return handler(params, context)
+
+    return guarded

@@ -55,6 +55,10 @@ COGNITO_IDP = AwsService(
     reads_only=frozenset({
         "GetUser", "AdminGetUser", "ListUsers", "DescribeUserPool", "DescribeUserPoolClient", "ListUserPools",
         "ListUserPoolClients", "GetGroup", "ListGroups", "AdminListGroupsForUser", "ListUsersInGroup",
+        "DescribeIdentityProvider", "DescribeManagedLoginBranding", "DescribeManagedLoginBrandingByClient", "DescribeResourceServer",
+        "DescribeUserImportJob", "DescribeUserPoolDomain", "GetCSVHeader", "GetDevice", "GetIdentityProviderByIdentifier",
+        "GetUICustomization", "GetUserPoolMfaConfig", "ListDevices", "ListIdentityProviders", "ListResourceServers",
+        "ListTagsForResource", "ListUserImportJobs",
     }),
 )
 
