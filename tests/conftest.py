@@ -68,6 +68,7 @@ def reads_only_operations_write_nothing():
 
 
 def _refusing_writes(name, handler):
+    import functools
     from contextlib import ExitStack
 
     from django.db import connections
@@ -76,6 +77,7 @@ def _refusing_writes(name, handler):
         assert sql.lstrip()[:6].upper() not in ("INSERT", "UPDATE", "DELETE"), f"{name} is listed in reads_only but wrote: {sql[:200]}"
         return execute(sql, params, many, context)
 
+    @functools.wraps(handler)  # inspect.unwrap gives the handler back
     def guarded(params, context):
         with ExitStack() as stack:
             for alias in connections:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def test_each_app_registered_its_table():
     assert registry.find("TrentService", "Decrypt").service == KMS
     assert registry.REGISTRY.operation(STS, "GetCallerIdentity").action == "sts:GetCallerIdentity"
     for name in OPERATIONS:
-        assert registry.find(COGNITO_IDP.target_prefix, name).handler is OPERATIONS[name]
+        assert inspect.unwrap(registry.find(COGNITO_IDP.target_prefix, name).handler) is OPERATIONS[name]  # the suite's reads_only guard wraps some
 
 
 def test_resources_come_from_the_apps_resolvers():

@@ -30,8 +30,13 @@ def _environ(model_name: str, name: str, params: dict, signed: bool = True) -> d
 
 def _answer(application, environ: dict) -> tuple[str, dict, bytes]:
     started = {}
-    body = b"".join(application(dict(environ, **{"wsgi.input": io.BytesIO(environ["wsgi.input"].getvalue())}),
-                                lambda status, headers: started.update(status=status, headers=headers)))
+    answer = application(dict(environ, **{"wsgi.input": io.BytesIO(environ["wsgi.input"].getvalue())}),
+                         lambda status, headers: started.update(status=status, headers=headers))
+    try:
+        body = b"".join(answer)
+    finally:
+        if hasattr(answer, "close"):
+            answer.close()  # as a WSGI server does: Django's handler ends the request there (request_finished)
     headers = dict(started["headers"])
     request_id = headers.pop("x-amzn-RequestId", None)  # none on a 500 that escaped every layer, as with Django's
     return started["status"], headers, body.replace(request_id.encode(), b"<id>") if request_id else body  # the query protocol's XML names it
