@@ -128,6 +128,17 @@ class Registry:
     def operation(self, service: AwsService, name: str) -> Operation | None:
         return self._operations.get((service.model_name, name))
 
+    def operations(self) -> list[Operation]:
+        return list(self._operations.values())
+
+    def replace(self, operation: Operation) -> Operation:
+        """Put `operation` in place of the registered one of its service and name, and return that
+        one (tests wrap handlers, then put them back)."""
+        key = (operation.service.model_name, operation.name)
+        replaced = self._operations[key]
+        self._operations[key] = operation
+        return replaced
+
 
 REGISTRY = Registry()
 

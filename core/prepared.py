@@ -38,8 +38,10 @@ class Columns(Generic[M]):
         # Fields whose text or flag goes to the database as it is: the prep calls of ~20 columns were
         # a third of an audit INSERT's CPU (every call writes one).
         self._plain = [type(field) in _PLAIN_FIELDS for field in self._written]
-        self._insert_sql = (f"INSERT INTO {self.table} ({', '.join(quote(field.column) for field in self._written)}) "
-                            f"VALUES ({', '.join(['%s'] * len(self._written))})") if only is None else None
+        written_columns = ", ".join(quote(field.column) for field in self._written)
+        whole_row = only is None
+        self._insert_sql = f"INSERT INTO {self.table} ({written_columns}) VALUES ({', '.join(['%s'] * len(self._written))})" if whole_row else None
+        self._copy_sql = f"COPY {self.table} ({written_columns}) FROM STDIN" if whole_row else None
         self.attnames = [field.attname for field in fields]
         # For COPY: each written field's name and default, and where the JSON fields are (sent as their text)
         self._copied = [(field.attname, field.get_default) for field in self._written]
@@ -68,9 +70,12 @@ class Columns(Generic[M]):
         return self.model.from_db(self.alias, self.attnames, values)
 
     def insert_sql(self) -> str:
-        if self._insert_sql is None:
+        return self._whole_row(self._insert_sql)
+
+    def _whole_row(self, statement: str | None) -> str:
+        if statement is None:
             raise TypeError(f"{self.model.__name__}'s columns made with `only` cannot write a whole row")
-        return self._insert_sql
+        return statement
 
     def insert(self, instance: M) -> None:
         """Write `instance` as a new row: the values `save()` would write (auto_now_add included),
@@ -94,12 +99,10 @@ class Columns(Generic[M]):
         (the audit writer's batches: ~0.2 -> ~0.05 M instructions a row). The values must be what
         the database takes as they are (aware datetimes, UUIDs, text, flags); JSON fields go as
         their text."""
-        if self._insert_sql is None:
-            raise TypeError(f"{self.model.__name__}'s columns made with `only` cannot write a whole row")
+        statement = self._whole_row(self._copy_sql)
         connection = connections[self.alias]
-        names = ", ".join(connection.ops.quote_name(field.column) for field in self._written)
         # psycopg's own cursor (Django's has no COPY), its errors raised as Django's
-        with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
+        with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
             for row in rows:
                 values = [row[name] if name in row else default() for name, default in self._copied]
                 for position in self._json_positions:

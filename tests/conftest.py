@@ -59,12 +59,12 @@ def reads_only_operations_write_nothing():
 
     from awsapi import registry
 
-    kept = dict(registry.REGISTRY._operations)
-    for key, op in kept.items():
-        if op.name in op.service.reads_only:
-            registry.REGISTRY._operations[key] = dataclasses.replace(op, handler=_refusing_writes(op.name, op.handler))
+    kept = [op for op in registry.REGISTRY.operations() if op.name in op.service.reads_only]
+    for op in kept:
+        registry.REGISTRY.replace(dataclasses.replace(op, handler=_refusing_writes(op.name, op.handler)))
     yield
-    registry.REGISTRY._operations.update(kept)
+    for op in kept:
+        registry.REGISTRY.replace(op)
 
 
 def _refusing_writes(name, handler):

@@ -67,9 +67,9 @@ class RootHandler:
     SKIPPED = frozenset({"django.db.reset_queries", "django.core.cache.close_caches", "django.core.handlers.base.reset_urlconf"})
 
     def __init__(self) -> None:
-        below = settings.MIDDLEWARE[settings.MIDDLEWARE.index(f"{__name__}.straight_to_endpoint") + 1:]
-        handler = convert_exception_to_response(straight_to_endpoint(_never_below(below)))
-        for path in reversed(settings.MIDDLEWARE[: settings.MIDDLEWARE.index(f"{__name__}.straight_to_endpoint")]):
+        at = settings.MIDDLEWARE.index(f"{__name__}.straight_to_endpoint")
+        handler = convert_exception_to_response(straight_to_endpoint(_never_below(settings.MIDDLEWARE[at + 1:])))
+        for path in reversed(settings.MIDDLEWARE[:at]):
             handler = convert_exception_to_response(import_string(path)(handler))  # each layer, as Django wraps it
         self._chain = handler
         self._receivers: dict[int, tuple[int, list[Callable[..., object]]]] = {}

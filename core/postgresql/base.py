@@ -27,10 +27,20 @@ from psycopg.pq import Format
 
 
 class PreparedCursor(base.ServerBindingCursor):
-    """A cursor whose every statement the server binds and keeps prepared (psycopg names and reuses it)."""
+    """A cursor whose every statement the server binds and keeps prepared (psycopg names and reuses it).
+
+    One is kept per connection and lent to one statement at a time (`DatabaseWrapper.prepared_cursor`):
+    making a psycopg cursor and registering its loader cost ~0.05 M instructions, a few percent of a
+    GetUser. Closing it only ends the loan; the rows it last read are dropped at its next execute.
+    """
+
+    lent = False
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
         return super().execute(query, params, prepare=True, binary=binary)
+
+    def close(self) -> None:
+        self.lent = False
 
 
 # psycopg's own timestamptz loader (its C one with psycopg[binary]), as no connection Django made overrides it.
@@ -58,6 +68,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return self.cursor()
         self.close_if_health_check_failed()
         self.ensure_connection()
+        cursor = self._kept_cursor
+        if cursor is None or cursor.lent or cursor.connection is not self.connection:
+            cursor = self._new_prepared_cursor()
+            if self._kept_cursor is None or self._kept_cursor.connection is not self.connection:
+                self._kept_cursor = cursor  # a statement run while another holds the kept one gets its own
+        wrapped = self._prepare_cursor(cursor)
+        cursor.lent = True
+        return wrapped
+
+    _kept_cursor: PreparedCursor | None = None
+
+    def _new_prepared_cursor(self) -> PreparedCursor:
         with self.wrap_database_errors:
             cursor = PreparedCursor(self.connection)
             # As create_cursor does: the connection's timestamp loader unless it disagrees.
@@ -67,7 +89,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 # Django's loader subclasses psycopg's pure-Python one to set the tzinfo; in a UTC
                 # session psycopg's own (C) loader gives the very same values, ~12x faster.
                 cursor.adapters.register_loader(base.TIMESTAMPTZ_OID, _PSYCOPG_TIMESTAMPTZ)
-            return self._prepare_cursor(cursor)
+            return cursor
 
     def close_if_health_check_failed(self) -> None:
         if self.connection is None or not self.health_check_enabled or self.health_check_done or self.pool:

@@ -23,17 +23,18 @@ def _no_retry_client(base_url: str):
                         aws_secret_access_key=settings.ROOT_SECRET_ACCESS_KEY, config=Config(retries={"mode": "standard", "total_max_attempts": 1}))
 
 
-def _replace_handler(monkeypatch, name: str, handler) -> None:
-    key = ("cognito-idp", name)
-    real = registry.REGISTRY._operations[key]
-    monkeypatch.setitem(registry.REGISTRY._operations, key, Operation(real.service, real.name, handler(real.handler)))
+def _replace_handler(request, name: str, handler) -> None:
+    real = registry.find("AWSCognitoIdentityProviderService", name)
+    assert real is not None
+    registry.REGISTRY.replace(Operation(real.service, real.name, handler(real.handler)))
+    request.addfinalizer(lambda: registry.REGISTRY.replace(real))
 
 
 @pytest.mark.parametrize("failure, code", [
     (errors.InvalidParameterException("refused after writing"), "InvalidParameterException"),
     (RuntimeError("a bug after writing"), "InternalErrorException"),
 ])
-def test_a_handler_that_raises_after_writing_leaves_only_the_failure_record(live_server, monkeypatch, failure, code):
+def test_a_handler_that_raises_after_writing_leaves_only_the_failure_record(live_server, request, failure, code):
     def raising_after(real):
         def handler(params, context):
             real(params, context)  # the pool is written ...
@@ -41,7 +42,7 @@ def test_a_handler_that_raises_after_writing_leaves_only_the_failure_record(live
 
         return handler
 
-    _replace_handler(monkeypatch, "CreateUserPool", raising_after)
+    _replace_handler(request, "CreateUserPool", raising_after)
     with pytest.raises(ClientError) as excinfo:
         _no_retry_client(live_server.url).create_user_pool(PoolName="doomed")
     assert error_code(excinfo) == code

@@ -34,7 +34,7 @@ HOSTILE_ANY = st.sampled_from([None, True, 1.5, "x", 7, [], {}, [None], {"a": No
 
 
 def _operations() -> list[registry.Operation]:
-    ops = list(registry.REGISTRY._operations.values())
+    ops = registry.REGISTRY.operations()
     return sorted(ops, key=lambda op: (op.service.model_name, op.name))
 
 

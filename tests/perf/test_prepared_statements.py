@@ -65,3 +65,57 @@ def test_prepared_reads_give_the_timestamps_the_orm_gives():
         assert cursor.adapters.get_loader(1184, 0).__module__.startswith("psycopg_binary")  # timestamptz, text
         cursor.execute("SELECT %s::timestamptz", ["2020-02-29 23:59:59.123456+05:30"])
         assert cursor.fetchone()[0].isoformat() == "2020-02-29T18:29:59.123456+00:00"
+
+
+def _underlying(wrapped) -> object:
+    return wrapped.cursor  # Django's CursorWrapper around the psycopg cursor
+
+
+def test_one_cursor_is_kept_per_connection_and_lent_to_one_statement_at_a_time():
+    with connection.prepared_cursor() as first:
+        first.execute("SELECT %s::int", [1])
+        with connection.prepared_cursor() as nested:  # the kept one is lent: this one is another
+            nested.execute("SELECT %s::int", [2])
+            assert _underlying(nested) is not _underlying(first)
+            assert nested.fetchone() == (2,)
+        assert first.fetchone() == (1,)  # the nested statement left the first's rows alone
+        kept = _underlying(first)
+    with connection.prepared_cursor() as again:
+        assert _underlying(again) is kept
+        again.execute("SELECT %s::text", ["again"])
+        assert again.fetchone() == ("again",)
+
+
+def test_a_new_connection_gets_a_new_kept_cursor():
+    with connection.prepared_cursor() as cursor:
+        cursor.execute("SELECT 1")
+        kept = _underlying(cursor)
+    connection.close()
+    with connection.prepared_cursor() as cursor:
+        assert _underlying(cursor) is not kept
+        cursor.execute("SELECT %s::int", [3])
+        assert cursor.fetchone() == (3,)
+
+
+def test_a_failed_statement_leaves_the_kept_cursor_usable():
+    from django.db import DatabaseError
+
+    with pytest.raises(DatabaseError), connection.prepared_cursor() as cursor:
+        cursor.execute("SELECT 1 / %s::int", [0])
+    with connection.prepared_cursor() as cursor:
+        cursor.execute("SELECT %s::int", [4])
+        assert cursor.fetchone() == (4,)
+
+
+def test_statements_on_the_kept_cursor_are_still_counted():
+    from django.test.utils import CaptureQueriesContext
+
+    from userpools import hot_reads
+    from userpools.models import User
+
+    _pool_calls()
+    made = User.objects.get(username="alice")
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(2):
+            hot_reads.user_by_name(made.pool_id, made.username_key, with_attributes=True)
+    assert len(captured) == 2, captured.captured_queries
