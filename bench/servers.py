@@ -22,14 +22,27 @@ BENCH_KEY = ("AKIABENCHROOT0000001", "bench-root-secret-000000000000000000000000
 
 def cpu_seconds(pid: int) -> float:
     """utime + stime of `pid` and every live descendant (the server's workers), in seconds."""
-    total = 0.0
+    return sum(cpu_seconds_by_process(pid).values())
+
+
+def cpu_seconds_by_process(pid: int) -> dict[int, float]:
+    """utime + stime of `pid` and of each live descendant, by process id, in seconds."""
+    found = {}
     for proc in [pid, *_descendants(pid)]:
         try:
             fields = Path(f"/proc/{proc}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:  # gone meanwhile
             continue
-        total += (int(fields[11]) + int(fields[12])) / _TICK  # fields 14 and 15 of stat(5)
-    return total
+        found[proc] = (int(fields[11]) + int(fields[12])) / _TICK  # fields 14 and 15 of stat(5)
+    return found
+
+
+def busy_processes(before: dict[int, float], after: dict[int, float], share: float = 0.2) -> int:
+    """How many processes spent at least `share` of the CPU the server spent between two readings
+    (`cpu_seconds_by_process`): for ours, the workers that served the calls."""
+    spent = {proc: after[proc] - before.get(proc, 0.0) for proc in after}
+    total = sum(spent.values())
+    return sum(1 for seconds in spent.values() if total > 0 and seconds >= share * total)
 
 
 def _descendants(pid: int) -> list[int]:
