@@ -54,6 +54,7 @@ _ONLY_WHEN_ASKED = 2**31
 
 class DatabaseWrapper(base.DatabaseWrapper):
     health_check_done: bool  # Django's, set in connect() and reset as each request starts
+    _kept_cursor: PreparedCursor | None = None  # lent by prepared_cursor(), on the connection it was made on
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
@@ -68,16 +69,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return self.cursor()
         self.close_if_health_check_failed()
         self.ensure_connection()
-        cursor = self._kept_cursor
-        if cursor is None or cursor.lent or cursor.connection is not self.connection:
-            cursor = self._new_prepared_cursor()
-            if self._kept_cursor is None or self._kept_cursor.connection is not self.connection:
-                self._kept_cursor = cursor  # a statement run while another holds the kept one gets its own
+        kept = self._kept_cursor
+        if kept is None or kept.connection is not self.connection:  # first use, or a new connection
+            kept = self._kept_cursor = self._new_prepared_cursor()
+        cursor = self._new_prepared_cursor() if kept.lent else kept  # a statement run while one holds it gets its own
         wrapped = self._prepare_cursor(cursor)
         cursor.lent = True
         return wrapped
-
-    _kept_cursor: PreparedCursor | None = None
 
     def _new_prepared_cursor(self) -> PreparedCursor:
         with self.wrap_database_errors:
