@@ -60,6 +60,11 @@ class Columns(Generic[M]):
     def instance(self, row: Sequence[Any], connection: Any = None) -> M:
         """The instance made from the first `width` values of `row` (the SELECT list's);
         `connection`, this alias's, saves looking it up again for each row of many."""
+        return self.model.from_db(self.alias, self.attnames, self.values(row, connection))
+
+    def values(self, row: Sequence[Any], connection: Any = None) -> list[Any]:
+        """The first `width` values of `row` as the instance's fields would hold them (in
+        `attnames` order): the database's values through the fields' and the backend's converters."""
         values = list(row[: self.width])
         connection = connection or connections[self.alias]
         for position, column, converters in self._converters:
@@ -67,7 +72,7 @@ class Columns(Generic[M]):
             for converter in converters:
                 value = converter(value, column, connection)
             values[position] = value
-        return self.model.from_db(self.alias, self.attnames, values)
+        return values
 
     def insert_sql(self) -> str:
         return self._whole_row(self._insert_sql)

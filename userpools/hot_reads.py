@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from django.db import connections, router
 
 from core.prepared import columns, statement_cursor
 from userpools.domain.claims import GroupInfo
-from userpools.models import Group, GroupMembership, RefreshToken, User, UserAttribute, UserPoolDomain
+from userpools.models import Group, GroupMembership, RefreshToken, User, UserAttribute, UserPoolDomain, attributes_in_order
 
 _ATTRIBUTE_FIELDS = ("id", "name", "value")
 _GROUP_FIELDS = ("name", "role_arn", "precedence")
@@ -90,7 +92,7 @@ def _attributes_of_users_sql(alias: str, count: int) -> str:
 
 @cache
 def _page_sql(alias: str, listed: tuple[str, ...], after: bool) -> str:
-    """A page of a pool's users in id order, their listed fields and attributes (ListUsers unfiltered)."""
+    """A page of a pool's users in id order, the `listed` fields and their attributes (ListUsers unfiltered)."""
     users = columns(User, alias, listed)
     where = f"WHERE {users.column('pool')} = %s" + (f" AND {users.column('id')} > %s" if after else "")
     return (f"SELECT {users.select_list}, {_attributes_of_user(alias)} FROM {users.table} {where} "
@@ -149,20 +151,47 @@ def read_attributes(users: list[User]) -> None:
         user.remember_attributes(rows[user.pk])
 
 
-def users_page(pool_id: str, listed: tuple[str, ...], after_id: int | None, count: int) -> list[User]:
-    """Up to `count` of the pool's users after `after_id` in id order, with only the `listed`
-    fields (the others load on access) and their attributes read: one statement."""
+@dataclass(frozen=True, slots=True)
+class ListedUser:
+    """A user as a page of ListUsers shows it (`users.user_type`), made straight from its row:
+    sixty model instances were a third of an unfiltered ListUsers' CPU."""
+
+    pk: int
+    username: str
+    sub: uuid.UUID
+    status: str
+    enabled: bool
+    created: datetime
+    modified: datetime
+    attributes: dict[str, str]
+
+    def attribute_values(self) -> dict[str, str]:
+        return dict(self.attributes)
+
+
+_LISTED_FIELDS = ("id", "username", "sub", "status", "enabled", "created", "modified")  # ListedUser's, in its order
+
+
+@cache
+def _listed_positions(alias: str) -> list[int]:
+    return [columns(User, alias, _LISTED_FIELDS).attnames.index(name) for name in _LISTED_FIELDS]
+
+
+def users_page(pool_id: str, after_id: int | None, count: int) -> list[ListedUser]:
+    """Up to `count` of the pool's users after `after_id` in id order, with their attributes:
+    one statement."""
     alias = router.db_for_read(User)
     params = [pool_id, *([] if after_id is None else [after_id]), count]
     with statement_cursor(alias) as cursor:
-        cursor.execute(_page_sql(alias, listed, after_id is not None), params)
+        cursor.execute(_page_sql(alias, _LISTED_FIELDS, after_id is not None), params)
         rows = cursor.fetchall()
-    made, connection = columns(User, alias, listed), connections[alias]
+    made, connection, positions = columns(User, alias, _LISTED_FIELDS), connections[alias], _listed_positions(alias)
     users = []
     for row in rows:
-        user = made.instance(row, connection)
-        user.remember_attributes(_json_rows(row[made.width]))
-        users.append(user)
+        values = made.values(row, connection)
+        pk, username, sub, status, enabled, created, modified = (values[position] for position in positions)
+        attributes = attributes_in_order(_json_rows(row[made.width]))
+        users.append(ListedUser(pk, username, sub, status, enabled, created, modified, attributes))
     return users
 
 

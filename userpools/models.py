@@ -56,6 +56,11 @@ class UserPoolClient(models.Model):
     secret = crypto.Encrypted("secret_encrypted")
 
 
+def attributes_in_order(rows: Iterable[tuple[int, str, str]]) -> dict[str, str]:
+    """A user's attribute rows, (id, name, value), as {name: value} in the order they were first set."""
+    return {name: value for _, name, value in sorted(rows)}
+
+
 class User(models.Model):
     UNCONFIRMED = "UNCONFIRMED"
     CONFIRMED = "CONFIRMED"
@@ -121,7 +126,7 @@ class User(models.Model):
 
     def remember_attributes(self, rows: Iterable[tuple[int, str, str]]) -> None:
         """Keep the user's attribute rows, (id, name, value), so `attribute_values()` reads no more."""
-        self._read_attributes = {name: value for _, name, value in sorted(rows)}
+        self._read_attributes = attributes_in_order(rows)
 
     def remember_groups(self, groups: list) -> None:
         """Keep the user's groups (`claims.GroupInfo`), as the tokens' claims need them."""

@@ -69,7 +69,7 @@ def get_user(access_token: str) -> dict:
         for name, value in user.attribute_values().items()
         if not (definitions.get(name) or {}).get("DeveloperOnlyAttribute") and (readable is None or name in readable)
     }
-    return {"Username": user.username, "UserAttributes": attributes.shape(user, visible), **mfa.user_settings(user)}
+    return {"Username": user.username, "UserAttributes": attributes.shape(user.sub, visible), **mfa.user_settings(user)}
 
 
 # --- attributes ----------------------------------------------------------------------------

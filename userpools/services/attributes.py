@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.db import connection
@@ -135,9 +136,9 @@ def _release_alias(user: User, name: str) -> None:
         user.attributes.filter(name=name).delete()
 
 
-def shape(user: User, values: dict[str, str], names: Iterable[str] | None = None) -> list[dict]:
+def shape(sub: uuid.UUID, values: dict[str, str], names: Iterable[str] | None = None) -> list[dict]:
     """AttributeType list: `sub` first, then the stored attributes (optionally only `names`)."""
-    everything = {"sub": str(user.sub), **values}
+    everything = {"sub": str(sub), **values}
     if names is not None:
         wanted = set(names)
         everything = {name: value for name, value in everything.items() if name in wanted}

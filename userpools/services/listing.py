@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ from core import pagination
 from core.errors import InvalidParameterException
 from userpools import hot_reads
 from userpools.domain import filters
+from userpools.hot_reads import ListedUser
 from userpools.models import User, UserAttribute, UserPool
 from userpools.services import attributes
 from userpools.services.pools import get_pool_to_read
@@ -194,9 +195,9 @@ def list_users(
     limit: int | None,
     pagination_token: str | None,
     attributes_to_get: list[str] | None,
-) -> tuple[list[User], str | None]:
-    """One page of the pool's users matching the filter (with the fields a UserType shows; the
-    others load on access), and the token of the next page."""
+) -> tuple[Sequence[User | ListedUser], str | None]:
+    """One page of the pool's users matching the filter (with the fields a UserType shows; a
+    User's others load on access), and the token of the next page."""
     pool = get_pool_to_read(pool_id)
     wanted = filters.parse(filter_expression)
     check_attribute_names(pool, attributes_to_get)
@@ -204,8 +205,8 @@ def list_users(
     kind = _token_kind(pool, filter_expression)
     last = pagination.read_token(kind, pagination_token)
     if wanted is None:  # the common listing: users and attributes in one prepared statement
-        page = hot_reads.users_page(pool.pk, _LISTED, last, limit + 1)
-        return page[:limit], (pagination.make_token(kind, page[limit - 1].pk) if len(page) > limit else None)
+        listed = hot_reads.users_page(pool.pk, last, limit + 1)
+        return listed[:limit], (pagination.make_token(kind, listed[limit - 1].pk) if len(listed) > limit else None)
     plan = _plan(pool, wanted)
     rows = plan.rows.filter(plan.after(last)) if last is not None else plan.rows
     page = list(rows[: limit + 1])

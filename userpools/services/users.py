@@ -21,6 +21,7 @@ from core.errors import (
 from userpools.delivery import messaging
 from userpools.domain import attribute_values, password_policy
 from userpools.events import lifecycle
+from userpools.hot_reads import ListedUser
 from userpools.models import User, UserPool
 from userpools.services import (
     attribute_updates,
@@ -62,7 +63,7 @@ def describe_user(user: User) -> dict:
     """The AdminGetUser response."""
     return {
         "Username": user.username,
-        "UserAttributes": attributes.shape(user, user.attribute_values()),
+        "UserAttributes": attributes.shape(user.sub, user.attribute_values()),
         "UserCreateDate": user.created,
         "UserLastModifiedDate": user.modified,
         "Enabled": user.enabled,
@@ -71,11 +72,11 @@ def describe_user(user: User) -> dict:
     }
 
 
-def user_type(user: User, attributes_to_get: list[str] | None = None) -> dict:
+def user_type(user: User | ListedUser, attributes_to_get: list[str] | None = None) -> dict:
     """A UserType (ListUsers, ListUsersInGroup, AdminCreateUser)."""
     return {
         "Username": user.username,
-        "Attributes": attributes.shape(user, user.attribute_values(), attributes_to_get),
+        "Attributes": attributes.shape(user.sub, user.attribute_values(), attributes_to_get),
         "UserCreateDate": user.created,
         "UserLastModifiedDate": user.modified,
         "Enabled": user.enabled,
