@@ -29,14 +29,17 @@ def _pruner(shape) -> Pruner:
     if kind == "structure":
         return _structure(shape)
     if kind == "list":
+        found: list = []  # (flat member names or None, the member's pruner), found on first use: shapes may refer to themselves
+
         def prune_list(value: Any) -> Any:
             if not isinstance(value, list):
                 return value
-            flat = _flat_members(shape.member)
+            if not found:
+                found.extend((_flat_members(shape.member), _pruner(shape.member)))
+            flat, member = found
             if flat is not None:  # e.g. a user's attributes: one comprehension, no call per item
                 return [{name: item for name, item in entry.items() if name in flat and item is not None}
                         if isinstance(entry, dict) else entry for entry in value]
-            member = _pruner(shape.member)
             return [member(item) for item in value]
         return prune_list
     if kind == "map":

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from operator import itemgetter
 
 from django.db import connections, router
 
@@ -173,8 +175,9 @@ _LISTED_FIELDS = ("id", "username", "sub", "status", "enabled", "created", "modi
 
 
 @cache
-def _listed_positions(alias: str) -> list[int]:
-    return [columns(User, alias, _LISTED_FIELDS).attnames.index(name) for name in _LISTED_FIELDS]
+def _listed_fields(alias: str) -> Callable[[list], tuple]:
+    """ListedUser's fields taken from a row's converted values, in ListedUser's order."""
+    return itemgetter(*[columns(User, alias, _LISTED_FIELDS).attnames.index(name) for name in _LISTED_FIELDS])
 
 
 def users_page(pool_id: str, after_id: int | None, count: int) -> list[ListedUser]:
@@ -185,11 +188,10 @@ def users_page(pool_id: str, after_id: int | None, count: int) -> list[ListedUse
     with statement_cursor(alias) as cursor:
         cursor.execute(_page_sql(alias, _LISTED_FIELDS, after_id is not None), params)
         rows = cursor.fetchall()
-    made, connection, positions = columns(User, alias, _LISTED_FIELDS), connections[alias], _listed_positions(alias)
+    made, connection, fields = columns(User, alias, _LISTED_FIELDS), connections[alias], _listed_fields(alias)
     users = []
     for row in rows:
-        values = made.values(row, connection)
-        pk, username, sub, status, enabled, created, modified = (values[position] for position in positions)
+        pk, username, sub, status, enabled, created, modified = fields(made.values(row, connection))
         attributes = attributes_in_order(_json_rows(row[made.width]))
         users.append(ListedUser(pk, username, sub, status, enabled, created, modified, attributes))
     return users
