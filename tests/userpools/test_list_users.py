@@ -138,3 +138,18 @@ def test_a_page_costs_a_fixed_number_of_queries(idp, pool_id):
             assert len(found) == 10
             assert all(user.attribute_values() for user in found)  # read with the page, no query per user
         assert len(queries) <= 4, [q["sql"] for q in queries]
+
+
+def test_an_unfiltered_page_shows_each_user_as_a_filtered_listing_and_admin_get_user_do(idp, people):
+    """The unfiltered page is made from its rows without model instances (hot_reads.ListedUser);
+    what it shows of each user must be what the ORM-backed paths show."""
+    unfiltered = idp.list_users(UserPoolId=people)["Users"]
+    for user in unfiltered:
+        filtered = idp.list_users(UserPoolId=people, Filter=f'username = "{user["Username"]}"')["Users"]
+        assert filtered == [user]
+        described = idp.admin_get_user(UserPoolId=people, Username=user["Username"])
+        assert user["Attributes"] == described["UserAttributes"]
+        assert (user["UserCreateDate"], user["UserLastModifiedDate"], user["Enabled"], user["UserStatus"]) == (
+            described["UserCreateDate"], described["UserLastModifiedDate"], described["Enabled"], described["UserStatus"])
+    assert [user["Enabled"] for user in unfiltered] == [True, True, True, False]
+    assert [user["UserStatus"] for user in unfiltered] == ["FORCE_CHANGE_PASSWORD", "CONFIRMED", "FORCE_CHANGE_PASSWORD", "FORCE_CHANGE_PASSWORD"]
