@@ -31,16 +31,20 @@ class PreparedCursor(base.ServerBindingCursor):
 
     One is kept per connection and lent to one statement at a time (`DatabaseWrapper.prepared_cursor`):
     making a psycopg cursor and registering its loader cost ~0.05 M instructions, a few percent of a
-    GetUser. Closing it only ends the loan; the rows it last read are dropped at its next execute.
+    GetUser. Closing the kept one only ends the loan (the rows it last read are dropped at its next
+    execute); one made for a statement nested in a loan is closed for real.
     """
 
     lent = False
+    kept = False
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
         return super().execute(query, params, prepare=True, binary=binary)
 
     def close(self) -> None:
         self.lent = False
+        if not self.kept:
+            super().close()
 
 
 # psycopg's own timestamptz loader (its C one with psycopg[binary]), as no connection Django made overrides it.
@@ -72,6 +76,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         kept = self._kept_cursor
         if kept is None or kept.connection is not self.connection:  # first use, or a new connection
             kept = self._kept_cursor = self._new_prepared_cursor()
+            kept.kept = True
         cursor = self._new_prepared_cursor() if kept.lent else kept  # a statement run while one holds it gets its own
         wrapped = self._prepare_cursor(cursor)
         cursor.lent = True

@@ -78,8 +78,10 @@ def test_one_cursor_is_kept_per_connection_and_lent_to_one_statement_at_a_time()
             nested.execute("SELECT %s::int", [2])
             assert _underlying(nested) is not _underlying(first)
             assert nested.fetchone() == (2,)
+        assert _underlying(nested).closed  # a cursor made for one nested statement does not outlive it
         assert first.fetchone() == (1,)  # the nested statement left the first's rows alone
         kept = _underlying(first)
+    assert not kept.closed  # the kept one outlives its loans
     with connection.prepared_cursor() as again:
         assert _underlying(again) is kept
         again.execute("SELECT %s::text", ["again"])
