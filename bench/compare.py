@@ -63,17 +63,16 @@ def measure(pid: int, count: int, threads: int, call: Callable[[int], float | No
     cpu_before, began = servers.cpu_seconds_by_process(pid), time.perf_counter()
     with ThreadPoolExecutor(max_workers=threads) as pool:
         list(pool.map(one, range(count)))
-    wall, cpu_after = time.perf_counter() - began, servers.cpu_seconds_by_process(pid)
-    cpu = sum(cpu_after.values()) - sum(seconds for proc, seconds in cpu_before.items() if proc in cpu_after)
+    wall, spent = time.perf_counter() - began, servers.spent_by_process(cpu_before, servers.cpu_seconds_by_process(pid))
     ordered = sorted(latencies)
     return {
         "ops": count / wall,
         "p50": statistics.median(ordered) * 1000,
         "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
-        "cpu": cpu / count * 1000,
+        "cpu": sum(spent.values()) / count * 1000,
         # Which workers take the client's keep-alive connections is up to the kernel: one busy
         # worker of two halves hashing throughput, and makes cheap reads cheaper (bench/README.md).
-        "busy": servers.busy_processes(cpu_before, cpu_after),
+        "busy": servers.busy_processes(spent),
     }
 
 

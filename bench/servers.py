@@ -37,10 +37,15 @@ def cpu_seconds_by_process(pid: int) -> dict[int, float]:
     return found
 
 
-def busy_processes(before: dict[int, float], after: dict[int, float], share: float = 0.2) -> int:
-    """How many processes spent at least `share` of the CPU the server spent between two readings
-    (`cpu_seconds_by_process`): for ours, the workers that served the calls."""
-    spent = {proc: after[proc] - before.get(proc, 0.0) for proc in after}
+def spent_by_process(before: dict[int, float], after: dict[int, float]) -> dict[int, float]:
+    """CPU seconds each process spent between two readings (`cpu_seconds_by_process`): a process
+    that ended meanwhile is left out (its spending is unknown), one that started counts from 0."""
+    return {proc: after[proc] - before.get(proc, 0.0) for proc in after}
+
+
+def busy_processes(spent: dict[int, float], share: float = 0.2) -> int:
+    """How many processes spent at least `share` of the CPU the server spent (`spent_by_process`):
+    for ours, the workers that served the calls."""
     total = sum(spent.values())
     return sum(1 for seconds in spent.values() if total > 0 and seconds >= share * total)
 
