@@ -10,8 +10,9 @@ processes (the server's main process and workers) from /proc, read before and af
 it leaves out the client, and for us PostgreSQL's and Redis's own CPU, which moto does not spend.
 CPU per request is much less sensitive to other load on the machine than ops/s and latency, but
 it still swings from one minute to the next here, so every figure is the median of `--rounds`
-interleaved rounds. The floor of SignUp and a password sign-in is one Argon2id run: printed alone
-and with as many at once as there are busy workers (the workers' runs share the memory bandwidth).
+interleaved rounds. The floor of SignUp and a password sign-in is one Argon2id run, measured right
+after each of their rows: alone, and with as many at once as there are busy workers (the workers'
+runs share the memory bandwidth).
 The SRP row's latency is the two server round trips only (the client's SRP maths left out).
 """
 from __future__ import annotations
@@ -143,22 +144,33 @@ STEPS: list[tuple[str, Callable[[Side], dict | None]]] = [
 ]
 
 
-def run_interleaved(sides: list[Side], rounds: int) -> dict[str, list[dict | None]]:
+HASHED = ("SignUp", "InitiateAuth USER_PASSWORD_AUTH")  # each hashes once: what is left over the hash is ours
+
+
+def run_interleaved(sides: list[Side], rounds: int, at_once: int) -> dict[str, list[dict | None]]:
     """Each operation on every side, one side right after the other, so that a change in the
     machine's speed during the run (seen here: 20 % within minutes) touches both sides of a ratio
     alike; all of it `rounds` times, each figure the median of its rounds (one round's CPU per
-    call swung by up to 30 % on this machine's virtual CPUs)."""
+    call swung by up to 30 % on this machine's virtual CPUs). Right after our side of a hashing
+    row, the hash's own CPU is measured too (alone, and `at_once` together), so the figure over the
+    hash compares two measurements made a second apart, not minutes."""
     runs: dict[str, list[list[dict | None]]] = {name: [[] for _ in sides] for name, _ in STEPS}
     for _ in range(rounds):
         for name, step in STEPS:
             for position, side in enumerate(sides):
-                runs[name][position].append(step(side))
+                row = step(side)
+                if position == 0 and name in HASHED and row is not None:
+                    row["hash alone"], row["hash together"] = hash_cpu_ms(), hash_cpu_ms(at_once)
+                runs[name][position].append(row)
     return {name: [_median_row(rows) for rows in per_side] for name, per_side in runs.items()}
 
 
 def _median_row(rows: list[dict | None]) -> dict | None:
     measured = [row for row in rows if row is not None]
     return {key: statistics.median(row[key] for row in measured) for key in measured[0]} if measured else None
+
+
+HASH_RUNS = 40  # verifies a measurement of the hash: ~0.8 s of CPU
 
 
 def hash_cpu_ms(at_once: int = 1) -> float:
@@ -172,17 +184,18 @@ def hash_cpu_ms(at_once: int = 1) -> float:
     hasher = PasswordHasher(time_cost=tuned.time_cost, memory_cost=tuned.memory_cost, parallelism=tuned.parallelism)
     encoded = hasher.hash(PASSWORD)
 
-    def verify_20() -> None:
-        for _ in range(20):
+    def verify(count: int) -> None:
+        for _ in range(count):
             hasher.verify(encoded, PASSWORD)  # argon2-cffi lets go of the GIL: threads verify in parallel
 
-    threads = [threading.Thread(target=verify_20) for _ in range(at_once)]
+    verify(2)  # warm
+    threads = [threading.Thread(target=verify, args=(HASH_RUNS,)) for _ in range(at_once)]
     started = time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return (time.process_time() - started) / (20 * at_once) * 1000
+    return (time.process_time() - started) / (HASH_RUNS * at_once) * 1000
 
 
 def main() -> None:
@@ -195,19 +208,18 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(servers.ROOT))
 
+    at_once = min(args.workers, os.cpu_count() or 1)
     with servers.ours(args.port, args.workers) as ours, servers.moto(args.port + 1) as moto:
         env = servers.our_env(args.port)
         our_key = (env["ROOT_ACCESS_KEY_ID"], env["ROOT_SECRET_ACCESS_KEY"])
         sides = [Side(f"http://127.0.0.1:{args.port}", our_key, ours.pid, args.requests, args.threads),
                  Side(f"http://127.0.0.1:{args.port + 1}", ("testing", "testing"), moto.pid, args.requests, args.threads)]
-        rows = run_interleaved(sides, args.rounds)
+        rows = run_interleaved(sides, args.rounds, at_once)
 
     backend = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     print(f"\n{args.requests} calls per operation, {args.threads} client threads, {os.cpu_count()} cores; ours: granian -w {args.workers}, "
           f"{backend}{' + Redis' if os.environ.get('REDIS_URL') else ''}; moto_server")
-    alone, together = hash_cpu_ms(), hash_cpu_ms(at_once=min(args.workers, os.cpu_count() or 1))
-    print(f"median of {args.rounds} rounds; Argon2id verify (our parameters): {alone:.1f} ms CPU alone, "
-          f"{together:.1f} ms each with {min(args.workers, os.cpu_count() or 1)} at once (as the busy workers run them)")
+    print(f"median of {args.rounds} rounds")
     columns = f"{'p50':>7} {'p99':>7} {'CPU ms':>7}"
     header = f"{'operation':32} {'ours ops/s':>10} {columns} {'busy':>4} | {'moto ops/s':>10} {columns} | {'CPU ours/moto':>13}"
     print(header)
@@ -219,11 +231,12 @@ def main() -> None:
         ratio = f"{mine['cpu'] / other['cpu']:13.2f}" if mine and other and other["cpu"] else f"{'n/a':>13}"
         print(f"{name:32} {left} | {right} | {ratio}")
     print("busy: our workers that spent at least a fifth of our CPU in a row (the median of the rounds)")
-    for name in ("SignUp", "InitiateAuth USER_PASSWORD_AUTH"):  # each hashes once: what is left is ours
+    for name in HASHED:
         mine = rows[name][0]
         if mine:
-            spent = mine["cpu"]
-            print(f"{name}: {spent - together:+.2f} ms of CPU over the hash as the busy workers run it, {spent - alone:+.2f} over one alone")
+            spent, alone, together = mine["cpu"], mine["hash alone"], mine["hash together"]
+            print(f"{name}: {spent - together:+.2f} ms of CPU over the hash as the busy workers run it ({together:.1f} ms each, "
+                  f"{at_once} at once), {spent - alone:+.2f} over one alone ({alone:.1f} ms); the hash measured right after the row")
 
 
 if __name__ == "__main__":
