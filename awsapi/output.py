@@ -29,14 +29,17 @@ def _pruner(shape) -> Pruner:
     if kind == "structure":
         return _structure(shape)
     if kind == "list":
-        found: list = []  # (flat member names or None, the member's pruner), found on first use: shapes may refer to themselves
+        # (flat member names or None, the member's pruner), found on first use (shapes may refer to
+        # themselves); set by one assignment, so two threads' first uses at once both set the same
+        found: list[tuple[frozenset[str] | None, Pruner] | None] = [None]
 
         def prune_list(value: Any) -> Any:
             if not isinstance(value, list):
                 return value
-            if not found:
-                found.extend((_flat_members(shape.member), _pruner(shape.member)))
-            flat, member = found
+            pair = found[0]
+            if pair is None:
+                pair = found[0] = (_flat_members(shape.member), _pruner(shape.member))
+            flat, member = pair
             if flat is not None:  # e.g. a user's attributes: one comprehension, no call per item
                 return [{name: item for name, item in entry.items() if name in flat and item is not None}
                         if isinstance(entry, dict) else entry for entry in value]
