@@ -40,6 +40,7 @@ class Authorization:
         return f"{self.date}/{self.region}/{self.service}/aws4_request"
 
 
+@functools.lru_cache(maxsize=64)  # a request's header is parsed by the audit record's reader and by authentication
 def parse_authorization(header: str | None) -> Authorization:
     if not header:
         raise SignatureError("missing", "Missing Authentication Token")
@@ -133,7 +134,8 @@ def canonical_uri(path_as_sent: str) -> str:
     return quote(normalize_path(path_as_sent), safe="/~")
 
 
-def canonical_uris(decoded_path: str) -> list[str]:
+@functools.lru_cache(maxsize=256)  # a pure function of a path, and "/" serves every JSON and query call
+def canonical_uris(decoded_path: str) -> tuple[str, ...]:
     """Every canonical URI a correct signer may have used for a request whose decoded path is
     `decoded_path`. The server cannot tell `dave@x` from `dave%40x` on the wire, so it tries the
     path as sent with pchars unescaped and as sent fully escaped, each canonicalized as AWS's
@@ -145,7 +147,7 @@ def canonical_uris(decoded_path: str) -> list[str]:
         for uri in (canonical_uri(as_sent), as_sent):
             if uri not in candidates:
                 candidates.append(uri)
-    return candidates
+    return tuple(candidates)
 
 
 def canonical_headers(headers: dict[str, str], signed: tuple[str, ...]) -> str:
