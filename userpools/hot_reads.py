@@ -93,9 +93,9 @@ def _attributes_of_users_sql(alias: str, count: int) -> str:
 
 
 @cache
-def _page_sql(alias: str, listed: tuple[str, ...], after: bool) -> str:
-    """A page of a pool's users in id order, the `listed` fields and their attributes (ListUsers unfiltered)."""
-    users = columns(User, alias, listed)
+def _page_sql(alias: str, after: bool) -> str:
+    """A page of a pool's users in id order, ListedUser's fields and their attributes (ListUsers unfiltered)."""
+    users = columns(User, alias, _LISTED_FIELDS)
     where = f"WHERE {users.column('pool')} = %s" + (f" AND {users.column('id')} > %s" if after else "")
     return (f"SELECT {users.select_list}, {_attributes_of_user(alias)} FROM {users.table} {where} "
             f"ORDER BY {users.column('id')} LIMIT %s")
@@ -186,7 +186,7 @@ def users_page(pool_id: str, after_id: int | None, count: int) -> list[ListedUse
     alias = router.db_for_read(User)
     params = [pool_id, *([] if after_id is None else [after_id]), count]
     with statement_cursor(alias) as cursor:
-        cursor.execute(_page_sql(alias, _LISTED_FIELDS, after_id is not None), params)
+        cursor.execute(_page_sql(alias, after_id is not None), params)
         rows = cursor.fetchall()
     made, connection, fields = columns(User, alias, _LISTED_FIELDS), connections[alias], _listed_fields(alias)
     users = []

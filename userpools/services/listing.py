@@ -30,7 +30,6 @@ from core import pagination
 from core.errors import InvalidParameterException
 from userpools import hot_reads
 from userpools.domain import filters
-from userpools.hot_reads import ListedUser
 from userpools.models import User, UserAttribute, UserPool
 from userpools.services import attributes
 from userpools.services.pools import get_pool_to_read
@@ -195,7 +194,7 @@ def list_users(
     limit: int | None,
     pagination_token: str | None,
     attributes_to_get: list[str] | None,
-) -> tuple[Sequence[User | ListedUser], str | None]:
+) -> tuple[Sequence[User | hot_reads.ListedUser], str | None]:
     """One page of the pool's users matching the filter (with the fields a UserType shows; a
     User's others load on access), and the token of the next page."""
     pool = get_pool_to_read(pool_id)

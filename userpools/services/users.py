@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from datetime import datetime
+from typing import Protocol
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -21,7 +23,6 @@ from core.errors import (
 from userpools.delivery import messaging
 from userpools.domain import attribute_values, password_policy
 from userpools.events import lifecycle
-from userpools.hot_reads import ListedUser
 from userpools.models import User, UserPool
 from userpools.services import (
     attribute_updates,
@@ -72,7 +73,25 @@ def describe_user(user: User) -> dict:
     }
 
 
-def user_type(user: User | ListedUser, attributes_to_get: list[str] | None = None) -> dict:
+class ShownUser(Protocol):
+    """What a UserType shows of a user: a User, or a page of ListUsers' `hot_reads.ListedUser`."""
+
+    @property
+    def username(self) -> str: ...
+    @property
+    def sub(self) -> uuid.UUID: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def created(self) -> datetime: ...
+    @property
+    def modified(self) -> datetime: ...
+    def attribute_values(self) -> dict[str, str]: ...
+
+
+def user_type(user: ShownUser, attributes_to_get: list[str] | None = None) -> dict:
     """A UserType (ListUsers, ListUsersInGroup, AdminCreateUser)."""
     return {
         "Username": user.username,
