@@ -68,11 +68,16 @@ def _user_sql(alias: str, by: str, with_refresh_state: bool, with_attributes: bo
 
 
 @cache
-def _locked_user_sql(alias: str) -> str:
+def _locked_user_sql(alias: str, by: str) -> str:
+    """The user's row locked, with its groups; by name (a sign-in's only read of it) its attributes too."""
     users, connection = columns(User, alias), connections[alias]
     # NO KEY: it still serialises writers, but lets others insert rows that reference the user.
     lock = connection.ops.for_update_sql(no_key=True) if connection.features.has_select_for_update else ""
-    return f"SELECT {users.select_list}, {_groups_of_user(alias)} FROM {users.table} WHERE {users.column('id')} = %s {lock}"
+    select, where = [users.select_list, _groups_of_user(alias)], f"WHERE {users.column('id')} = %s"
+    if by == "name":
+        select.append(_attributes_of_user(alias))
+        where = f"WHERE {users.column('pool')} = %s AND {users.column('username_key')} = %s"
+    return f"SELECT {', '.join(select)} FROM {users.table} {where} {lock}"
 
 
 @cache
@@ -231,13 +236,29 @@ def locked_user(pk: int) -> User:
     """The user's row, locked until the transaction ends where the database locks rows (SQLite
     locks the whole database at the first write instead), with its groups read ahead (`groups_of`:
     a sign-in that passes issues tokens next). Call inside `transaction.atomic()`."""
-    alias = router.db_for_write(User)
-    row = _one_row(alias, _locked_user_sql(alias), [pk])
-    if row is None:
+    user = _locked_user("id", [pk])
+    if user is None:
         raise User.DoesNotExist(pk)
+    return user
+
+
+def locked_user_by_name(pool_id: str, username_key: str) -> User | None:
+    """The pool's user with this username key, locked as `locked_user` locks it, with its groups and
+    attributes read ahead: the one read of a sign-in in which nothing runs before the password
+    check that needs the row unlocked (no triggers). Call inside `transaction.atomic()`."""
+    return _locked_user("name", [pool_id, username_key])
+
+
+def _locked_user(by: str, params: list) -> User | None:
+    alias = router.db_for_write(User)
+    row = _one_row(alias, _locked_user_sql(alias, by), params)
+    if row is None:
+        return None
     users = columns(User, alias)
     user = users.instance(row)
     user.remember_groups([GroupInfo(*fields) for fields in _json_rows(row[users.width])])
+    if by == "name":
+        user.remember_attributes(_json_rows(row[users.width + 1]))
     return user
 
 

@@ -75,28 +75,54 @@ def proven_then(user: User, proof: Callable[[User], bool], step: Callable[[], Re
     return _proven(user, proof, None, step)
 
 
+def proven_by_name_then(pool: UserPool, username_key: str, proof: Callable[[User], bool],
+                        step: Callable[[User], Result]) -> tuple[User | None, Result | None]:
+    """As `proven_then`, for the user with this username key, read once, locked, with its
+    attributes and groups: a statement fewer where nothing needs the user read before the proof
+    (no triggers). (user, step's result), (user, None) when the proof failed, (None, None) when
+    no user has that username (an alias may still name one)."""
+
+    def read() -> User | None:
+        user = hot_reads.locked_user_by_name(pool.pk, username_key)
+        if user is not None:
+            user.pool = pool
+        return user
+
+    return _locked_proof(read, proof, None, step)
+
+
 def _proven(user: User, proof: Callable[[User], bool], locked_error: ServiceError | None,
             step: Callable[[], Result]) -> Result | None:
+    def read() -> User:
+        fresh = hot_reads.locked_user(user.pk)
+        # The proof and record_success then see the row as it is now, failures counted since
+        # `user` was read included.
+        for field in ("password", "srp_salt", "srp_verifier_sealed", "failed_sign_ins", "last_failed_sign_in", "locked_until"):
+            setattr(user, field, getattr(fresh, field))
+        user.remember_groups(fresh.groups_read_ahead() or [])  # the tokens' groups, read with the row
+        return user
+
+    return _locked_proof(read, proof, locked_error, lambda _: step())[1]
+
+
+def _locked_proof(read: Callable[[], User | None], proof: Callable[[User], bool], locked_error: ServiceError | None,
+                  step: Callable[[User], Result]) -> tuple[User | None, Result | None]:
     now = clock.now()
     result = None
     with transaction.atomic():
-        fresh = hot_reads.locked_user(user.pk)
-        locked = fresh.locked_until is not None and now < fresh.locked_until
+        user = read()
+        if user is None:
+            return None, None
+        locked = user.locked_until is not None and now < user.locked_until
         if locked:
             User.objects.filter(pk=user.pk).update(last_failed_sign_in=now)
+        elif not proof(user):
+            record_failure(user)
         else:
-            # The proof and record_success then see the row as it is now, failures counted since
-            # `user` was read included.
-            for field in ("password", "srp_salt", "srp_verifier_sealed", "failed_sign_ins", "last_failed_sign_in", "locked_until"):
-                setattr(user, field, getattr(fresh, field))
-            user.remember_groups(fresh.groups_read_ahead() or [])  # the tokens' groups, read with the row
-            if not proof(user):
-                record_failure(user)
-            else:
-                result = step()  # its error rolls back its writes; a passed proof wrote nothing
+            result = step(user)  # its error rolls back its writes; a passed proof wrote nothing
     if locked:
         raise locked_error or NotAuthorizedException(LOCKED_MESSAGE)
-    return result
+    return user, result
 
 
 def record_failure(user: User) -> None:
