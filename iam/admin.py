@@ -13,7 +13,7 @@ from django.contrib.auth import models as auth_models
 from django.db import transaction
 
 from core.errors import ServiceError
-from iam import ids
+from iam import console, ids
 from iam.models import AccessKey, AdminAccount, AdminGroup, Group, InlinePolicy, ManagedPolicy, OpenIDConnectProvider, PolicyVersion, Principal, Role
 from iam.services import documents, keys, policies
 
@@ -79,7 +79,9 @@ class AccessKeyInline(admin.TabularInline):
 @admin.action(description="Create an access key (the secret is shown once)")
 def create_access_key(modeladmin, request, queryset):
     for principal in queryset:
-        new = keys.create_access_key(principal)
+        with transaction.atomic():
+            new = keys.create_access_key(principal)
+            console.record(request, "CreateAccessKey", console.OPERATIONS[AccessKey].names(new.key))
         modeladmin.message_user(
             request,
             f"Access key for {principal.name}: AWS_ACCESS_KEY_ID={new.access_key_id} "
@@ -89,7 +91,7 @@ def create_access_key(modeladmin, request, queryset):
 
 
 @admin.register(Principal)
-class PrincipalAdmin(admin.ModelAdmin):
+class PrincipalAdmin(console.AuditedAdmin):
     list_display = ("name", "path", "user_id", "is_root", "created")
     search_fields = ("name", "user_id")
     fields = ("name", "path", "user_id", "is_root", "permissions_boundary", "tags", "created")
@@ -99,7 +101,7 @@ class PrincipalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(console.AuditedAdmin):
     list_display = ("name", "path", "group_id", "created")
     search_fields = ("name",)
     fields = ("name", "path", "group_id", "members", "created")
@@ -130,7 +132,7 @@ class RoleForm(forms.ModelForm):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(console.AuditedAdmin):
     form = RoleForm
     list_display = ("name", "path", "role_id", "max_session_duration", "created")
     search_fields = ("name", "role_id")
@@ -191,7 +193,7 @@ class ManagedPolicyForm(forms.ModelForm):
 
 
 @admin.register(ManagedPolicy)
-class ManagedPolicyAdmin(admin.ModelAdmin):
+class ManagedPolicyAdmin(console.AuditedAdmin):
     form = ManagedPolicyForm
     list_display = ("name", "path", "policy_id", "default_version_id", "updated")
     search_fields = ("name", "policy_id")
@@ -225,7 +227,7 @@ class AccessKeyAddForm(forms.ModelForm):
 
 
 @admin.register(AccessKey)
-class AccessKeyAdmin(admin.ModelAdmin):
+class AccessKeyAdmin(console.AuditedAdmin):
     list_display = ("access_key_id", "principal", "status", "created", "last_used")
     list_filter = ("status",)
     search_fields = ("access_key_id", "principal__name")
@@ -260,7 +262,7 @@ class AccessKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpenIDConnectProvider)
-class OpenIDConnectProviderAdmin(admin.ModelAdmin):
+class OpenIDConnectProviderAdmin(console.AuditedAdmin):
     list_display = ("url", "created")
     fields = ("url", "client_ids", "thumbprints", "tags", "created")
     readonly_fields = ("created",)

@@ -14,10 +14,8 @@ from typing import TypeVar
 from django.db import transaction
 from django.http import HttpRequest
 
-from awsapi import audit
-from core import request_context
+from awsapi import admin_site, audit
 from core.errors import ServiceError
-from core.net import client_ip
 from userpools.api.operations import COGNITO_IDP
 from userpools.models import User
 
@@ -26,22 +24,9 @@ Result = TypeVar("Result")
 
 
 def _record(request: HttpRequest, operation: str, params: dict, error: ServiceError | None, user: User | None) -> audit.CallRecord:
-    shape = COGNITO_IDP.model.operation_model(operation).input_shape
-    return audit.CallRecord(
-        request_id=request_context.request_id(),  # the id of this request's log lines
-        event_source=COGNITO_IDP.event_source,
-        event_name=operation,
-        source_ip=client_ip(request.META),
-        principal_arn=None,
-        access_key_id=None,
-        request_parameters=audit.writable(audit.hide_sensitive(shape, params)),
-        error_code=error.error_type if error else None,
-        error_message=error.message if error else None,
-        user_agent=request.headers.get("User-Agent"),
-        admin_account=request.user.get_username(),
-        # Username is hidden in the trail (as CloudTrail hides it); the sub says whom a change was about.
-        additional_event_data={"sub": str(user.sub)} if user is not None else None,
-    )
+    # Username is hidden in the trail (as CloudTrail hides it); the sub says whom a change was about.
+    about = {"sub": str(user.sub)} if user is not None else None
+    return admin_site.call_record(request, COGNITO_IDP, operation, params, error=error, additional_event_data=about)
 
 
 def run(request: HttpRequest, operation: str, params: dict, change: Callable[[], Result], *, user: User | None = None) -> Result:
