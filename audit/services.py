@@ -27,7 +27,8 @@ _TOKEN_SALT = "audit.lookup-events"
 
 def store(record: CallRecord) -> None:
     """Write one call as an event: in the caller's transaction when there is one, else (a read,
-    a sign-in, a refusal: nothing commits with it) queued for the process's writer (write_behind).
+    a sign-in, a refusal: nothing commits with it) queued for the process's writer (write_behind)
+    while records come often enough to gather in its batches, or written now.
 
     A failed insert in a transaction propagates, so the pipeline fails (and rolls back) a change
     it could not record. Only a refusal written inside a transaction takes a savepoint (two more
@@ -35,7 +36,7 @@ def store(record: CallRecord) -> None:
     """
     fields = event_fields(record)
     if not connection.in_atomic_block:
-        if write_behind.enabled():
+        if write_behind.enabled() and write_behind.writer.gathers():
             write_behind.writer.add(fields)  # it commits with nothing else: written within a window
         else:
             Event(**fields).insert()

@@ -6,7 +6,8 @@ transactions of their own first, a refusal's) used to be one INSERT of its own: 
 GetUser's ~1.7 ms of CPU here, most of it the round trip. They are queued here instead, and a
 thread writes what was queued within AUDIT_WRITE_BEHIND_MS in one transaction (on PostgreSQL one
 COPY, whose rows cost a quarter of the CPU of INSERTs'). They are queued as their fields' values: a
-model instance cost more than the rest of the record.
+model instance cost more than the rest of the record. Only while records come at least once a
+window (`gathers`): one that comes after a quiet window is written by its caller, as it answers.
 
 What this trades, and what it keeps:
 - A process killed outright (SIGKILL, power loss) loses what it queued in its last window. A clean
@@ -64,6 +65,19 @@ class Writer:
         self._added = self._written = 0  # records this process queued / wrote (or dropped as refused)
         self._hurried = False
         self._pid: int | None = None
+        self._last_arrival = float("-inf")  # monotonic time of the last record `gathers` was asked about
+
+    def gathers(self) -> bool:
+        """Whether a record arriving now should be queued: another came within the last window, so
+        a batch gathers several. One that comes after a quiet window would make a batch of its own,
+        and a lone batch costs the writer's thread more than the INSERT it saves the caller (it
+        wakes cold: ~0.7 ms of CPU here, against ~0.1-0.4 ms for the caller's INSERT): a sign-in,
+        say, of which one worker serves one every ~25 ms. Unlocked: a race only changes which of
+        the two ways a record is written."""
+        now = time.monotonic()
+        recent = now - self._last_arrival < window_seconds()
+        self._last_arrival = now
+        return recent
 
     def add(self, event: dict[str, Any]) -> None:
         """Queue an event, given as its fields' values (services.event_fields)."""

@@ -48,6 +48,25 @@ def test_a_reads_record_is_queued_then_written_within_the_window(live_server):
     assert time.monotonic() - asked < 2  # a window and a write, not a retry's second
 
 
+def test_a_record_after_a_quiet_window_is_written_by_its_call_as_it_answers(live_server):
+    idp = make_client(live_server.url)
+    pool_id = idp.create_user_pool(PoolName="quiet")["UserPool"]["Id"]
+    time.sleep(2 * WINDOW_MS / 1000)
+    idp.describe_user_pool(UserPoolId=pool_id)
+    assert _names() == ["CreateUserPool", "DescribeUserPool"]  # at once: no batch to wait for
+    assert not write_behind.writer._queue
+
+
+def test_records_are_queued_only_while_they_come_at_least_once_a_window(settings):
+    settings.AUDIT_WRITE_BEHIND_MS = 10_000
+    writer = write_behind.Writer()
+    assert not writer.gathers()  # the first one: a batch of its own
+    assert writer.gathers() and writer.gathers()  # each within a window of the one before
+    settings.AUDIT_WRITE_BEHIND_MS = 1
+    time.sleep(0.05)
+    assert not writer.gathers()
+
+
 def test_a_refusals_record_is_written_behind_too(live_server):
     idp = make_client(live_server.url)
     with pytest.raises(idp.exceptions.ResourceNotFoundException):
