@@ -12,7 +12,6 @@ changing and deleting one object in a transaction, and `AuditedAdmin` runs a bul
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -35,10 +34,6 @@ class _Operations:
     names: Callable[[Any], dict[str, Any]]  # the request members that name the entity, as the API's
 
 
-def _policy_members(policy: ManagedPolicy) -> dict[str, Any]:
-    return {"PolicyArn": policy.arn(settings.ACCOUNT_ID)}
-
-
 OPERATIONS: dict[type[models.Model], _Operations] = {
     Principal: _Operations("CreateUser", "UpdateUser", "DeleteUser", lambda user: {"UserName": user.name, "Path": user.path}),
     Group: _Operations("CreateGroup", "UpdateGroup", "DeleteGroup", lambda group: {"GroupName": group.name, "Path": group.path}),
@@ -46,7 +41,7 @@ OPERATIONS: dict[type[models.Model], _Operations] = {
     # IAM has no single call for what a policy's or a provider's admin page changes (a policy's new
     # default version, attachments and description; a provider's client ids and thumbprints):
     # "UpdatePolicy" and "UpdateOpenIDConnectProvider" are the admin's own names.
-    ManagedPolicy: _Operations("CreatePolicy", "UpdatePolicy", "DeletePolicy", _policy_members),
+    ManagedPolicy: _Operations("CreatePolicy", "UpdatePolicy", "DeletePolicy", lambda policy: {"PolicyArn": policy.arn(settings.ACCOUNT_ID)}),
     AccessKey: _Operations("CreateAccessKey", "UpdateAccessKey", "DeleteAccessKey",
                            lambda key: {"UserName": key.principal.name, "AccessKeyId": key.access_key_id, "Status": key.status}),
     OpenIDConnectProvider: _Operations("CreateOpenIDConnectProvider", "UpdateOpenIDConnectProvider", "DeleteOpenIDConnectProvider",
@@ -58,16 +53,6 @@ def record(request: HttpRequest, operation: str, members: dict[str, Any], change
     """Record `operation` with `members` as the request's admin account made it (call inside the change's transaction)."""
     described = {"changes": changes} if changes else None
     audit.emit(admin_site.call_record(request, IAM, operation, members, additional_event_data=described))
-
-
-def _changes(message: Any) -> Any:
-    """The admin's change message: a list of what changed (a JSON text from some callers)."""
-    if isinstance(message, str):
-        try:
-            return json.loads(message)
-        except ValueError:
-            return message
-    return message
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -82,7 +67,7 @@ class AuditedAdmin(admin.ModelAdmin):
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        self._record(request, "update", obj, _changes(message))
+        self._record(request, "update", obj, message)  # the admin's list of what changed
         return super().log_change(request, obj, message)
 
     def delete_model(self, request, obj):
